@@ -1,0 +1,747 @@
+//! Accounts and sessions: registration, login, refresh-token rotation, logout, profile, password.
+//!
+//! A session is one refresh-token family. Every refresh spends the presented token and issues the
+//! next one in the same session; presenting a spent token again means it leaked, so the whole
+//! session is revoked. Access tokens are short-lived JWTs that also name their session, and are
+//! only accepted while that session is live, so logout and revocation take effect at once.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, NewAuditEvent, action};
+use crate::db::{Tx, is_unique_violation, new_id, now};
+use crate::error::{Error, Result};
+use crate::password::check_policy;
+use crate::token::{hash_refresh_token, new_refresh_token};
+use crate::{ClientInfo, Kernel, devices, ratelimit, tenants, with_db, with_tx};
+
+/// A validated, normalised (trimmed, lower-case) email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Normalises and checks `raw`: one `@`, a non-empty local part, a dotted domain, no spaces,
+    /// at most 254 characters.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("is required");
+        }
+        if email.len() > 254 {
+            return Err("must be at most 254 characters long");
+        }
+        let valid = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("is not a valid email address")
+        }
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A platform role: what a user may do across tenants.
+pub mod platform_role {
+    /// Everyone.
+    pub const USER: &str = "user";
+    /// Platform administrators (made by `lumiku admin create-user --admin`).
+    pub const ADMIN: &str = "admin";
+}
+
+/// An account, as shown to its owner.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// User id.
+    pub id: Uuid,
+    /// Normalised email address.
+    pub email: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// `user` or `admin`.
+    pub platform_role: String,
+    /// When the account was made.
+    pub created_at: DateTime<Utc>,
+    /// Last profile change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A pair of tokens for a session.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenPair {
+    /// Short-lived JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// When the access token expires.
+    pub access_token_expires_at: DateTime<Utc>,
+    /// Opaque single-use token for `POST /api/auth/refresh`.
+    pub refresh_token: String,
+    /// The session both tokens belong to.
+    pub session_id: Uuid,
+}
+
+/// A signed-in user and their tokens.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthSession {
+    /// The account.
+    pub user: User,
+    /// The tokens.
+    pub tokens: TokenPair,
+    /// The user's personal tenant.
+    pub personal_tenant_id: Uuid,
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user.
+    pub user_id: Uuid,
+    /// The session the access token belongs to.
+    pub session_id: Uuid,
+    /// `user` or `admin`, as stored now (not as it was when the token was issued).
+    pub platform_role: String,
+    /// When the access token expires.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Caller {
+    /// Whether the caller is a platform administrator.
+    pub fn is_admin(&self) -> bool {
+        self.platform_role == platform_role::ADMIN
+    }
+}
+
+/// Registration input.
+#[derive(Debug, Clone)]
+pub struct Registration<'a> {
+    /// Email address (normalised here).
+    pub email: &'a str,
+    /// Password in clear.
+    pub password: &'a str,
+    /// Display name.
+    pub name: Option<&'a str>,
+    /// Client-chosen stable device id, if the client keeps one.
+    pub device_id: Option<&'a str>,
+    /// Client-chosen device name.
+    pub device_name: Option<&'a str>,
+}
+
+/// Login input.
+#[derive(Debug, Clone)]
+pub struct Login<'a> {
+    /// Email address.
+    pub email: &'a str,
+    /// Password in clear.
+    pub password: &'a str,
+    /// Client-chosen stable device id.
+    pub device_id: Option<&'a str>,
+    /// Client-chosen device name.
+    pub device_name: Option<&'a str>,
+}
+
+const USER_COLUMNS: &str = "id, email, name, platform_role, created_at, updated_at";
+
+fn check_name(name: Option<&str>) -> Result<Option<String>> {
+    match name.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) if n.chars().count() > 100 => Err(Error::invalid(
+            "name",
+            "must be at most 100 characters long",
+        )),
+        Some(n) => Ok(Some(n.to_owned())),
+    }
+}
+
+impl Kernel {
+    /// Creates an account, its personal tenant and a first session.
+    pub async fn register(
+        &self,
+        input: Registration<'_>,
+        client: &ClientInfo,
+    ) -> Result<AuthSession> {
+        let (email, name) = self.check_new_account(input.email, input.password, input.name)?;
+        let password_hash = self.passwords.hash(input.password).await?;
+
+        let mut tx = self.db.begin().await?;
+        let now = now();
+        let user = insert_user(
+            &mut tx,
+            &email,
+            name.as_deref(),
+            &password_hash,
+            platform_role::USER,
+            now,
+        )
+        .await?;
+        let tenant_id = tenants::create_personal(&mut tx, &user, now).await?;
+        let tokens = self
+            .open_session(
+                &mut tx,
+                &user,
+                input.device_id,
+                input.device_name,
+                client,
+                now,
+            )
+            .await?;
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                tenant_id: Some(tenant_id),
+                actor_user_id: Some(user.id),
+                action: action::REGISTER,
+                target_type: Some("user"),
+                target_id: Some(user.id.to_string()),
+                ip_address: client.ip.as_deref(),
+                details: json!({ "email": user.email }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AuthSession {
+            user,
+            tokens,
+            personal_tenant_id: tenant_id,
+        })
+    }
+
+    /// Creates an account without a session (the `admin create-user` command).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+        admin: bool,
+    ) -> Result<User> {
+        let (email, name) = self.check_new_account(email, password, name)?;
+        let password_hash = self.passwords.hash(password).await?;
+        let role = if admin {
+            platform_role::ADMIN
+        } else {
+            platform_role::USER
+        };
+        let mut tx = self.db.begin().await?;
+        let now = now();
+        let user = insert_user(&mut tx, &email, name.as_deref(), &password_hash, role, now).await?;
+        let tenant_id = tenants::create_personal(&mut tx, &user, now).await?;
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                tenant_id: Some(tenant_id),
+                actor_user_id: None,
+                action: action::REGISTER,
+                target_type: Some("user"),
+                target_id: Some(user.id.to_string()),
+                ip_address: None,
+                details: json!({ "email": user.email, "platformRole": role, "via": "cli" }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    fn check_new_account(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+    ) -> Result<(Email, Option<String>)> {
+        let mut fields = lumiku_plugin::FieldErrors::new();
+        let email = Email::parse(email).map_err(|m| fields.insert("email".into(), vec![m.into()]));
+        if let Ok(email) = &email
+            && let Err(m) = check_policy(email.as_str(), password)
+        {
+            fields.insert("password".into(), vec![m.into()]);
+        }
+        let name = check_name(name).map_err(|e| {
+            if let Error::Invalid(f) = e {
+                fields.extend(f);
+            }
+        });
+        match (email, name) {
+            (Ok(email), Ok(name)) if fields.is_empty() => Ok((email, name)),
+            _ => Err(Error::Invalid(fields)),
+        }
+    }
+
+    /// Checks the email and password and opens a session. Wrong email and wrong password fail the
+    /// same way and take the same time; repeated failures are refused per account and per IP.
+    pub async fn login(&self, input: Login<'_>, client: &ClientInfo) -> Result<AuthSession> {
+        let limits = self.settings.login_limits;
+        let now = now();
+        // An address that cannot exist fails like a wrong password, counted under its raw form.
+        let email = Email::parse(input.email)
+            .map(|e| e.0)
+            .unwrap_or_else(|_| input.email.trim().to_lowercase());
+        let account_key = ratelimit::account_key(&email);
+        let ip_key = client.ip.as_deref().map(ratelimit::ip_key);
+        ratelimit::check(
+            &self.db,
+            &account_key,
+            limits.per_account,
+            limits.window,
+            now,
+        )
+        .await?;
+        if let Some(ip_key) = &ip_key {
+            ratelimit::check(&self.db, ip_key, limits.per_ip, limits.window, now).await?;
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: Uuid,
+            password_hash: String,
+        }
+        let row = with_db!(&self.db, pool => sqlx::query_as::<_, Row>(
+            "select id, password_hash from users where email = $1")
+            .bind(&email)
+            .fetch_optional(pool)
+            .await)?;
+        let verified = self
+            .passwords
+            .verify(
+                input.password,
+                row.as_ref().map(|r| r.password_hash.as_str()),
+            )
+            .await?;
+
+        let known_id = row.as_ref().map(|r| r.id);
+        let mut tx = self.db.begin().await?;
+        let Some(row) = row.filter(|_| verified) else {
+            ratelimit::record_failure(&mut tx, &account_key, limits.window, now).await?;
+            if let Some(ip_key) = &ip_key {
+                ratelimit::record_failure(&mut tx, ip_key, limits.window, now).await?;
+            }
+            let known = match known_id {
+                Some(id) => Some((id, tenants::personal_tenant_id(&mut tx, id).await?)),
+                None => None,
+            };
+            audit::record(
+                &mut tx,
+                NewAuditEvent {
+                    tenant_id: known.map(|(_, t)| t),
+                    actor_user_id: None,
+                    action: action::LOGIN_FAILED,
+                    target_type: known.map(|_| "user"),
+                    target_id: known.map(|(id, _)| id.to_string()),
+                    ip_address: client.ip.as_deref(),
+                    details: json!({ "email": email }),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(Error::InvalidCredentials);
+        };
+
+        ratelimit::clear(&mut tx, &account_key).await?;
+        let user = fetch_user(&mut tx, row.id).await?;
+        let tokens = self
+            .open_session(
+                &mut tx,
+                &user,
+                input.device_id,
+                input.device_name,
+                client,
+                now,
+            )
+            .await?;
+        let tenant_id = tenants::personal_tenant_id(&mut tx, user.id).await?;
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                tenant_id: Some(tenant_id),
+                actor_user_id: Some(user.id),
+                action: action::LOGIN,
+                target_type: Some("session"),
+                target_id: Some(tokens.session_id.to_string()),
+                ip_address: client.ip.as_deref(),
+                details: json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AuthSession {
+            user,
+            tokens,
+            personal_tenant_id: tenant_id,
+        })
+    }
+
+    async fn open_session(
+        &self,
+        tx: &mut Tx,
+        user: &User,
+        client_device_id: Option<&str>,
+        device_name: Option<&str>,
+        client: &ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<TokenPair> {
+        let device_id =
+            devices::upsert(tx, user.id, client_device_id, device_name, client, now).await?;
+        let session_id = new_id();
+        let expires_at = now + self.settings.refresh_token_ttl;
+        with_tx!(tx, conn => sqlx::query(
+            "insert into sessions (id, user_id, device_id, created_at, last_used_at, expires_at) \
+             values ($1, $2, $3, $4, $4, $5)")
+            .bind(session_id)
+            .bind(user.id)
+            .bind(device_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        self.issue_tokens(tx, session_id, user.id, &user.platform_role, now)
+            .await
+    }
+
+    async fn issue_tokens(
+        &self,
+        tx: &mut Tx,
+        session_id: Uuid,
+        user_id: Uuid,
+        role: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TokenPair> {
+        let (refresh_token, refresh_hash) = new_refresh_token()?;
+        let expires_at = now + self.settings.refresh_token_ttl;
+        with_tx!(tx, conn => sqlx::query(
+            "insert into refresh_tokens (token_hash, session_id, created_at, expires_at) values ($1, $2, $3, $4)")
+            .bind(&refresh_hash)
+            .bind(session_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        let (access_token, access_expires_at) =
+            self.tokens.issue_access(user_id, session_id, role, now)?;
+        Ok(TokenPair {
+            access_token,
+            token_type: "Bearer",
+            expires_in: self.tokens.access_ttl().as_secs(),
+            access_token_expires_at: access_expires_at,
+            refresh_token,
+            session_id,
+        })
+    }
+
+    /// Spends `refresh_token` and issues the next pair of its session. A spent token presented
+    /// again revokes the session ([`Error::RefreshTokenReused`]).
+    pub async fn refresh(&self, refresh_token: &str, client: &ClientInfo) -> Result<TokenPair> {
+        let hash = hash_refresh_token(refresh_token);
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let spent: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+            "update refresh_tokens set used_at = $2 \
+             where token_hash = $1 and used_at is null and expires_at > $2 returning session_id")
+            .bind(&hash)
+            .bind(now)
+            .fetch_optional(conn)
+            .await)?;
+
+        let Some(session_id) = spent else {
+            #[derive(sqlx::FromRow)]
+            struct Spent {
+                session_id: Uuid,
+                used_at: Option<DateTime<Utc>>,
+            }
+            let known = with_tx!(&mut tx, conn => sqlx::query_as::<_, Spent>(
+                "select session_id, used_at from refresh_tokens where token_hash = $1")
+                .bind(&hash)
+                .fetch_optional(conn)
+                .await)?;
+            let Some(Spent {
+                session_id,
+                used_at: Some(_),
+            }) = known
+            else {
+                return Err(Error::InvalidToken);
+            };
+            let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+                "update sessions set revoked_at = $2, revoked_reason = 'refresh_token_reused' \
+                 where id = $1 and revoked_at is null returning user_id")
+                .bind(session_id)
+                .bind(now)
+                .fetch_optional(conn)
+                .await)?;
+            if let Some(user_id) = user_id {
+                let tenant_id = tenants::personal_tenant_id(&mut tx, user_id).await?;
+                audit::record(
+                    &mut tx,
+                    NewAuditEvent {
+                        tenant_id: Some(tenant_id),
+                        actor_user_id: Some(user_id),
+                        action: action::REFRESH_REUSED,
+                        target_type: Some("session"),
+                        target_id: Some(session_id.to_string()),
+                        ip_address: client.ip.as_deref(),
+                        details: json!({}),
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            return Err(Error::RefreshTokenReused);
+        };
+
+        let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+            "update sessions set last_used_at = $2, expires_at = $3 \
+             where id = $1 and revoked_at is null and expires_at > $2 returning user_id")
+            .bind(session_id)
+            .bind(now)
+            .bind(now + self.settings.refresh_token_ttl)
+            .fetch_optional(conn)
+            .await)?;
+        let Some(user_id) = user_id else {
+            return Err(Error::InvalidToken);
+        };
+        let user = fetch_user(&mut tx, user_id).await?;
+        let tokens = self
+            .issue_tokens(&mut tx, session_id, user.id, &user.platform_role, now)
+            .await?;
+        tx.commit().await?;
+        Ok(tokens)
+    }
+
+    /// The caller behind an access token, if the token is well-signed, unexpired, and its session
+    /// is still live.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Caller> {
+        let claims = self.tokens.verify_access(access_token)?;
+        let role: Option<String> = with_db!(&self.db, pool => sqlx::query_scalar(
+            "select u.platform_role from sessions s join users u on u.id = s.user_id \
+             where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > $3")
+            .bind(claims.sid)
+            .bind(claims.sub)
+            .bind(now())
+            .fetch_optional(pool)
+            .await)?;
+        let platform_role = role.ok_or(Error::InvalidToken)?;
+        Ok(Caller {
+            user_id: claims.sub,
+            session_id: claims.sid,
+            platform_role,
+            expires_at: DateTime::from_timestamp(claims.exp, 0).unwrap_or_default(),
+        })
+    }
+
+    /// Ends the caller's session.
+    pub async fn logout(&self, caller: &Caller, client: &ClientInfo) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        revoke_session(&mut tx, caller.session_id, "logout", now()).await?;
+        let tenant_id = tenants::personal_tenant_id(&mut tx, caller.user_id).await?;
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                tenant_id: Some(tenant_id),
+                actor_user_id: Some(caller.user_id),
+                action: action::LOGOUT,
+                target_type: Some("session"),
+                target_id: Some(caller.session_id.to_string()),
+                ip_address: client.ip.as_deref(),
+                details: json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The caller's account.
+    pub async fn me(&self, caller: &Caller) -> Result<User> {
+        let sql = format!("select {USER_COLUMNS} from users where id = $1");
+        let user = with_db!(&self.db, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql))
+            .bind(caller.user_id)
+            .fetch_optional(pool)
+            .await)?;
+        user.ok_or(Error::NotFound("user"))
+    }
+
+    /// Changes the caller's display name (`None` or blank clears it).
+    pub async fn update_profile(&self, caller: &Caller, name: Option<&str>) -> Result<User> {
+        let name = check_name(name)?;
+        let mut tx = self.db.begin().await?;
+        with_tx!(&mut tx, conn => sqlx::query("update users set name = $2, updated_at = $3 where id = $1")
+            .bind(caller.user_id)
+            .bind(name)
+            .bind(now())
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        let user = fetch_user(&mut tx, caller.user_id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Changes the caller's password after checking the current one, and ends every other session.
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let user = self.me(caller).await?;
+        let hash: String = with_db!(&self.db, pool => sqlx::query_scalar(
+            "select password_hash from users where id = $1")
+            .bind(caller.user_id)
+            .fetch_one(pool)
+            .await)?;
+        if !self.passwords.verify(current, Some(&hash)).await? {
+            return Err(Error::invalid(
+                "currentPassword",
+                "is not your current password",
+            ));
+        }
+        check_policy(&user.email, new).map_err(|m| Error::invalid("newPassword", m))?;
+        let new_hash = self.passwords.hash(new).await?;
+
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        with_tx!(&mut tx, conn => sqlx::query(
+            "update users set password_hash = $2, updated_at = $3 where id = $1")
+            .bind(caller.user_id)
+            .bind(&new_hash)
+            .bind(now)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        let ended = with_tx!(&mut tx, conn => sqlx::query(
+            "update sessions set revoked_at = $3, revoked_reason = 'password_changed' \
+             where user_id = $1 and id <> $2 and revoked_at is null")
+            .bind(caller.user_id)
+            .bind(caller.session_id)
+            .bind(now)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        let tenant_id = tenants::personal_tenant_id(&mut tx, caller.user_id).await?;
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                tenant_id: Some(tenant_id),
+                actor_user_id: Some(caller.user_id),
+                action: action::PASSWORD_CHANGED,
+                target_type: Some("user"),
+                target_id: Some(caller.user_id.to_string()),
+                ip_address: client.ip.as_deref(),
+                details: json!({ "sessionsEnded": ended }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn insert_user(
+    tx: &mut Tx,
+    email: &Email,
+    name: Option<&str>,
+    password_hash: &str,
+    role: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let sql = format!(
+        "insert into users (id, email, name, password_hash, platform_role, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6) returning {USER_COLUMNS}"
+    );
+    with_tx!(tx, conn => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql))
+        .bind(new_id())
+        .bind(email.as_str())
+        .bind(name)
+        .bind(password_hash)
+        .bind(role)
+        .bind(now)
+        .fetch_one(conn)
+        .await)
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::Conflict {
+                code: "email_unavailable",
+                message: "This email address cannot be used to register",
+            }
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// The user with id `user_id`.
+pub async fn fetch_user(tx: &mut Tx, user_id: Uuid) -> Result<User> {
+    let sql = format!("select {USER_COLUMNS} from users where id = $1");
+    let user = with_tx!(tx, conn => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await)?;
+    user.ok_or(Error::NotFound("user"))
+}
+
+/// The id of the account with this (normalised) email.
+pub async fn find_user_id(db: &crate::Db, email: &str) -> Result<Option<Uuid>> {
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar("select id from users where email = $1")
+        .bind(email)
+        .fetch_optional(pool)
+        .await)?,
+    )
+}
+
+/// Revokes one session, if it is still live.
+pub async fn revoke_session(
+    tx: &mut Tx,
+    session_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "update sessions set revoked_at = $2, revoked_reason = $3 where id = $1 and revoked_at is null")
+        .bind(session_id)
+        .bind(now)
+        .bind(reason)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "ana@.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+}

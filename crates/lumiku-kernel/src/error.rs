@@ -1,0 +1,81 @@
+//! The kernel's error: the facts a caller can act on, plus one bucket for everything else.
+//! `From<Error> for ApiError` below is the one place a kernel fact becomes an HTTP status.
+
+use lumiku_plugin::{ApiError, FieldErrors};
+
+/// A kernel operation's failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input broke a rule; field → messages.
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    /// Wrong email or password (deliberately not saying which).
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    /// The access or refresh token is missing, malformed, expired or revoked.
+    #[error("invalid or expired token")]
+    InvalidToken,
+    /// A spent refresh token was presented again; its session has been revoked.
+    #[error("refresh token reused")]
+    RefreshTokenReused,
+    /// The caller may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// No such thing, or one the caller may not know about.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The change conflicts with what is stored (duplicate, last owner, ...).
+    #[error("conflict: {message}")]
+    Conflict {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human-readable sentence.
+        message: &'static str,
+    },
+    /// Too many attempts; retry after this many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
+    /// Storage failed.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// Anything else that went wrong inside.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Kernel result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A single-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::Invalid(FieldErrors::from([(
+            field.to_owned(),
+            vec![message.into()],
+        )]))
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Invalid(fields) => ApiError::validation(fields),
+            Error::InvalidCredentials => {
+                ApiError::unauthorized("invalid_credentials", "Invalid email or password")
+            }
+            Error::InvalidToken => {
+                ApiError::unauthorized("invalid_token", "Missing, invalid or expired token")
+            }
+            Error::RefreshTokenReused => ApiError::unauthorized(
+                "refresh_token_reused",
+                "This refresh token was already used; the session has been ended",
+            ),
+            Error::Forbidden(message) => ApiError::forbidden(message),
+            Error::NotFound(what) => ApiError::not_found(format!("{what} not found")),
+            Error::Conflict { code, message } => ApiError::conflict(code, message),
+            Error::RateLimited(secs) => ApiError::rate_limited(secs),
+            Error::Database(e) => ApiError::internal(e),
+            Error::Internal(e) => ApiError::internal(e.into_boxed_dyn_error()),
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Access tokens (short-lived JWTs) and refresh tokens (opaque, stored only as a SHA-256 hash).
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: Uuid,
+    /// The session id.
+    pub sid: Uuid,
+    /// The platform role (`user` or `admin`) at issue time.
+    pub role: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+}
+
+/// Issues and checks tokens; keys are derived once at start-up.
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    header: Header,
+    access_ttl: Duration,
+}
+
+impl Tokens {
+    /// Keys from the HS256 secret.
+    pub fn new(secret: &[u8], access_ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            header: Header::new(Algorithm::HS256),
+            access_ttl,
+        }
+    }
+
+    /// A signed access token and when it expires.
+    pub fn issue_access(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        role: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>)> {
+        let expires_at = now + self.access_ttl;
+        let claims = Claims {
+            sub: user_id,
+            sid: session_id,
+            role: role.to_owned(),
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+        };
+        let token = jsonwebtoken::encode(&self.header, &claims, &self.encoding)
+            .map_err(|e| anyhow::anyhow!("signing an access token: {e}"))?;
+        Ok((token, expires_at))
+    }
+
+    /// The claims of a well-signed, unexpired token.
+    pub fn verify_access(&self, token: &str) -> Result<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|_| Error::InvalidToken)
+    }
+
+    /// Access-token lifetime.
+    pub fn access_ttl(&self) -> Duration {
+        self.access_ttl
+    }
+}
+
+/// A fresh opaque refresh token (256 random bits, URL-safe) and the hash to store for it.
+pub fn new_refresh_token() -> Result<(String, String)> {
+    let token = random_token(32)?;
+    let hash = hash_refresh_token(&token);
+    Ok((token, hash))
+}
+
+/// The stored form of a refresh token.
+pub fn hash_refresh_token(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// `bytes` random bytes from the OS, URL-safe base64 without padding.
+pub fn random_token(bytes: usize) -> Result<String> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|e| anyhow::anyhow!("reading OS randomness: {e}"))?;
+    Ok(URL_SAFE_NO_PAD.encode(buffer))
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_access_token_round_trips_and_a_tampered_one_does_not() {
+        let tokens = Tokens::new(
+            b"0123456789abcdef0123456789abcdef",
+            Duration::from_secs(900),
+        );
+        let (user, session) = (Uuid::now_v7(), Uuid::now_v7());
+        let (token, _) = tokens
+            .issue_access(user, session, "user", Utc::now())
+            .unwrap();
+        let claims = tokens.verify_access(&token).unwrap();
+        assert_eq!(
+            (claims.sub, claims.sid, claims.role.as_str()),
+            (user, session, "user")
+        );
+
+        let other = Tokens::new(
+            b"another secret, another signature",
+            Duration::from_secs(900),
+        );
+        assert!(other.verify_access(&token).is_err());
+        assert!(tokens.verify_access("not.a.token").is_err());
+    }
+
+    #[test]
+    fn an_expired_access_token_is_refused() {
+        let tokens = Tokens::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(1));
+        let issued = Utc::now() - chrono::Duration::minutes(10);
+        let (token, _) = tokens
+            .issue_access(Uuid::now_v7(), Uuid::now_v7(), "user", issued)
+            .unwrap();
+        assert!(tokens.verify_access(&token).is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_stored_hashed() {
+        let (a, hash_a) = new_refresh_token().unwrap();
+        let (b, _) = new_refresh_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(hash_a, hash_refresh_token(&a));
+        assert_eq!(hash_a.len(), 64);
+        assert!(!hash_a.contains(&a));
+    }
+}

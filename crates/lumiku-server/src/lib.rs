@@ -1,0 +1,190 @@
+//! Lumiku's HTTP house: it opens the database, builds the kernel, mounts the core routes behind
+//! the shared middleware, and serves them with the OpenAPI document generated from the same code.
+
+pub mod config;
+pub mod extract;
+pub mod routes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use lumiku_kernel::{Db, DbOptions, Kernel};
+use lumiku_plugin::{ApiError, request_id};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use config::Config;
+use routes::BearerAuth;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The kernel.
+    pub kernel: Arc<Kernel>,
+    /// The configuration it was built from.
+    pub config: Arc<Config>,
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Lumiku",
+        description = "Credit-metered, multi-tenant SaaS mini-apps. Errors are always \
+            `{\"error\": {\"code\", \"message\", \"requestId\", ...}}`."
+    ),
+    components(schemas(lumiku_plugin::ErrorBody)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "devices", description = "Where the user signs in from"),
+        (name = "tenants", description = "Tenants, members, roles and the audit log"),
+        (name = "meta", description = "This document"),
+    )
+)]
+struct ApiDoc;
+
+/// Every route, and the OpenAPI document describing exactly those routes.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::health::router())
+        .merge(routes::auth::router())
+        .merge(routes::devices::router())
+        .merge(routes::tenants::router())
+        .routes(routes!(openapi_document))
+        .split_for_parts()
+}
+
+/// The OpenAPI document, as `lumiku openapi` prints it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// This OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
+async fn openapi_document(
+    axum::Extension(doc): axum::Extension<Arc<serde_json::Value>>,
+) -> Response {
+    lumiku_plugin::extract::Json(doc.as_ref().clone()).into_response()
+}
+
+/// A built server: the router and the kernel behind it.
+pub struct Server {
+    router: Router,
+    kernel: Arc<Kernel>,
+}
+
+impl Server {
+    /// Opens and migrates the database, builds the kernel and the router.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let settings = config.kernel_settings()?;
+        let db = Db::connect(&DbOptions {
+            url: config.database_url.clone(),
+            max_connections: config.database_max_connections.max(1),
+        })
+        .await?;
+        db.migrate().await?;
+        let kernel = Arc::new(Kernel::new(db, settings)?);
+        let state = AppState {
+            kernel: Arc::clone(&kernel),
+            config: Arc::new(config),
+        };
+        Ok(Self {
+            router: router(state),
+            kernel,
+        })
+    }
+
+    /// The kernel (for tests and the CLI).
+    pub fn kernel(&self) -> &Arc<Kernel> {
+        &self.kernel
+    }
+
+    /// The router, ready to serve.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+        self.kernel.db().close().await;
+        Ok(())
+    }
+}
+
+/// The whole application with its middleware, over `state`.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = Arc::new(serde_json::to_value(&doc).expect("the OpenAPI document serialises"));
+    let request_id = HeaderName::from_static(request_id::HEADER);
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
+        let id = req
+            .headers()
+            .get(request_id::HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = id)
+    });
+    api.with_state(state)
+        .layer(axum::Extension(Arc::clone(&doc)))
+        .fallback(|| async { ApiError::not_found("No route matches this path") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This path does not take this method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn(scope_request_id))
+                .layer(CatchPanicLayer::custom(|_| {
+                    ApiError::internal(std::io::Error::other("a handler panicked")).into_response()
+                }))
+                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                )),
+        )
+}
+
+async fn scope_request_id(req: Request, next: Next) -> Response {
+    let id: Arc<str> = req
+        .headers()
+        .get(request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .into();
+    request_id::scope(id, next.run(req)).await
+}

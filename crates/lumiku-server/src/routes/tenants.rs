@@ -1,0 +1,285 @@
+//! Tenants, members and the audit log: `/api/tenants/*`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use lumiku_kernel::tenants::{AuditPage, Member, Role, Tenant};
+use lumiku_plugin::extract::{Json, Path, Query};
+use lumiku_plugin::{ApiError, ErrorBody};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::extract::{Client, CurrentUser, RequestTenant};
+
+/// The tenant routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tenants, create_tenant))
+        .routes(routes!(current_tenant))
+        .routes(routes!(get_tenant))
+        .routes(routes!(list_members, add_member))
+        .routes(routes!(update_member, remove_member))
+        .routes(routes!(audit_log))
+}
+
+/// The caller's tenants.
+#[derive(Serialize, ToSchema)]
+pub struct TenantList {
+    /// Oldest first; the personal tenant is first.
+    tenants: Vec<Tenant>,
+}
+
+/// A tenant's members.
+#[derive(Serialize, ToSchema)]
+pub struct MemberList {
+    /// In order of joining.
+    members: Vec<Member>,
+}
+
+/// New tenant.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CreateTenantRequest {
+    /// 1 to 100 characters.
+    name: String,
+}
+
+/// New member.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AddMemberRequest {
+    /// The email of an existing account.
+    email: String,
+    /// `owner`, `admin`, `member` or `viewer`.
+    #[schema(value_type = Role)]
+    role: String,
+}
+
+/// Role change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct UpdateMemberRequest {
+    /// `owner`, `admin`, `member` or `viewer`.
+    #[schema(value_type = Role)]
+    role: String,
+}
+
+/// Audit log filters and cursor.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only entries with this action (e.g. `auth.login`).
+    action: Option<String>,
+    /// The `nextCursor` of the previous page.
+    before: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+}
+
+fn parse_role(raw: &str) -> Result<Role, ApiError> {
+    raw.parse::<Role>().map_err(ApiError::from)
+}
+
+/// Lists the tenants the caller belongs to, with their role in each.
+#[utoipa::path(get, path = "/api/tenants", tag = "tenants", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's tenants", body = TenantList),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    ))]
+async fn list_tenants(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+) -> Result<Json<TenantList>, ApiError> {
+    Ok(Json(TenantList {
+        tenants: state.kernel.list_tenants(&caller).await?,
+    }))
+}
+
+/// Creates a team tenant owned by the caller.
+#[utoipa::path(post, path = "/api/tenants", tag = "tenants", security(("bearer" = [])),
+    request_body = CreateTenantRequest,
+    responses(
+        (status = 201, description = "The new tenant", body = Tenant),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 422, description = "Invalid name", body = ErrorBody),
+    ))]
+async fn create_tenant(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Client(client): Client,
+    Json(body): Json<CreateTenantRequest>,
+) -> Result<(StatusCode, Json<Tenant>), ApiError> {
+    let tenant = state
+        .kernel
+        .create_tenant(&caller, &body.name, &client)
+        .await?;
+    Ok((StatusCode::CREATED, Json(tenant)))
+}
+
+/// The tenant this request acts in: `X-Tenant-Id`, or the caller's personal tenant.
+#[utoipa::path(get, path = "/api/tenants/current", tag = "tenants", security(("bearer" = [])),
+    params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant to act in; default the personal tenant")),
+    responses(
+        (status = 200, description = "The tenant", body = Tenant),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
+    ))]
+async fn current_tenant(
+    State(state): State<AppState>,
+    tenant: RequestTenant,
+) -> Result<Json<Tenant>, ApiError> {
+    Ok(Json(
+        state
+            .kernel
+            .get_tenant(&tenant.caller, tenant.access.tenant_id)
+            .await?,
+    ))
+}
+
+/// One of the caller's tenants.
+#[utoipa::path(get, path = "/api/tenants/{id}", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The tenant", body = Tenant),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
+    ))]
+async fn get_tenant(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Tenant>, ApiError> {
+    Ok(Json(state.kernel.get_tenant(&caller, id).await?))
+}
+
+/// The members of one of the caller's tenants.
+#[utoipa::path(get, path = "/api/tenants/{id}/members", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The members", body = MemberList),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
+    ))]
+async fn list_members(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<MemberList>, ApiError> {
+    Ok(Json(MemberList {
+        members: state.kernel.list_members(&caller, id).await?,
+    }))
+}
+
+/// Adds an existing account to the tenant (owners and admins; only owners grant `owner`).
+#[utoipa::path(post, path = "/api/tenants/{id}/members", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    request_body = AddMemberRequest,
+    responses(
+        (status = 201, description = "The new member", body = Member),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The caller's role does not allow this", body = ErrorBody),
+        (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
+        (status = 409, description = "Already a member", body = ErrorBody),
+        (status = 422, description = "Invalid email or role, or no such account", body = ErrorBody),
+    ))]
+async fn add_member(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Client(client): Client,
+    Path(id): Path<Uuid>,
+    Json(body): Json<AddMemberRequest>,
+) -> Result<(StatusCode, Json<Member>), ApiError> {
+    let role = parse_role(&body.role)?;
+    let member = state
+        .kernel
+        .add_member(&caller, id, &body.email, role, &client)
+        .await?;
+    Ok((StatusCode::CREATED, Json(member)))
+}
+
+/// Changes a member's role. The last owner cannot be demoted.
+#[utoipa::path(patch, path = "/api/tenants/{id}/members/{userId}", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id"), ("userId" = Uuid, Path, description = "Member's user id")),
+    request_body = UpdateMemberRequest,
+    responses(
+        (status = 200, description = "The member", body = Member),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The caller's role does not allow this", body = ErrorBody),
+        (status = 404, description = "No such tenant or member", body = ErrorBody),
+        (status = 409, description = "It would leave the tenant without an owner", body = ErrorBody),
+        (status = 422, description = "Invalid role", body = ErrorBody),
+    ))]
+async fn update_member(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Client(client): Client,
+    Path((id, user_id)): Path<(Uuid, Uuid)>,
+    Json(body): Json<UpdateMemberRequest>,
+) -> Result<Json<Member>, ApiError> {
+    let role = parse_role(&body.role)?;
+    Ok(Json(
+        state
+            .kernel
+            .update_member(&caller, id, user_id, role, &client)
+            .await?,
+    ))
+}
+
+/// Removes a member, or lets the caller leave. The last owner cannot go.
+#[utoipa::path(delete, path = "/api/tenants/{id}/members/{userId}", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id"), ("userId" = Uuid, Path, description = "Member's user id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The caller's role does not allow this", body = ErrorBody),
+        (status = 404, description = "No such tenant or member", body = ErrorBody),
+        (status = 409, description = "It would leave the tenant without an owner", body = ErrorBody),
+    ))]
+async fn remove_member(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Client(client): Client,
+    Path((id, user_id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .kernel
+        .remove_member(&caller, id, user_id, &client)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The tenant's audit log, newest first (owners and admins).
+#[utoipa::path(get, path = "/api/tenants/{id}/audit", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id"), AuditQuery),
+    responses(
+        (status = 200, description = "A page of entries", body = AuditPage),
+        (status = 400, description = "Invalid query", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Only owners and admins read the audit log", body = ErrorBody),
+        (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
+    ))]
+async fn audit_log(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<Uuid>,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let page = state
+        .kernel
+        .audit_log(
+            &caller,
+            id,
+            query.action.as_deref(),
+            query.before,
+            query.limit.unwrap_or(50),
+        )
+        .await?;
+    Ok(Json(page))
+}

@@ -1,0 +1,202 @@
+//! `lumiku`: serve the platform, migrate its database, print its OpenAPI document, administer it.
+
+use std::io::BufRead as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use lumiku_kernel::{Db, DbOptions, Kernel};
+use lumiku_server::{Config, Server};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "lumiku",
+    version,
+    about = "Credit-metered, multi-tenant SaaS mini-apps in one binary"
+)]
+struct Cli {
+    /// Configuration file (optional; LUMIKU_* environment variables override it).
+    #[arg(
+        long,
+        env = "LUMIKU_CONFIG",
+        default_value = "lumiku.toml",
+        global = true
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Address to listen on (overrides `bind`).
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+    },
+    /// Run the database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI 3.1 document.
+    Openapi {
+        /// Write it to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account (with --admin, a platform administrator).
+    CreateUser {
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Password; when absent it is read from the first line of standard input.
+        #[arg(long, env = "LUMIKU_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Make the account a platform administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(&cli.config)?;
+    init_tracing(&config);
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => serve(config, bind).await,
+        Command::Migrate => {
+            let db = open_db(&config).await?;
+            db.migrate().await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Openapi { output } => {
+            let json = serde_json::to_string_pretty(&lumiku_server::openapi())?;
+            match output {
+                Some(path) => std::fs::write(&path, json + "\n")
+                    .with_context(|| format!("writing {}", path.display())),
+                None => {
+                    println!("{json}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    email,
+                    name,
+                    password,
+                    admin,
+                },
+        } => {
+            let password = match password {
+                Some(p) => p,
+                None => read_password()?,
+            };
+            let db = open_db(&config).await?;
+            db.migrate().await?;
+            let kernel = Kernel::new(db, config.kernel_settings()?)?;
+            let user = kernel
+                .create_user(&email, &password, name.as_deref(), admin)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", cli_message(e)))?;
+            println!(
+                "created {} ({}, {})",
+                user.email, user.id, user.platform_role
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
+    if let Some(bind) = bind {
+        config.bind = bind;
+    }
+    let addr = config.bind;
+    let server = Server::build(config).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!(address = %listener.local_addr()?, "lumiku is serving");
+    server.serve(listener, shutdown_signal()).await
+}
+
+async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    Db::connect(&DbOptions {
+        url: config.database_url.clone(),
+        max_connections: 2,
+    })
+    .await
+}
+
+fn read_password() -> anyhow::Result<String> {
+    eprintln!("password (one line on standard input):");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The kernel error as one line for a terminal (validation errors name their fields).
+fn cli_message(error: lumiku_kernel::Error) -> String {
+    match error {
+        lumiku_kernel::Error::Invalid(fields) => fields
+            .iter()
+            .map(|(field, messages)| format!("{field} {}", messages.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = EnvFilter::try_from_env("LUMIKU_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
