@@ -210,6 +210,7 @@ mod tests {
     use figment::Jail;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the closure's error type
     fn environment_beats_file_beats_defaults() {
         Jail::expect_with(|jail| {
             jail.create_file(

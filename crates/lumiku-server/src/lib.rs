@@ -162,13 +162,14 @@ pub fn router(state: AppState) -> Router {
                 "This path does not take this method",
             )
         })
-        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(scope_request_id))
+                .layer(middleware::from_fn(json_errors))
                 .layer(CatchPanicLayer::custom(|_| {
                     ApiError::internal(std::io::Error::other("a handler panicked")).into_response()
                 }))
@@ -177,6 +178,43 @@ pub fn router(state: AppState) -> Router {
                     Duration::from_secs(30),
                 )),
         )
+}
+
+/// The largest request body accepted.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Refuses a body announced larger than [`BODY_LIMIT`] before reading it, and gives the error
+/// shape to any error response a layer produced without a body (a timeout, say).
+async fn json_errors(req: Request, next: Next) -> Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|len| len > BODY_LIMIT as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The request body is too large",
+        )
+        .into_response();
+    }
+    let response = next.run(req).await;
+    let status = response.status();
+    if (status.is_client_error() || status.is_server_error())
+        && !response
+            .headers()
+            .contains_key(axum::http::header::CONTENT_TYPE)
+    {
+        let code = status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_lowercase()
+            .replace(' ', "_");
+        let message = status.canonical_reason().unwrap_or("Error");
+        return ApiError::new(status, code, message).into_response();
+    }
+    response
 }
 
 async fn scope_request_id(req: Request, next: Next) -> Response {

@@ -1,1 +1,459 @@
-//! lumiku-testkit
+//! Test harness: a real Lumiku server on `127.0.0.1:0` over a fresh database of its own, SQLite by
+//! default or PostgreSQL (a new database per test on `LUMIKU_TEST_POSTGRES_URL`), removed when the
+//! test ends. [`backend_tests!`] runs one test function on both backends.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lumiku_kernel::Kernel;
+use lumiku_server::Server;
+use lumiku_server::config::{Config, Secret};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+/// The variable naming the PostgreSQL server tests may create databases on.
+pub const POSTGRES_URL_VAR: &str = "LUMIKU_TEST_POSTGRES_URL";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh PostgreSQL database.
+    Postgres,
+}
+
+/// Defines, for each named `async fn name(backend: Backend)`, a module `name` with the tests
+/// `sqlite` and `postgres`. The PostgreSQL one is ignored, saying why, when
+/// `LUMIKU_TEST_POSTGRES_URL` was not set at build time.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+                $crate::__postgres_test!(super::$name);
+            }
+        )*
+    };
+}
+
+/// Like [`backend_tests!`] for tests of PostgreSQL-only behaviour: only the `postgres` variant.
+#[macro_export]
+macro_rules! postgres_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                $crate::__postgres_test!(super::$name);
+            }
+        )*
+    };
+}
+
+#[cfg(lumiku_postgres_tests)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __postgres_test {
+    ($path:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn postgres() {
+            $path($crate::Backend::Postgres).await
+        }
+    };
+}
+
+#[cfg(not(lumiku_postgres_tests))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __postgres_test {
+    ($path:path) => {
+        #[tokio::test]
+        #[ignore = "skipped: set LUMIKU_TEST_POSTGRES_URL to run the PostgreSQL variant"]
+        async fn postgres() {
+            $path($crate::Backend::Postgres).await
+        }
+    };
+}
+
+/// A database made for one test and removed after it.
+pub struct TestDatabase {
+    /// The URL the server uses.
+    pub url: String,
+    dir: PathBuf,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// A new empty database on `backend`.
+    pub async fn create(backend: Backend) -> Self {
+        let dir = std::env::temp_dir().join(format!("lumiku-test-{}", Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("creating the test directory");
+        match backend {
+            Backend::Sqlite => Self {
+                url: format!("sqlite://{}", dir.join("lumiku.db").display()),
+                dir,
+                postgres: None,
+            },
+            Backend::Postgres => {
+                let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+                    panic!("{POSTGRES_URL_VAR} must be set for PostgreSQL tests")
+                });
+                let name = format!("lumiku_test_{}", Uuid::now_v7().simple());
+                let admin = sqlx::PgPool::connect(&admin_url)
+                    .await
+                    .expect("connecting to the test PostgreSQL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+                    .execute(&admin)
+                    .await
+                    .expect("creating the test database");
+                admin.close().await;
+                Self {
+                    url: with_database(&admin_url, &name),
+                    dir,
+                    postgres: Some((admin_url, name)),
+                }
+            }
+        }
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((admin_url, name)) = self.postgres.take() {
+            // Drop runs inside the test's runtime, which must not block on itself: use a thread.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime
+                    .block_on(async {
+                        let admin = sqlx::PgPool::connect(&admin_url).await?;
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "drop database if exists {name} with (force)"
+                        )))
+                        .execute(&admin)
+                        .await?;
+                        admin.close().await;
+                        Ok::<_, sqlx::Error>(())
+                    })
+                    .map_err(std::io::Error::other)
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server on its own database.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// A client for it.
+    pub client: reqwest::Client,
+    /// The kernel behind it, for assertions on stored state.
+    pub kernel: Arc<Kernel>,
+    /// Which backend it runs on.
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    database: Option<TestDatabase>,
+}
+
+/// The configuration tests run with: cheap password hashing, a fixed secret, the test database.
+pub fn test_config(database: &TestDatabase) -> Config {
+    Config {
+        database_url: database.url.clone(),
+        database_max_connections: 5,
+        data_dir: database.dir.clone(),
+        jwt_secret: Some(Secret::from(
+            "test-secret-test-secret-test-secret!".to_owned(),
+        )),
+        argon2_memory_kib: 1024,
+        argon2_iterations: 1,
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    /// A server with the test configuration on a fresh `backend` database.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], letting `configure` change the configuration first.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
+        let database = TestDatabase::create(backend).await;
+        let mut config = test_config(&database);
+        configure(&mut config);
+        let server = Server::build(config).await.expect("building the server");
+        let kernel = Arc::clone(server.kernel());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding a port");
+        let addr = listener.local_addr().expect("the bound address");
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            server
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serving");
+        });
+        Self {
+            addr,
+            client: reqwest::Client::new(),
+            kernel,
+            backend,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            database: Some(database),
+        }
+    }
+
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A request builder for `path`.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    /// Sends `method path` with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut request = self.request(method, path);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        TestResponse::from(request.send().await.expect("sending the request")).await
+    }
+
+    /// `GET path` with a token.
+    pub async fn get(&self, path: &str, token: &str) -> TestResponse {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// `POST path` with a token and body.
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> TestResponse {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// `PATCH path` with a token and body.
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> TestResponse {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// `DELETE path` with a token.
+    pub async fn delete(&self, path: &str, token: &str) -> TestResponse {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Registers a new random account and returns it signed in.
+    pub async fn register_user(&self) -> TestUser {
+        let email = format!("user-{}@example.com", Uuid::now_v7().simple());
+        self.register_as(&email).await
+    }
+
+    /// Registers `email` with a known password and returns it signed in.
+    pub async fn register_as(&self, email: &str) -> TestUser {
+        let password = "a long enough password".to_owned();
+        let response = self
+            .call(
+                Method::POST,
+                "/api/auth/register",
+                None,
+                Some(json!({ "email": email, "password": password })),
+            )
+            .await;
+        response.assert_status(201);
+        TestUser::from_auth(&response.body, password)
+    }
+
+    /// Signs `user` in again (a new session).
+    pub async fn login(&self, user: &TestUser) -> TestUser {
+        let response = self
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({ "email": user.email, "password": user.password })),
+            )
+            .await;
+        response.assert_status(200);
+        TestUser::from_auth(&response.body, user.password.clone())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        drop(self.database.take());
+    }
+}
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// User id.
+    pub id: Uuid,
+    /// Email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: String,
+    /// Session id.
+    pub session_id: Uuid,
+    /// Personal tenant.
+    pub personal_tenant_id: Uuid,
+}
+
+impl TestUser {
+    fn from_auth(body: &Value, password: String) -> Self {
+        let uuid = |v: &Value| Uuid::parse_str(v.as_str().expect("a uuid string")).expect("a uuid");
+        Self {
+            id: uuid(&body["user"]["id"]),
+            email: body["user"]["email"].as_str().expect("email").to_owned(),
+            password,
+            access_token: body["tokens"]["accessToken"]
+                .as_str()
+                .expect("accessToken")
+                .to_owned(),
+            refresh_token: body["tokens"]["refreshToken"]
+                .as_str()
+                .expect("refreshToken")
+                .to_owned(),
+            session_id: uuid(&body["tokens"]["sessionId"]),
+            personal_tenant_id: uuid(&body["personalTenantId"]),
+        }
+    }
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// JSON body (`Null` when empty or not JSON).
+    pub body: Value,
+    /// Raw body text.
+    pub text: String,
+}
+
+impl TestResponse {
+    /// Reads `response` whole.
+    pub async fn from(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("reading the body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Self {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// Panics with the body unless the status is `expected`.
+    #[track_caller]
+    pub fn assert_status(&self, expected: u16) -> &Self {
+        assert_eq!(
+            self.status, expected,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    /// Panics unless this is an error response with `status` and `code` in Lumiku's error shape.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) -> &Self {
+        self.assert_status(status);
+        assert_eq!(
+            self.body["error"]["code"], code,
+            "unexpected error code; body: {}",
+            self.text
+        );
+        assert!(
+            self.body["error"]["message"].is_string(),
+            "error without message: {}",
+            self.text
+        );
+        let request_id = self.body["error"]["requestId"].as_str().unwrap_or_default();
+        assert!(
+            !request_id.is_empty(),
+            "error without requestId: {}",
+            self.text
+        );
+        assert_eq!(
+            self.headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok()),
+            Some(request_id),
+            "the body's requestId differs from the x-request-id header"
+        );
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_names_are_replaced_in_urls() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+}

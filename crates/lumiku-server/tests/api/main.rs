@@ -1,0 +1,10 @@
+//! The kernel's HTTP suite: every test drives a real server on a random port, once on SQLite and
+//! once on PostgreSQL (when LUMIKU_TEST_POSTGRES_URL is set).
+
+mod audit;
+mod auth;
+mod devices;
+mod errors;
+mod openapi;
+mod rls;
+mod tenants;
