@@ -195,6 +195,8 @@ impl Kernel {
         )
         .await?;
         let tenant_id = tenants::create_personal(&mut tx, &user, now).await?;
+        self.grant_welcome_bonus(&mut tx, tenant_id, user.id)
+            .await?;
         let tokens = self
             .open_session(
                 &mut tx,
@@ -245,6 +247,8 @@ impl Kernel {
         let now = now();
         let user = insert_user(&mut tx, &email, name.as_deref(), &password_hash, role, now).await?;
         let tenant_id = tenants::create_personal(&mut tx, &user, now).await?;
+        self.grant_welcome_bonus(&mut tx, tenant_id, user.id)
+            .await?;
         audit::record(
             &mut tx,
             NewAuditEvent {
@@ -260,6 +264,22 @@ impl Kernel {
         .await?;
         tx.commit().await?;
         Ok(user)
+    }
+
+    async fn grant_welcome_bonus(&self, tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<()> {
+        let amount = self.settings.welcome_bonus_credits;
+        if amount > 0 {
+            let entry = crate::credits::NewEntry {
+                tenant_id,
+                amount,
+                kind: crate::credits::EntryKind::Bonus,
+                description: "Welcome bonus",
+                reference: None,
+                actor_user_id: Some(user_id),
+            };
+            crate::credits::apply(tx, &entry).await?;
+        }
+        Ok(())
     }
 
     fn check_new_account(

@@ -35,6 +35,10 @@ pub mod action {
     pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
     /// A member left or was removed.
     pub const MEMBER_REMOVED: &str = "member.removed";
+    /// A platform administrator granted or adjusted credits.
+    pub const CREDITS_ADJUSTED: &str = "credits.adjusted";
+    /// A platform administrator changed an app's registry state.
+    pub const APP_UPDATED: &str = "app.updated";
 }
 
 /// An entry to append.

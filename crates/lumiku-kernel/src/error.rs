@@ -32,6 +32,17 @@ pub enum Error {
         /// Human-readable sentence.
         message: &'static str,
     },
+    /// The wallet cannot pay `required` credits; it holds `current`.
+    #[error("insufficient credits: {required} required, {current} available")]
+    InsufficientCredits {
+        /// What the action costs.
+        required: i64,
+        /// What the wallet holds.
+        current: i64,
+    },
+    /// An `Idempotency-Key` was reused with a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
     /// Too many attempts; retry after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
@@ -74,6 +85,14 @@ impl From<Error> for ApiError {
             Error::NotFound(what) => ApiError::not_found(format!("{what} not found")),
             Error::Conflict { code, message } => ApiError::conflict(code, message),
             Error::RateLimited(secs) => ApiError::rate_limited(secs),
+            Error::IdempotencyKeyReused => ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for a different request",
+            ),
+            Error::InsufficientCredits { required, current } => {
+                ApiError::insufficient_credits(required, current)
+            }
             Error::Database(e) => ApiError::internal(e),
             Error::Internal(e) => ApiError::internal(e.into_boxed_dyn_error()),
         }

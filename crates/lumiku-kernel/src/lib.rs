@@ -6,22 +6,42 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod db;
+pub mod credits;
 pub mod devices;
 pub mod error;
 pub mod password;
 pub mod ratelimit;
+pub mod registry;
 pub mod tenants;
 pub mod token;
 
 use std::time::Duration;
 
-pub use db::{Backend, Db, DbOptions, Tx};
 pub use error::{Error, Result};
+pub use lumiku_plugin::db::{self, Backend, Db, DbOptions, Tx};
+pub use lumiku_plugin::{with_db, with_tx};
+
+use anyhow::Context as _;
 
 use password::{PasswordParams, Passwords};
 use ratelimit::LoginLimits;
 use token::Tokens;
+
+/// Brings the core schema up to date. Safe to run on every start and from several nodes at once
+/// (sqlx takes an advisory lock on PostgreSQL; SQLite serialises writers).
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    match db {
+        Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite")
+            .run(pool)
+            .await
+            .context("running SQLite migrations")?,
+        Db::Postgres(pool) => sqlx::migrate!("migrations/postgres")
+            .run(pool)
+            .await
+            .context("running PostgreSQL migrations")?,
+    }
+    Ok(())
+}
 
 /// The kernel's settings, resolved from configuration at start-up.
 #[derive(Clone)]
@@ -36,6 +56,8 @@ pub struct KernelSettings {
     pub password: PasswordParams,
     /// Failed-login limits.
     pub login_limits: LoginLimits,
+    /// Credits a new account's personal tenant starts with.
+    pub welcome_bonus_credits: i64,
 }
 
 impl std::fmt::Debug for KernelSettings {
@@ -46,6 +68,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("refresh_token_ttl", &self.refresh_token_ttl)
             .field("password", &self.password)
             .field("login_limits", &self.login_limits)
+            .field("welcome_bonus_credits", &self.welcome_bonus_credits)
             .finish()
     }
 }

@@ -3,10 +3,8 @@
 //!
 //! Roles map to permissions in [`Role::can`], the one place that decides who may do what.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -16,75 +14,11 @@ use crate::db::{Tx, TxInner, is_unique_violation, new_id, now};
 use crate::error::{Error, Result};
 use crate::{ClientInfo, Kernel, with_db, with_tx};
 
-/// A member's role in a tenant, from most to least powerful.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Everything, including managing owners. A tenant always keeps at least one.
-    Owner,
-    /// Manages members (but not owners) and reads the audit log.
-    Admin,
-    /// Uses the tenant's apps.
-    Member,
-    /// Reads only.
-    Viewer,
-}
+pub use lumiku_plugin::role::{Permission, Role};
 
-/// Something a member may be allowed to do in a tenant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
-    /// See the tenant and its member list.
-    Read,
-    /// Change data in the tenant's apps.
-    Write,
-    /// Add, re-role and remove members below owner.
-    ManageMembers,
-    /// Grant or take the owner role, and manage owners.
-    ManageOwners,
-    /// Read the audit log.
-    ReadAudit,
-}
-
-impl Role {
-    /// Whether this role grants `permission`.
-    pub fn can(self, permission: Permission) -> bool {
-        use Permission::*;
-        match self {
-            Role::Owner => true,
-            Role::Admin => matches!(permission, Read | Write | ManageMembers | ReadAudit),
-            Role::Member => matches!(permission, Read | Write),
-            Role::Viewer => matches!(permission, Read),
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Member => "member",
-            Role::Viewer => "viewer",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "owner" => Ok(Role::Owner),
-            "admin" => Ok(Role::Admin),
-            "member" => Ok(Role::Member),
-            "viewer" => Ok(Role::Viewer),
-            _ => Err(Error::invalid(
-                "role",
-                "must be one of owner, admin, member, viewer",
-            )),
-        }
-    }
+fn parse_role(name: &str) -> Result<Role> {
+    Role::parse(name)
+        .ok_or_else(|| Error::invalid("role", "must be one of owner, admin, member, viewer"))
 }
 
 /// A tenant as one of its members sees it.
@@ -119,7 +53,7 @@ impl TryFrom<TenantRow> for Tenant {
             id: row.id,
             name: row.name,
             kind: row.kind,
-            role: row.role.parse()?,
+            role: parse_role(&row.role)?,
             created_at: row.created_at,
         })
     }
@@ -157,7 +91,7 @@ impl TryFrom<MemberRow> for Member {
             user_id: row.user_id,
             email: row.email,
             name: row.name,
-            role: row.role.parse()?,
+            role: parse_role(&row.role)?,
             joined_at: row.created_at,
         })
     }
@@ -240,6 +174,7 @@ async fn insert_tenant(
         .execute(conn)
         .await.map(|r| r.rows_affected()))?;
     insert_member(tx, id, owner, Role::Owner, now).await?;
+    crate::credits::create_wallet(tx, id, now).await?;
     Ok(id)
 }
 
@@ -297,7 +232,7 @@ async fn member_role(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<Opti
         .bind(user_id)
         .fetch_optional(conn)
         .await)?;
-    role.map(|r| r.parse()).transpose()
+    role.map(|r| parse_role(&r)).transpose()
 }
 
 async fn owner_count(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
@@ -342,7 +277,7 @@ impl Kernel {
         let (tenant_id, role) = role.ok_or(Error::NotFound("tenant"))?;
         Ok(TenantAccess {
             tenant_id,
-            role: role.parse()?,
+            role: parse_role(&role)?,
         })
     }
 
@@ -599,30 +534,7 @@ impl Kernel {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn roles_grant_what_the_table_says() {
-        use Permission::*;
-        let table = [
-            (Role::Owner, [true, true, true, true, true]),
-            (Role::Admin, [true, true, true, false, true]),
-            (Role::Member, [true, true, false, false, false]),
-            (Role::Viewer, [true, false, false, false, false]),
-        ];
-        for (role, expected) in table {
-            let got = [Read, Write, ManageMembers, ManageOwners, ReadAudit].map(|p| role.can(p));
-            assert_eq!(got, expected, "{role:?}");
-        }
-    }
-
-    #[test]
-    fn roles_parse_from_their_names_only() {
-        for role in [Role::Owner, Role::Admin, Role::Member, Role::Viewer] {
-            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
-        }
-        assert!("superuser".parse::<Role>().is_err());
-    }
+/// The role named `name` (for request bodies).
+pub fn role_from_name(name: &str) -> Result<Role> {
+    parse_role(name)
 }

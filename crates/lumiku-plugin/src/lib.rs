@@ -1,12 +1,23 @@
 //! The Lumiku app SDK: the contract between the kernel and the apps it hosts.
 //!
-//! An app depends on this crate alone. It gives the one error type every Lumiku response uses
-//! ([`ApiError`]), the extractors that turn bad input into that error instead of axum's plain-text
-//! rejections ([`extract`]), and the request id that ties a response to its log lines.
+//! An app depends on this crate and no other Lumiku crate. It gives the [`Plugin`] trait and its
+//! [`Manifest`], the metered action and tenant-scoped transactions ([`context`], [`db`]), the one
+//! error type every Lumiku response uses ([`ApiError`]), the extractors that turn bad input into
+//! that error ([`extract`]), tenant roles ([`role`]) and the request id ([`request_id`]).
 #![warn(missing_docs)]
 
+pub mod context;
+pub mod db;
 pub mod error;
 pub mod extract;
+pub mod manifest;
+pub mod plugin;
 pub mod request_id;
+pub mod role;
 
+pub use context::{Action, AppContext, Metered};
+pub use db::{Backend, Db, Tx};
 pub use error::{ApiError, ErrorBody, FieldErrors};
+pub use manifest::{Access, Dashboard, Features, Manifest, Tier};
+pub use plugin::{Migration, Plugin};
+pub use role::{Permission, Role};

@@ -78,6 +78,8 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     /// Argon2id passes. Default 2.
     pub argon2_iterations: u32,
+    /// Credits a new account's personal tenant starts with. Default 100.
+    pub welcome_bonus_credits: i64,
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy you control). Default false.
     pub trust_forwarded_for: bool,
     /// Log format: `text` (default) or `json`.
@@ -100,6 +102,7 @@ impl Default for Config {
             login_failure_window_secs: 900,
             argon2_memory_kib: PasswordParams::default().memory_kib,
             argon2_iterations: PasswordParams::default().iterations,
+            welcome_bonus_credits: 100,
             trust_forwarded_for: false,
             log_format: "text".into(),
         }
@@ -143,6 +146,7 @@ impl Config {
                 iterations: self.argon2_iterations,
                 parallelism: 1,
             },
+            welcome_bonus_credits: self.welcome_bonus_credits.max(0),
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),

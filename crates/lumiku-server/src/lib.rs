@@ -1,6 +1,7 @@
 //! Lumiku's HTTP house: it opens the database, builds the kernel, mounts the core routes behind
 //! the shared middleware, and serves them with the OpenAPI document generated from the same code.
 
+pub mod apps;
 pub mod config;
 pub mod extract;
 pub mod routes;
@@ -17,7 +18,7 @@ use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use lumiku_kernel::{Db, DbOptions, Kernel};
-use lumiku_plugin::{ApiError, request_id};
+use lumiku_plugin::{ApiError, Manifest, Plugin, request_id};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub kernel: Arc<Kernel>,
     /// The configuration it was built from.
     pub config: Arc<Config>,
+    /// The manifests of the compiled-in apps.
+    pub manifests: Arc<Vec<&'static Manifest>>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -53,25 +56,35 @@ pub struct AppState {
         (name = "auth", description = "Accounts and sessions"),
         (name = "devices", description = "Where the user signs in from"),
         (name = "tenants", description = "Tenants, members, roles and the audit log"),
+        (name = "credits", description = "Wallet, ledger and usage of the request's tenant"),
+        (name = "apps", description = "The apps a tenant can use"),
+        (name = "admin", description = "Platform administration"),
         (name = "meta", description = "This document"),
     )
 )]
 struct ApiDoc;
 
-/// Every route, and the OpenAPI document describing exactly those routes.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// Every route, the core's and the apps', and the OpenAPI document describing exactly those
+/// routes. Without `state` the apps' gates are left out (the document is the same).
+pub fn api(
+    apps: &[Arc<dyn Plugin>],
+    state: Option<&AppState>,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
         .merge(routes::auth::router())
         .merge(routes::devices::router())
         .merge(routes::tenants::router())
+        .merge(routes::credits::router())
+        .merge(routes::apps::router())
+        .merge(apps::mount(apps, state))
         .routes(routes!(openapi_document))
         .split_for_parts()
 }
 
-/// The OpenAPI document, as `lumiku openapi` prints it.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().1
+/// The OpenAPI document with `apps` mounted, as `lumiku openapi` prints it.
+pub fn openapi(apps: &[Arc<dyn Plugin>]) -> utoipa::openapi::OpenApi {
+    api(apps, None).1
 }
 
 /// This OpenAPI 3.1 document.
@@ -90,22 +103,29 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens and migrates the database, builds the kernel and the router.
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    /// Checks the apps' manifests, opens and migrates the database (the core's tables, then each
+    /// app's), registers the apps, builds the kernel and the router.
+    pub async fn build(config: Config, apps: Vec<Arc<dyn Plugin>>) -> anyhow::Result<Self> {
+        apps::validate(&apps)?;
         let settings = config.kernel_settings()?;
         let db = Db::connect(&DbOptions {
             url: config.database_url.clone(),
             max_connections: config.database_max_connections.max(1),
         })
         .await?;
-        db.migrate().await?;
+        lumiku_kernel::migrate(&db).await?;
+        for app in &apps {
+            lumiku_kernel::registry::migrate_app(&db, app.manifest(), app.migrations()).await?;
+            lumiku_kernel::registry::register_app(&db, app.manifest()).await?;
+        }
         let kernel = Arc::new(Kernel::new(db, settings)?);
         let state = AppState {
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),
+            manifests: Arc::new(apps.iter().map(|a| a.manifest()).collect()),
         };
         Ok(Self {
-            router: router(state),
+            router: router(state, &apps),
             kernel,
         })
     }
@@ -140,8 +160,8 @@ impl Server {
 }
 
 /// The whole application with its middleware, over `state`.
-pub fn router(state: AppState) -> Router {
-    let (api, doc) = api();
+pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
+    let (api, doc) = api(apps, Some(&state));
     let doc = Arc::new(serde_json::to_value(&doc).expect("the OpenAPI document serialises"));
     let request_id = HeaderName::from_static(request_id::HEADER);
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {

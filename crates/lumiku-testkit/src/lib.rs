@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use lumiku_kernel::Kernel;
+use lumiku_plugin::Plugin;
 use lumiku_server::Server;
 use lumiku_server::config::{Config, Secret};
 use reqwest::Method;
@@ -204,10 +205,21 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], letting `configure` change the configuration first.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_with_apps(backend, Vec::new(), configure).await
+    }
+
+    /// A server mounting `apps`, with the test configuration changed by `configure`.
+    pub async fn spawn_with_apps(
+        backend: Backend,
+        apps: Vec<Arc<dyn Plugin>>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let database = TestDatabase::create(backend).await;
         let mut config = test_config(&database);
         configure(&mut config);
-        let server = Server::build(config).await.expect("building the server");
+        let server = Server::build(config, apps)
+            .await
+            .expect("building the server");
         let kernel = Arc::clone(server.kernel());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -1,5 +1,7 @@
 //! `lumiku`: serve the platform, migrate its database, print its OpenAPI document, administer it.
 
+mod apps;
+
 use std::io::BufRead as _;
 use std::path::PathBuf;
 
@@ -79,12 +81,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { bind } => serve(config, bind).await,
         Command::Migrate => {
             let db = open_db(&config).await?;
-            db.migrate().await?;
+            lumiku_kernel::migrate(&db).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::Openapi { output } => {
-            let json = serde_json::to_string_pretty(&lumiku_server::openapi())?;
+            let json = serde_json::to_string_pretty(&lumiku_server::openapi(&apps::apps()))?;
             match output {
                 Some(path) => std::fs::write(&path, json + "\n")
                     .with_context(|| format!("writing {}", path.display())),
@@ -108,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
                 None => read_password()?,
             };
             let db = open_db(&config).await?;
-            db.migrate().await?;
+            lumiku_kernel::migrate(&db).await?;
             let kernel = Kernel::new(db, config.kernel_settings()?)?;
             let user = kernel
                 .create_user(&email, &password, name.as_deref(), admin)
@@ -128,7 +130,7 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>) -> anyhow
         config.bind = bind;
     }
     let addr = config.bind;
-    let server = Server::build(config).await?;
+    let server = Server::build(config, apps::apps()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;

@@ -1,6 +1,8 @@
 //! The core HTTP routes, one module per resource. Each exposes `router()` listing its routes.
 
+pub mod apps;
 pub mod auth;
+pub mod credits;
 pub mod devices;
 pub mod health;
 pub mod tenants;

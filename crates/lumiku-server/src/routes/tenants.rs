@@ -81,7 +81,7 @@ pub struct AuditQuery {
 }
 
 fn parse_role(raw: &str) -> Result<Role, ApiError> {
-    raw.parse::<Role>().map_err(ApiError::from)
+    lumiku_kernel::tenants::role_from_name(raw).map_err(ApiError::from)
 }
 
 /// Lists the tenants the caller belongs to, with their role in each.

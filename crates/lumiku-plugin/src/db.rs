@@ -1,5 +1,6 @@
-//! Storage: one pool per backend behind one enum, transactions that travel as parameters, and the
-//! migrations that make a database Lumiku's.
+//! Storage: one pool per backend behind one enum, and transactions that travel as parameters.
+//! The kernel and the apps both write through [`Tx`]; an app only ever receives one scoped to the
+//! request's tenant.
 //!
 //! SQL is written once where both dialects agree (`$N` placeholders work on SQLite too) and per
 //! backend where they do not. Queries are runtime-checked: the suite runs on both backends.
@@ -111,22 +112,6 @@ impl Db {
         }
     }
 
-    /// Brings the schema up to date. Safe to run on every start and from several nodes at once
-    /// (sqlx takes an advisory lock on PostgreSQL; SQLite serialises writers).
-    pub async fn migrate(&self) -> anyhow::Result<()> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite")
-                .run(pool)
-                .await
-                .context("running SQLite migrations")?,
-            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres")
-                .run(pool)
-                .await
-                .context("running PostgreSQL migrations")?,
-        }
-        Ok(())
-    }
-
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         with_db!(self, pool => sqlx::query("select 1").execute(pool).await.map(|r| r.rows_affected()))?;
@@ -153,22 +138,46 @@ impl Db {
     pub async fn begin_tenant(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
         let mut tx = self.begin().await?;
         if let TxInner::Postgres(t) = &mut tx.inner {
-            sqlx::query(
-                "select set_config('role', 'lumiku_app', true), \
-                        set_config('lumiku.tenant_id', $1, true)",
-            )
-            .bind(tenant_id.to_string())
-            .execute(&mut **t)
-            .await?;
+            set_tenant(t, tenant_id).await?;
         }
         tx.tenant = Some(tenant_id);
         Ok(tx)
+    }
+
+    /// Like [`Db::begin_tenant`] for reads: on SQLite a deferred transaction, which does not wait
+    /// for (or hold) the write lock.
+    pub async fn begin_tenant_read(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
+        let inner = match self {
+            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => {
+                let mut t = pool.begin().await?;
+                set_tenant(&mut t, tenant_id).await?;
+                TxInner::Postgres(t)
+            }
+        };
+        Ok(Tx {
+            inner,
+            tenant: Some(tenant_id),
+        })
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
         with_db!(self, pool => pool.close().await)
     }
+}
+
+async fn set_tenant(
+    tx: &mut sqlx::Transaction<'static, Postgres>,
+    tenant_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "select set_config('role', 'lumiku_app', true), set_config('lumiku.tenant_id', $1, true)",
+    )
+    .bind(tenant_id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A database transaction on either backend. Dropped without [`Tx::commit`], it rolls back.

@@ -1,0 +1,498 @@
+//! Projects and tasks: validated inputs and the queries on the app's own tables. Every query
+//! filters on the tenant; on PostgreSQL row-level security holds the same line.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use lumiku_plugin::db::{Tx, new_id};
+use lumiku_plugin::{ApiError, FieldErrors, with_tx};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A project.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// `active`, `completed` or `archived`.
+    pub status: String,
+    /// Due date.
+    pub due_date: Option<DateTime<Utc>>,
+    /// Who made it.
+    pub created_by: Uuid,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Its tasks, newest first (in listings and reads).
+    #[sqlx(skip)]
+    pub tasks: Vec<Task>,
+}
+
+/// A task of a project.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    /// Id.
+    pub id: Uuid,
+    /// Its project.
+    pub project_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// `low`, `medium` or `high`.
+    pub priority: String,
+    /// Done.
+    pub completed: bool,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new project as sent.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NewProject {
+    /// 1 to 200 characters.
+    pub name: String,
+    /// At most 2000 characters.
+    pub description: Option<String>,
+    /// Default `active`.
+    pub status: Option<String>,
+    /// RFC 3339.
+    pub due_date: Option<DateTime<Utc>>,
+}
+
+/// A change to a project; absent fields stay. `description` and `dueDate` may be `null` to clear.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ProjectPatch {
+    /// 1 to 200 characters.
+    pub name: Option<String>,
+    /// At most 2000 characters.
+    #[serde(deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// `active`, `completed` or `archived`.
+    pub status: Option<String>,
+    /// RFC 3339.
+    #[serde(deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub due_date: Option<Option<DateTime<Utc>>>,
+}
+
+/// A new task as sent.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NewTask {
+    /// 1 to 200 characters.
+    pub title: String,
+    /// `low`, `medium` (default) or `high`.
+    pub priority: Option<String>,
+}
+
+/// A change to a task.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TaskPatch {
+    /// 1 to 200 characters.
+    pub title: Option<String>,
+    /// `low`, `medium` or `high`.
+    pub priority: Option<String>,
+    /// Done.
+    pub completed: Option<bool>,
+}
+
+/// Project counts of a tenant.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// All projects.
+    pub total_projects: i64,
+    /// Active ones.
+    pub active_projects: i64,
+    /// Completed ones.
+    pub completed_projects: i64,
+    /// Archived ones.
+    pub archived_projects: i64,
+    /// All tasks.
+    pub total_tasks: i64,
+    /// Completed tasks.
+    pub completed_tasks: i64,
+}
+
+fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+const STATUSES: &[&str] = &["active", "completed", "archived"];
+const PRIORITIES: &[&str] = &["low", "medium", "high"];
+
+struct Check(FieldErrors);
+
+impl Check {
+    fn new() -> Self {
+        Check(FieldErrors::new())
+    }
+    fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
+        let value = value.trim();
+        let len = value.chars().count();
+        if len < min || len > max {
+            let message = if min > 0 {
+                format!("must be {min} to {max} characters")
+            } else {
+                format!("must be at most {max} characters")
+            };
+            self.0.entry(field.to_owned()).or_default().push(message);
+        }
+        value.to_owned()
+    }
+    fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.0
+                .entry(field.to_owned())
+                .or_default()
+                .push(format!("must be one of {}", allowed.join(", ")));
+        }
+    }
+    fn done(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+fn optional_text(
+    check: &mut Check,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    value
+        .map(|v| check.text(field, v, 0, max))
+        .filter(|v| !v.is_empty())
+}
+
+impl NewProject {
+    /// The project to insert, or 422 with every field at fault.
+    pub fn validate(&self) -> Result<NewProject, ApiError> {
+        let mut check = Check::new();
+        let name = check.text("name", &self.name, 1, 200);
+        let description =
+            optional_text(&mut check, "description", self.description.as_deref(), 2000);
+        let status = self.status.clone().unwrap_or_else(|| "active".into());
+        check.one_of("status", &status, STATUSES);
+        check.done()?;
+        Ok(NewProject {
+            name,
+            description,
+            status: Some(status),
+            due_date: self.due_date,
+        })
+    }
+}
+
+impl ProjectPatch {
+    /// The validated change.
+    pub fn validate(&self) -> Result<ProjectPatch, ApiError> {
+        let mut check = Check::new();
+        let name = self.name.as_deref().map(|n| check.text("name", n, 1, 200));
+        let description = self
+            .description
+            .as_ref()
+            .map(|d| optional_text(&mut check, "description", d.as_deref(), 2000));
+        if let Some(status) = &self.status {
+            check.one_of("status", status, STATUSES);
+        }
+        check.done()?;
+        Ok(ProjectPatch {
+            name,
+            description,
+            status: self.status.clone(),
+            due_date: self.due_date,
+        })
+    }
+}
+
+impl NewTask {
+    /// The validated task.
+    pub fn validate(&self) -> Result<NewTask, ApiError> {
+        let mut check = Check::new();
+        let title = check.text("title", &self.title, 1, 200);
+        let priority = self.priority.clone().unwrap_or_else(|| "medium".into());
+        check.one_of("priority", &priority, PRIORITIES);
+        check.done()?;
+        Ok(NewTask {
+            title,
+            priority: Some(priority),
+        })
+    }
+}
+
+impl TaskPatch {
+    /// The validated change.
+    pub fn validate(&self) -> Result<TaskPatch, ApiError> {
+        let mut check = Check::new();
+        let title = self
+            .title
+            .as_deref()
+            .map(|t| check.text("title", t, 1, 200));
+        if let Some(priority) = &self.priority {
+            check.one_of("priority", priority, PRIORITIES);
+        }
+        check.done()?;
+        Ok(TaskPatch {
+            title,
+            priority: self.priority.clone(),
+            completed: self.completed,
+        })
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::not_found(format!("{what} not found"))
+}
+
+const PROJECT_COLUMNS: &str =
+    "id, name, description, status, due_date, created_by, created_at, updated_at";
+const TASK_COLUMNS: &str = "id, project_id, title, priority, completed, created_at, updated_at";
+
+/// The tenant's projects with their tasks, newest first.
+pub async fn list_projects(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<Project>, ApiError> {
+    let sql = format!(
+        "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 order by created_at desc, id desc"
+    );
+    let mut projects = with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .fetch_all(conn)
+        .await)
+    .map_err(ApiError::internal)?;
+    let sql = format!(
+        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 order by created_at desc, id desc"
+    );
+    let tasks = with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .fetch_all(conn)
+        .await)
+    .map_err(ApiError::internal)?;
+    for task in tasks {
+        if let Some(project) = projects.iter_mut().find(|p| p.id == task.project_id) {
+            project.tasks.push(task);
+        }
+    }
+    Ok(projects)
+}
+
+/// One of the tenant's projects with its tasks.
+pub async fn get_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<Project, ApiError> {
+    let sql = format!(
+        "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id = $2"
+    );
+    let mut project = with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await)
+    .map_err(ApiError::internal)?
+    .ok_or_else(|| not_found("project"))?;
+    let sql = format!(
+        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 and project_id = $2 order by created_at desc, id desc"
+    );
+    project.tasks = with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_all(conn)
+        .await)
+    .map_err(ApiError::internal)?;
+    Ok(project)
+}
+
+/// Inserts a validated project.
+pub async fn insert_project(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    user_id: Uuid,
+    input: &NewProject,
+) -> Result<Project, ApiError> {
+    let sql = format!(
+        "insert into project_manager_projects (id, tenant_id, name, description, status, due_date, created_by, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning {PROJECT_COLUMNS}"
+    );
+    with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+        .bind(new_id())
+        .bind(tenant_id)
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(input.status.as_deref().unwrap_or("active"))
+        .bind(input.due_date)
+        .bind(user_id)
+        .bind(now())
+        .fetch_one(conn)
+        .await)
+    .map_err(ApiError::internal)
+}
+
+/// Applies a validated change to one of the tenant's projects.
+pub async fn update_project(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Uuid,
+    patch: &ProjectPatch,
+) -> Result<Project, ApiError> {
+    let sql = format!(
+        "update project_manager_projects set name = coalesce($3, name), \
+         description = case when $4 then $5 else description end, status = coalesce($6, status), \
+         due_date = case when $7 then $8 else due_date end, updated_at = $9 \
+         where tenant_id = $1 and id = $2 returning {PROJECT_COLUMNS}"
+    );
+    with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(id)
+        .bind(&patch.name)
+        .bind(patch.description.is_some())
+        .bind(patch.description.clone().flatten())
+        .bind(&patch.status)
+        .bind(patch.due_date.is_some())
+        .bind(patch.due_date.flatten())
+        .bind(now())
+        .fetch_optional(conn)
+        .await)
+    .map_err(ApiError::internal)?
+    .ok_or_else(|| not_found("project"))
+}
+
+/// Deletes one of the tenant's projects and its tasks.
+pub async fn delete_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
+    with_tx!(tx, conn => sqlx::query("delete from project_manager_tasks where tenant_id = $1 and project_id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(ApiError::internal)?;
+    let deleted = with_tx!(tx, conn => sqlx::query("delete from project_manager_projects where tenant_id = $1 and id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(ApiError::internal)?;
+    if deleted == 0 {
+        Err(not_found("project"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Adds a validated task to one of the tenant's projects.
+pub async fn insert_task(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    project_id: Uuid,
+    input: &NewTask,
+) -> Result<Task, ApiError> {
+    let exists: Option<Uuid> = with_tx!(tx, conn => sqlx::query_scalar(
+        "select id from project_manager_projects where tenant_id = $1 and id = $2")
+        .bind(tenant_id)
+        .bind(project_id)
+        .fetch_optional(conn)
+        .await)
+    .map_err(ApiError::internal)?;
+    exists.ok_or_else(|| not_found("project"))?;
+    let sql = format!(
+        "insert into project_manager_tasks (id, tenant_id, project_id, title, priority, completed, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, false, $6, $6) returning {TASK_COLUMNS}"
+    );
+    with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        .bind(new_id())
+        .bind(tenant_id)
+        .bind(project_id)
+        .bind(&input.title)
+        .bind(input.priority.as_deref().unwrap_or("medium"))
+        .bind(now())
+        .fetch_one(conn)
+        .await)
+    .map_err(ApiError::internal)
+}
+
+/// Applies a validated change to one of the tenant's tasks.
+pub async fn update_task(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Uuid,
+    patch: &TaskPatch,
+) -> Result<Task, ApiError> {
+    let sql = format!(
+        "update project_manager_tasks set title = coalesce($3, title), priority = coalesce($4, priority), \
+         completed = coalesce($5, completed), updated_at = $6 where tenant_id = $1 and id = $2 returning {TASK_COLUMNS}"
+    );
+    with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(id)
+        .bind(&patch.title)
+        .bind(&patch.priority)
+        .bind(patch.completed)
+        .bind(now())
+        .fetch_optional(conn)
+        .await)
+    .map_err(ApiError::internal)?
+    .ok_or_else(|| not_found("task"))
+}
+
+/// Deletes one of the tenant's tasks.
+pub async fn delete_task(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
+    let deleted = with_tx!(tx, conn => sqlx::query("delete from project_manager_tasks where tenant_id = $1 and id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(ApiError::internal)?;
+    if deleted == 0 {
+        Err(not_found("task"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The tenant's counts.
+pub async fn stats(tx: &mut Tx, tenant_id: Uuid) -> Result<Stats, ApiError> {
+    let projects: Vec<(String, i64)> = with_tx!(tx, conn => sqlx::query_as(
+        "select status, count(*) from project_manager_projects where tenant_id = $1 group by status")
+        .bind(tenant_id)
+        .fetch_all(conn)
+        .await)
+    .map_err(ApiError::internal)?;
+    let (total_tasks, completed_tasks): (i64, i64) = with_tx!(tx, conn => sqlx::query_as(
+        "select count(*), coalesce(sum(case when completed then 1 else 0 end), 0) from project_manager_tasks where tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(conn)
+        .await)
+    .map_err(ApiError::internal)?;
+    let count = |status: &str| {
+        projects
+            .iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok(Stats {
+        total_projects: projects.iter().map(|(_, n)| n).sum(),
+        active_projects: count("active"),
+        completed_projects: count("completed"),
+        archived_projects: count("archived"),
+        total_tasks,
+        completed_tasks,
+    })
+}

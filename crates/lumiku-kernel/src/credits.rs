@@ -1,0 +1,442 @@
+//! Credits: a wallet per tenant and its append-only ledger. Every change of a balance is one
+//! conditional update of the wallet (the storage refuses a negative balance) plus one ledger row
+//! carrying the amount and the balance after it, on the caller's transaction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::accounts::Caller;
+use crate::audit::{self, NewAuditEvent};
+use crate::db::{Tx, new_id, now};
+use crate::error::{Error, Result};
+use crate::tenants::{Permission, TenantAccess};
+use crate::{ClientInfo, Kernel, with_tx};
+
+/// Why a ledger row exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// Bought with money.
+    Purchase,
+    /// Given (welcome bonus).
+    Bonus,
+    /// Spent on an app action.
+    Usage,
+    /// Given back.
+    Refund,
+    /// Granted by an administrator or a plan.
+    Grant,
+    /// Corrected by an administrator (either sign).
+    Adjustment,
+}
+
+impl EntryKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Purchase => "purchase",
+            EntryKind::Bonus => "bonus",
+            EntryKind::Usage => "usage",
+            EntryKind::Refund => "refund",
+            EntryKind::Grant => "grant",
+            EntryKind::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// One ledger row.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerEntry {
+    /// Time-ordered id; also the history cursor.
+    pub id: Uuid,
+    /// Credits added (positive) or taken (negative).
+    pub amount_credits: i64,
+    /// The balance right after this row.
+    pub balance_after_credits: i64,
+    /// `purchase`, `bonus`, `usage`, `refund`, `grant` or `adjustment`.
+    pub kind: String,
+    /// What it was for.
+    pub description: String,
+    /// `app_usage`, `payment`, ...
+    pub reference_type: Option<String>,
+    /// The referenced row's id.
+    pub reference_id: Option<String>,
+    /// Who caused it.
+    pub actor_user_id: Option<Uuid>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A ledger row to append.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    /// The wallet's tenant.
+    pub tenant_id: Uuid,
+    /// Credits added (positive) or taken (negative); never zero.
+    pub amount: i64,
+    /// Why.
+    pub kind: EntryKind,
+    /// What for.
+    pub description: &'a str,
+    /// What it refers to: (`app_usage`, id), (`payment`, reference), ...
+    pub reference: Option<(&'a str, String)>,
+    /// Who caused it.
+    pub actor_user_id: Option<Uuid>,
+}
+
+/// Creates the tenant's empty wallet.
+pub(crate) async fn create_wallet(tx: &mut Tx, tenant_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    with_tx!(tx, conn => sqlx::query(
+        "insert into wallets (tenant_id, balance_credits, updated_at) values ($1, 0, $2)")
+        .bind(tenant_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Moves the wallet by `amount` if the balance allows it; `Err(InsufficientCredits)` otherwise,
+/// with nothing changed. Returns the new balance. Does not write the ledger row.
+pub async fn move_balance(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let balance: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(
+        "update wallets set balance_credits = balance_credits + $2, updated_at = $3 \
+         where tenant_id = $1 and balance_credits + $2 >= 0 returning balance_credits")
+        .bind(tenant_id)
+        .bind(amount)
+        .bind(now)
+        .fetch_optional(conn)
+        .await)?;
+    match balance {
+        Some(balance) => Ok(balance),
+        None => {
+            let current = current_balance(tx, tenant_id).await?;
+            Err(Error::InsufficientCredits {
+                required: -amount,
+                current,
+            })
+        }
+    }
+}
+
+/// The wallet's balance as `tx` sees it.
+pub async fn current_balance(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
+    let balance: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(
+        "select balance_credits from wallets where tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await)?;
+    balance.ok_or(Error::NotFound("wallet"))
+}
+
+/// Appends the ledger row for a balance already moved to `balance_after`.
+pub async fn append_entry(
+    tx: &mut Tx,
+    entry: &NewEntry<'_>,
+    balance_after: i64,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let id = new_id();
+    let (reference_type, reference_id) = match &entry.reference {
+        Some((kind, id)) => (Some(*kind), Some(id.as_str())),
+        None => (None, None),
+    };
+    with_tx!(tx, conn => sqlx::query(
+        "insert into ledger_entries (id, tenant_id, amount_credits, balance_after_credits, kind, description, \
+         reference_type, reference_id, actor_user_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(id)
+        .bind(entry.tenant_id)
+        .bind(entry.amount)
+        .bind(balance_after)
+        .bind(entry.kind.as_str())
+        .bind(entry.description)
+        .bind(reference_type)
+        .bind(reference_id)
+        .bind(entry.actor_user_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// Moves the balance and appends its ledger row; the usual way to credit or debit a wallet.
+pub async fn apply(tx: &mut Tx, entry: &NewEntry<'_>) -> Result<i64> {
+    if entry.amount == 0 {
+        return Err(Error::invalid("amount", "must not be zero"));
+    }
+    let now = now();
+    let balance = move_balance(tx, entry.tenant_id, entry.amount, now).await?;
+    append_entry(tx, entry, balance, now).await?;
+    Ok(balance)
+}
+
+/// A metered action's usage, written with its ledger row and the app's counters.
+#[derive(Debug, Clone)]
+pub struct UsageRecord<'a> {
+    /// The tenant that paid.
+    pub tenant_id: Uuid,
+    /// The user who acted.
+    pub user_id: Uuid,
+    /// The app.
+    pub app_id: &'a str,
+    /// The action.
+    pub action: &'a str,
+    /// Its cost, already debited.
+    pub credits: i64,
+    /// The balance after the debit.
+    pub balance_after: i64,
+    /// The app's details.
+    pub metadata: Value,
+}
+
+/// Appends the usage row, its ledger row (for a non-zero cost) and bumps the app's counters.
+pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
+    let now = now();
+    let usage_id = new_id();
+    with_tx!(tx, conn => sqlx::query(
+        "insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(usage_id)
+        .bind(usage.tenant_id)
+        .bind(usage.app_id)
+        .bind(usage.action)
+        .bind(usage.credits)
+        .bind(usage.user_id)
+        .bind(Json(&usage.metadata))
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if usage.credits > 0 {
+        let description = format!("{}: {}", usage.app_id, usage.action);
+        let entry = NewEntry {
+            tenant_id: usage.tenant_id,
+            amount: -usage.credits,
+            kind: EntryKind::Usage,
+            description: &description,
+            reference: Some(("app_usage", usage_id.to_string())),
+            actor_user_id: Some(usage.user_id),
+        };
+        append_entry(tx, &entry, usage.balance_after, now).await?;
+    }
+    let first_use = with_tx!(tx, conn => sqlx::query(
+        "insert into app_users (app_id, user_id, first_used_at) values ($1, $2, $3) on conflict do nothing")
+        .bind(usage.app_id)
+        .bind(usage.user_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    with_tx!(tx, conn => sqlx::query(
+        "update apps set total_usage = total_usage + 1, active_users = active_users + $2 where app_id = $1")
+        .bind(usage.app_id)
+        .bind(first_use as i64)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(usage_id)
+}
+
+/// A tenant's balance.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Balance {
+    /// The tenant.
+    pub tenant_id: Uuid,
+    /// Credits available.
+    pub balance: i64,
+}
+
+/// A page of ledger history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct History {
+    /// Newest first.
+    pub items: Vec<LedgerEntry>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_cursor: Option<Uuid>,
+}
+
+/// Usage totals of one app action.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageTotal {
+    /// The app.
+    pub app_id: String,
+    /// The action.
+    pub action: String,
+    /// How many times.
+    pub count: i64,
+    /// Credits spent.
+    pub credits: i64,
+}
+
+/// Usage over a period.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageReport {
+    /// Start (inclusive).
+    pub from: DateTime<Utc>,
+    /// End (exclusive).
+    pub to: DateTime<Utc>,
+    /// Per app and action, most credits first.
+    pub totals: Vec<UsageTotal>,
+}
+
+impl Kernel {
+    /// The balance of the request's tenant.
+    pub async fn balance(&self, access: &TenantAccess) -> Result<Balance> {
+        access.require(Permission::Read)?;
+        let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
+        let balance = current_balance(&mut tx, access.tenant_id).await?;
+        tx.commit().await?;
+        Ok(Balance {
+            tenant_id: access.tenant_id,
+            balance,
+        })
+    }
+
+    /// A page of the tenant's ledger, newest first.
+    pub async fn history(
+        &self,
+        access: &TenantAccess,
+        before: Option<Uuid>,
+        limit: i64,
+    ) -> Result<History> {
+        access.require(Permission::Read)?;
+        let limit = limit.clamp(1, 200);
+        let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
+        let items = with_tx!(&mut tx, conn => sqlx::query_as::<_, LedgerEntry>(
+            "select id, amount_credits, balance_after_credits, kind, description, reference_type, reference_id, \
+             actor_user_id, created_at from ledger_entries \
+             where tenant_id = $1 and ($2 is null or id < $2) order by id desc limit $3")
+            .bind(access.tenant_id)
+            .bind(before)
+            .bind(limit)
+            .fetch_all(conn)
+            .await)?;
+        tx.commit().await?;
+        let next_cursor = if items.len() as i64 == limit {
+            items.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Ok(History { items, next_cursor })
+    }
+
+    /// The tenant's usage per app and action between `from` and `to`.
+    pub async fn usage(
+        &self,
+        access: &TenantAccess,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<UsageReport> {
+        access.require(Permission::Read)?;
+        if from >= to {
+            return Err(Error::invalid("from", "must be before to"));
+        }
+        let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
+        let totals = with_tx!(&mut tx, conn => sqlx::query_as::<_, UsageTotal>(
+            "select app_id, action, count(*) as count, coalesce(sum(credits), 0) as credits from app_usage \
+             where tenant_id = $1 and created_at >= $2 and created_at < $3 \
+             group by app_id, action order by credits desc, app_id, action")
+            .bind(access.tenant_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(conn)
+            .await)?;
+        tx.commit().await?;
+        Ok(UsageReport { from, to, totals })
+    }
+
+    /// An administrator grants credits to a tenant or adjusts its balance (either sign), with a
+    /// reason; audited in the tenant's log. A negative adjustment cannot overdraw the wallet.
+    pub async fn admin_adjust_credits(
+        &self,
+        admin: &Caller,
+        tenant_id: Uuid,
+        amount: i64,
+        kind: EntryKind,
+        reason: &str,
+        client: &ClientInfo,
+    ) -> Result<LedgerEntry> {
+        if !admin.is_admin() {
+            return Err(Error::Forbidden(
+                "only platform administrators may change balances",
+            ));
+        }
+        let reason = reason.trim();
+        let mut fields = lumiku_plugin::FieldErrors::new();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            fields.insert("reason".into(), vec!["must be 1 to 500 characters".into()]);
+        }
+        match kind {
+            EntryKind::Grant if amount <= 0 => {
+                fields.insert("amount".into(), vec!["a grant must be positive".into()]);
+            }
+            EntryKind::Adjustment if amount == 0 => {
+                fields.insert("amount".into(), vec!["must not be zero".into()]);
+            }
+            EntryKind::Grant | EntryKind::Adjustment => {}
+            _ => {
+                fields.insert("kind".into(), vec!["must be grant or adjustment".into()]);
+            }
+        }
+        if amount.abs() > 1_000_000_000 {
+            fields.insert(
+                "amount".into(),
+                vec!["must be at most 1000000000 in size".into()],
+            );
+        }
+        if !fields.is_empty() {
+            return Err(Error::Invalid(fields));
+        }
+        let mut tx = self.db.begin_tenant(tenant_id).await?;
+        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar("select id from tenants where id = $1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await)?;
+        exists.ok_or(Error::NotFound("tenant"))?;
+        let description = format!("{}: {reason}", kind.as_str());
+        let entry = NewEntry {
+            tenant_id,
+            amount,
+            kind,
+            description: &description,
+            reference: None,
+            actor_user_id: Some(admin.user_id),
+        };
+        let balance = apply(&mut tx, &entry).await?;
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                tenant_id: Some(tenant_id),
+                actor_user_id: Some(admin.user_id),
+                action: audit::action::CREDITS_ADJUSTED,
+                target_type: Some("wallet"),
+                target_id: Some(tenant_id.to_string()),
+                ip_address: client.ip.as_deref(),
+                details: json!({ "amount": amount, "kind": kind, "reason": reason, "balance": balance }),
+            },
+        )
+        .await?;
+        let row = with_tx!(&mut tx, conn => sqlx::query_as::<_, LedgerEntry>(
+            "select id, amount_credits, balance_after_credits, kind, description, reference_type, reference_id, \
+             actor_user_id, created_at from ledger_entries where tenant_id = $1 order by id desc limit 1")
+            .bind(tenant_id)
+            .fetch_one(conn)
+            .await)?;
+        tx.commit().await?;
+        Ok(row)
+    }
+}

@@ -1,0 +1,426 @@
+//! What an app handler gets from the kernel: the caller and tenant ([`AppContext`]), a
+//! transaction scoped to that tenant, and the metered action ([`Metered`]) that charges credits
+//! atomically with the work they pay for.
+//!
+//! A metered handler reads like this:
+//!
+//! ```ignore
+//! lumiku_plugin::actions! { CreateProject = "createProject" }
+//!
+//! async fn create_project(mut metered: Metered<CreateProject, NewProject>) -> Result<Response, ApiError> {
+//!     let input = metered.body().validate()?;          // 422 rolls back: nothing charged
+//!     let project = store::insert(metered.tx(), metered.tenant_id(), &input).await?;
+//!     metered.finish(StatusCode::CREATED, json!({ "project": project }), json!({ "projectId": project.id })).await
+//! }
+//! ```
+//!
+//! By the time the handler runs, the tenant's wallet was debited on the request's transaction
+//! (402 and nothing else if it could not pay). [`Metered::finish`] appends the ledger and usage rows,
+//! bumps the app's counters, stores the response under the request's `Idempotency-Key`, and
+//! commits all of it at once. Any error before that rolls everything back.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::ApiError;
+use crate::db::Tx;
+use crate::manifest::Manifest;
+use crate::role::{Permission, Role};
+
+/// A boxed future, for the object-safe [`Host`] trait.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The header making a metered request safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// An action name an app's manifest prices. Declare them with [`actions!`](crate::actions).
+pub trait Action: Send + 'static {
+    /// The name, as in the manifest's `credits`.
+    const NAME: &'static str;
+}
+
+/// Declares action types for [`Metered`]: `actions! { CreateProject = "createProject" }`.
+#[macro_export]
+macro_rules! actions {
+    ($($(#[$meta:meta])* $ty:ident = $name:literal),* $(,)?) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, Copy)]
+            pub struct $ty;
+            impl $crate::context::Action for $ty {
+                const NAME: &'static str = $name;
+            }
+        )*
+    };
+}
+
+/// The authenticated caller of an app route, in the tenant the request acts in.
+#[derive(Debug, Clone, Copy)]
+pub struct AppCaller {
+    /// The user.
+    pub user_id: Uuid,
+    /// The tenant (the `X-Tenant-Id` header's, or the caller's personal tenant).
+    pub tenant_id: Uuid,
+    /// The caller's role in it.
+    pub role: Role,
+}
+
+/// What the kernel attaches to every request it lets through to an app.
+#[derive(Clone)]
+pub struct RequestContext {
+    /// The app's manifest.
+    pub app: &'static Manifest,
+    /// The caller, when the app requires authentication.
+    pub caller: Option<AppCaller>,
+    /// The kernel's services.
+    pub host: Arc<dyn Host>,
+}
+
+/// A charge about to be made.
+#[derive(Debug, Clone)]
+pub struct ChargeRequest {
+    /// The app.
+    pub app_id: &'static str,
+    /// The action.
+    pub action: &'static str,
+    /// Its cost from the manifest.
+    pub cost: i64,
+    /// Who pays.
+    pub tenant_id: Uuid,
+    /// Who acts.
+    pub user_id: Uuid,
+    /// The `Idempotency-Key` and the hash of the request it came with.
+    pub idempotency: Option<(String, String)>,
+}
+
+/// How a charge opened.
+#[derive(Debug, Clone)]
+pub enum Opening {
+    /// The wallet was debited; this is its balance now.
+    Charged {
+        /// The balance after the debit.
+        balance: i64,
+    },
+    /// The same request was already served under this idempotency key: answer this again.
+    Replay {
+        /// The stored status.
+        status: u16,
+        /// The stored body.
+        body: Value,
+    },
+}
+
+/// A charge being completed with its work.
+#[derive(Debug, Clone)]
+pub struct Completion<'a> {
+    /// The charge as opened.
+    pub charge: &'a ChargeRequest,
+    /// The balance after the debit.
+    pub balance: i64,
+    /// What the app wants kept with the usage row.
+    pub metadata: Value,
+    /// The response status to store for replays.
+    pub status: u16,
+    /// The response body to store for replays.
+    pub body: &'a Value,
+}
+
+/// The kernel's side of the metered action, implemented by the server. Object-safe so the SDK
+/// never depends on the kernel.
+pub trait Host: Send + Sync + 'static {
+    /// A transaction scoped to `tenant_id` for writes.
+    fn begin(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Tx, ApiError>>;
+    /// A transaction scoped to `tenant_id` for reads.
+    fn begin_read(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Tx, ApiError>>;
+    /// Claims the idempotency key (or finds its stored response) and debits the wallet, on `tx`.
+    fn open_charge<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        charge: &'a ChargeRequest,
+    ) -> BoxFuture<'a, Result<Opening, ApiError>>;
+    /// Appends the ledger and usage rows, bumps the app's counters, stores the response, on `tx`.
+    fn complete_charge<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        completion: Completion<'a>,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
+}
+
+fn request_context(parts: &Parts) -> Result<RequestContext, ApiError> {
+    parts
+        .extensions
+        .get::<RequestContext>()
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::internal(std::io::Error::other(
+                "an app extractor ran on a route the kernel did not mount",
+            ))
+        })
+}
+
+fn require_caller(context: &RequestContext) -> Result<AppCaller, ApiError> {
+    context.caller.ok_or_else(|| {
+        ApiError::unauthorized("missing_token", "This action needs a signed-in user")
+    })
+}
+
+/// The caller and tenant of an app request, for reads and free actions.
+#[derive(Clone)]
+pub struct AppContext {
+    context: RequestContext,
+    caller: AppCaller,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AppContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let context = request_context(parts)?;
+        let caller = require_caller(&context)?;
+        Ok(Self { context, caller })
+    }
+}
+
+impl AppContext {
+    /// The tenant the request acts in.
+    pub fn tenant_id(&self) -> Uuid {
+        self.caller.tenant_id
+    }
+
+    /// The user.
+    pub fn user_id(&self) -> Uuid {
+        self.caller.user_id
+    }
+
+    /// The caller's role in the tenant.
+    pub fn role(&self) -> Role {
+        self.caller.role
+    }
+
+    /// Refuses with 403 unless the caller's role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.caller.role.can(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "your role in this tenant does not allow this",
+            ))
+        }
+    }
+
+    /// A read transaction scoped to the tenant.
+    pub async fn read(&self) -> Result<Tx, ApiError> {
+        self.context.host.begin_read(self.caller.tenant_id).await
+    }
+}
+
+/// A metered request for action `A` with a JSON body `B` (`()` for none). See the module docs.
+///
+/// Extracting it checks the write permission (403), answers a replay of an idempotency key with
+/// the stored response, and debits the wallet (402 when it cannot pay), all on one transaction
+/// that the handler continues with [`Metered::tx`] and ends with [`Metered::finish`].
+pub struct Metered<A: Action, B = ()> {
+    caller: AppCaller,
+    context: RequestContext,
+    charge: ChargeRequest,
+    balance: i64,
+    tx: Tx,
+    body: B,
+    _action: std::marker::PhantomData<A>,
+}
+
+impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Metered<A, B> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let context = request_context(&parts).map_err(IntoResponse::into_response)?;
+        let caller = require_caller(&context).map_err(IntoResponse::into_response)?;
+        if !caller.role.can(Permission::Write) {
+            return Err(
+                ApiError::forbidden("your role in this tenant cannot use this action")
+                    .into_response(),
+            );
+        }
+        let cost = context.app.cost(A::NAME).ok_or_else(|| {
+            ApiError::internal(std::io::Error::other(format!(
+                "action '{}' is not priced in the manifest of '{}'",
+                A::NAME,
+                context.app.app_id
+            )))
+            .into_response()
+        })?;
+        let key = idempotency_key(&parts).map_err(IntoResponse::into_response)?;
+        let method = parts.method.clone();
+        let path = parts.uri.path().to_owned();
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let parsed: B = parse_body(&bytes).map_err(IntoResponse::into_response)?;
+
+        let idempotency = key.map(|key| {
+            let mut hasher = Sha256::new();
+            hasher.update(method.as_str().as_bytes());
+            hasher.update(b" ");
+            hasher.update(path.as_bytes());
+            hasher.update(b"\n");
+            hasher.update(&bytes);
+            let hash = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>();
+            (key, hash)
+        });
+        let charge = ChargeRequest {
+            app_id: context.app.app_id,
+            action: A::NAME,
+            cost,
+            tenant_id: caller.tenant_id,
+            user_id: caller.user_id,
+            idempotency,
+        };
+        let mut tx = context
+            .host
+            .begin(caller.tenant_id)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match context
+            .host
+            .open_charge(&mut tx, &charge)
+            .await
+            .map_err(IntoResponse::into_response)?
+        {
+            Opening::Charged { balance } => Ok(Self {
+                caller,
+                context,
+                charge,
+                balance,
+                tx,
+                body: parsed,
+                _action: std::marker::PhantomData,
+            }),
+            Opening::Replay { status, body } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                let mut response = (status, axum::Json(body)).into_response();
+                response
+                    .headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+                Err(response)
+            }
+        }
+    }
+}
+
+fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
+    let Some(value) = parts.headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            )
+        })?;
+    Ok(Some(key.to_owned()))
+}
+
+fn parse_body<B: DeserializeOwned>(bytes: &[u8]) -> Result<B, ApiError> {
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::bad_request("malformed_json", "The request body is not valid JSON")
+        } else {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("The JSON body does not have the expected shape: {e}"),
+            )
+        }
+    })
+}
+
+impl<A: Action, B> Metered<A, B> {
+    /// The request's body.
+    pub fn body(&self) -> &B {
+        &self.body
+    }
+
+    /// The transaction holding the debit; do the action's writes on it.
+    pub fn tx(&mut self) -> &mut Tx {
+        &mut self.tx
+    }
+
+    /// The tenant paying for the action.
+    pub fn tenant_id(&self) -> Uuid {
+        self.caller.tenant_id
+    }
+
+    /// The user acting.
+    pub fn user_id(&self) -> Uuid {
+        self.caller.user_id
+    }
+
+    /// The caller's role.
+    pub fn role(&self) -> Role {
+        self.caller.role
+    }
+
+    /// The credits this action costs.
+    pub fn cost(&self) -> i64 {
+        self.charge.cost
+    }
+
+    /// Completes the action: records the usage (with `metadata`) and the ledger row, stores the
+    /// response for idempotent replays, commits, and answers `body` (a JSON object) with
+    /// `creditUsed` and `creditBalance` added.
+    pub async fn finish(
+        mut self,
+        status: StatusCode,
+        body: impl Serialize,
+        metadata: Value,
+    ) -> Result<Response, ApiError> {
+        let mut body = serde_json::to_value(body).map_err(ApiError::internal)?;
+        let Value::Object(fields) = &mut body else {
+            return Err(ApiError::internal(std::io::Error::other(
+                "a metered response must be a JSON object",
+            )));
+        };
+        fields.insert("creditUsed".into(), self.charge.cost.into());
+        fields.insert("creditBalance".into(), self.balance.into());
+        let completion = Completion {
+            charge: &self.charge,
+            balance: self.balance,
+            metadata,
+            status: status.as_u16(),
+            body: &body,
+        };
+        self.context
+            .host
+            .complete_charge(&mut self.tx, completion)
+            .await?;
+        self.tx.commit().await.map_err(ApiError::internal)?;
+        Ok((status, axum::Json(body)).into_response())
+    }
+}

@@ -1,0 +1,453 @@
+//! An app's manifest: who it is, what each of its actions costs, who may use it, and how its
+//! dashboard card looks. Validated at start-up; a bad manifest stops the server with the app's
+//! id and the field at fault.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::role::Role;
+
+/// Subscription tiers, lowest first; `minSubscriptionTier` compares on this order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Every tenant without a paid plan.
+    Free,
+    /// The first paid tier.
+    Basic,
+    /// The middle tier.
+    Pro,
+    /// The top tier.
+    Enterprise,
+}
+
+impl Tier {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Free => "free",
+            Tier::Basic => "basic",
+            Tier::Pro => "pro",
+            Tier::Enterprise => "enterprise",
+        }
+    }
+
+    /// The tier named `name`.
+    pub fn parse(name: &str) -> Option<Tier> {
+        [Tier::Free, Tier::Basic, Tier::Pro, Tier::Enterprise]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+    }
+}
+
+/// Who may use an app.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    /// A valid access token is required (every app with metered actions requires one).
+    pub requires_auth: bool,
+    /// Only tenants with a paid subscription may use it.
+    pub requires_subscription: bool,
+    /// The lowest tier allowed, if any.
+    pub min_subscription_tier: Option<Tier>,
+    /// The tenant roles that may open it; metered actions further need the write permission.
+    pub allowed_roles: &'static [Role],
+}
+
+/// Feature flags, the defaults of the app's registry state.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Features {
+    /// Mounted and usable.
+    pub enabled: bool,
+    /// Shown with a beta badge.
+    pub beta: bool,
+    /// Shown as coming soon; cannot be opened.
+    pub coming_soon: bool,
+}
+
+/// The dashboard card.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    /// Position, lowest first.
+    pub order: i32,
+    /// Card colour name (`blue`, `green`, ...).
+    pub color: &'static str,
+    /// The app's stats endpoint, if it has one (under its route prefix).
+    pub stats_endpoint: Option<&'static str>,
+}
+
+/// An app's manifest (the seed's PluginConfig).
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// Kebab-case id, unique among apps: `project-manager`.
+    pub app_id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// One sentence.
+    pub description: &'static str,
+    /// A Lucide icon name: `target`, `file-text`.
+    pub icon: &'static str,
+    /// Semantic version.
+    pub version: &'static str,
+    /// Always `/api/apps/{appId}`.
+    pub route_prefix: &'static str,
+    /// Credit cost per action, action names in camelCase. The only place a cost is written.
+    pub credits: &'static [(&'static str, i64)],
+    /// Access rules.
+    pub access: Access,
+    /// Feature flags.
+    pub features: Features,
+    /// Dashboard card.
+    pub dashboard: Dashboard,
+}
+
+/// What is wrong with a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError {
+    /// The app's id as written.
+    pub app_id: String,
+    /// The field at fault.
+    pub field: &'static str,
+    /// Why.
+    pub message: String,
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid manifest for app '{}': {}: {}",
+            self.app_id, self.field, self.message
+        )
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+/// Card colours the dashboard knows.
+pub const COLORS: &[&str] = &[
+    "blue", "green", "red", "purple", "orange", "yellow", "pink", "indigo", "teal", "cyan", "gray",
+];
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+fn is_camel(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_semver(s: &str) -> bool {
+    let core = s.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
+}
+
+impl Manifest {
+    /// The cost of `action`, if the manifest declares it.
+    pub fn cost(&self, action: &str) -> Option<i64> {
+        self.credits
+            .iter()
+            .find(|(name, _)| *name == action)
+            .map(|(_, cost)| *cost)
+    }
+
+    /// The app's table-name prefix: its id with `_` for `-`, then `_`.
+    pub fn table_prefix(&self) -> String {
+        format!("{}_", self.app_id.replace('-', "_"))
+    }
+
+    /// Checks every field; the first fault is reported.
+    pub fn validate(&self) -> Result<(), ManifestError> {
+        let fail = |field: &'static str, message: String| {
+            Err(ManifestError {
+                app_id: self.app_id.to_owned(),
+                field,
+                message,
+            })
+        };
+        if !is_kebab(self.app_id) || self.app_id.len() > 40 {
+            return fail(
+                "appId",
+                "must be kebab-case (a-z, 0-9, single dashes), at most 40 characters".into(),
+            );
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > 60 {
+            return fail("name", "must be 1 to 60 characters".into());
+        }
+        if self.description.trim().is_empty() || self.description.chars().count() > 280 {
+            return fail("description", "must be 1 to 280 characters".into());
+        }
+        if !is_kebab(self.icon) {
+            return fail("icon", "must be a Lucide icon name in kebab-case".into());
+        }
+        if !is_semver(self.version) {
+            return fail(
+                "version",
+                format!("'{}' is not a semantic version (1.2.3)", self.version),
+            );
+        }
+        let prefix = format!("/api/apps/{}", self.app_id);
+        if self.route_prefix != prefix {
+            return fail("routePrefix", format!("must be {prefix}"));
+        }
+        for (i, (action, cost)) in self.credits.iter().enumerate() {
+            if !is_camel(action) {
+                return fail("credits", format!("action '{action}' must be camelCase"));
+            }
+            if !(0..=1_000_000).contains(cost) {
+                return fail(
+                    "credits",
+                    format!("cost of '{action}' must be between 0 and 1000000"),
+                );
+            }
+            if self.credits[..i].iter().any(|(other, _)| other == action) {
+                return fail("credits", format!("action '{action}' is declared twice"));
+            }
+        }
+        if !self.credits.is_empty() && !self.access.requires_auth {
+            return fail(
+                "access.requiresAuth",
+                "an app with metered actions must require authentication".into(),
+            );
+        }
+        if self.access.allowed_roles.is_empty() {
+            return fail("access.allowedRoles", "must name at least one role".into());
+        }
+        if self.access.requires_subscription
+            && self
+                .access
+                .min_subscription_tier
+                .is_none_or(|t| t == Tier::Free)
+        {
+            return fail(
+                "access.minSubscriptionTier",
+                "a subscription-only app needs a paid tier".into(),
+            );
+        }
+        if self.features.coming_soon && self.features.beta {
+            return fail(
+                "features",
+                "an app cannot be both beta and coming soon".into(),
+            );
+        }
+        if !COLORS.contains(&self.dashboard.color) {
+            return fail(
+                "dashboard.color",
+                format!("must be one of {}", COLORS.join(", ")),
+            );
+        }
+        if let Some(endpoint) = self.dashboard.stats_endpoint
+            && !endpoint.starts_with(&format!("{prefix}/"))
+        {
+            return fail(
+                "dashboard.stats.endpoint",
+                format!("must be under {prefix}/"),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: Manifest = Manifest {
+        app_id: "task-scheduler",
+        name: "Task Scheduler",
+        description: "Schedule tasks",
+        icon: "calendar",
+        version: "1.0.0",
+        route_prefix: "/api/apps/task-scheduler",
+        credits: &[("createTask", 2), ("runNow", 0)],
+        access: Access {
+            requires_auth: true,
+            requires_subscription: false,
+            min_subscription_tier: None,
+            allowed_roles: &[Role::Owner, Role::Member],
+        },
+        features: Features {
+            enabled: true,
+            beta: false,
+            coming_soon: false,
+        },
+        dashboard: Dashboard {
+            order: 4,
+            color: "green",
+            stats_endpoint: Some("/api/apps/task-scheduler/stats"),
+        },
+    };
+
+    #[test]
+    fn a_good_manifest_passes_and_knows_its_costs() {
+        assert_eq!(GOOD.validate(), Ok(()));
+        assert_eq!(GOOD.cost("createTask"), Some(2));
+        assert_eq!(GOOD.cost("deleteEverything"), None);
+        assert_eq!(GOOD.table_prefix(), "task_scheduler_");
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: Vec<(Manifest, &str)> = vec![
+            (
+                Manifest {
+                    app_id: "Task_Scheduler",
+                    ..GOOD
+                },
+                "appId",
+            ),
+            (
+                Manifest {
+                    app_id: "task--x",
+                    ..GOOD
+                },
+                "appId",
+            ),
+            (Manifest { name: " ", ..GOOD }, "name"),
+            (
+                Manifest {
+                    icon: "Calendar",
+                    ..GOOD
+                },
+                "icon",
+            ),
+            (
+                Manifest {
+                    version: "1.0",
+                    ..GOOD
+                },
+                "version",
+            ),
+            (
+                Manifest {
+                    version: "01.0.0",
+                    ..GOOD
+                },
+                "version",
+            ),
+            (
+                Manifest {
+                    route_prefix: "/apps/task-scheduler",
+                    ..GOOD
+                },
+                "routePrefix",
+            ),
+            (
+                Manifest {
+                    credits: &[("create-task", 1)],
+                    ..GOOD
+                },
+                "credits",
+            ),
+            (
+                Manifest {
+                    credits: &[("createTask", -1)],
+                    ..GOOD
+                },
+                "credits",
+            ),
+            (
+                Manifest {
+                    credits: &[("createTask", 1), ("createTask", 2)],
+                    ..GOOD
+                },
+                "credits",
+            ),
+            (
+                Manifest {
+                    access: Access {
+                        requires_auth: false,
+                        ..GOOD.access
+                    },
+                    ..GOOD
+                },
+                "access.requiresAuth",
+            ),
+            (
+                Manifest {
+                    access: Access {
+                        allowed_roles: &[],
+                        ..GOOD.access
+                    },
+                    ..GOOD
+                },
+                "access.allowedRoles",
+            ),
+            (
+                Manifest {
+                    access: Access {
+                        requires_subscription: true,
+                        ..GOOD.access
+                    },
+                    ..GOOD
+                },
+                "access.minSubscriptionTier",
+            ),
+            (
+                Manifest {
+                    features: Features {
+                        enabled: true,
+                        beta: true,
+                        coming_soon: true,
+                    },
+                    ..GOOD
+                },
+                "features",
+            ),
+            (
+                Manifest {
+                    dashboard: Dashboard {
+                        color: "chartreuse",
+                        ..GOOD.dashboard
+                    },
+                    ..GOOD
+                },
+                "dashboard.color",
+            ),
+            (
+                Manifest {
+                    dashboard: Dashboard {
+                        stats_endpoint: Some("/stats"),
+                        ..GOOD.dashboard
+                    },
+                    ..GOOD
+                },
+                "dashboard.stats.endpoint",
+            ),
+        ];
+        for (manifest, field) in cases {
+            let error = manifest.validate().expect_err(field);
+            assert_eq!(error.field, field, "{error}");
+            assert!(error.to_string().contains(manifest.app_id));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! The trait an app implements, and its migrations.
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::manifest::Manifest;
+
+/// One schema change of an app, in both dialects. Versions increase; an applied migration is never
+/// edited (its checksum is kept and checked at every start).
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Increasing version, unique within the app.
+    pub version: i64,
+    /// Short description.
+    pub name: &'static str,
+    /// The SQL for SQLite.
+    pub sqlite: &'static str,
+    /// The SQL for PostgreSQL.
+    pub postgres: &'static str,
+}
+
+/// A Lumiku app: a manifest, routes, and the migrations of its own tables.
+///
+/// The kernel mounts [`Plugin::routes`] at the manifest's route prefix behind its access checks,
+/// so a handler only runs for an enabled app, an authenticated caller (if required), a tenant the
+/// caller belongs to, and a role the manifest allows. Handlers reach storage and credits through
+/// the extractors in [`crate::context`].
+pub trait Plugin: Send + Sync + 'static {
+    /// The manifest.
+    fn manifest(&self) -> &'static Manifest;
+
+    /// The routes, with paths relative to the route prefix (`/projects`, not
+    /// `/api/apps/project-manager/projects`), each documented with `#[utoipa::path]`.
+    fn routes(&self) -> OpenApiRouter;
+
+    /// The migrations creating and changing the app's own tables, whose names must start with
+    /// [`Manifest::table_prefix`].
+    fn migrations(&self) -> &'static [Migration];
+}
