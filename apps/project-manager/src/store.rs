@@ -476,7 +476,7 @@ pub async fn stats(tx: &mut Tx, tenant_id: Uuid) -> Result<Stats, ApiError> {
         .await)
     .map_err(ApiError::internal)?;
     let (total_tasks, completed_tasks): (i64, i64) = with_tx!(tx, conn => sqlx::query_as(
-        "select count(*), coalesce(sum(case when completed then 1 else 0 end), 0) from project_manager_tasks where tenant_id = $1")
+        "select count(*), cast(coalesce(sum(case when completed then 1 else 0 end), 0) as bigint) from project_manager_tasks where tenant_id = $1")
         .bind(tenant_id)
         .fetch_one(conn)
         .await)

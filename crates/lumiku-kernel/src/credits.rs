@@ -347,7 +347,7 @@ impl Kernel {
         }
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
         let totals = with_tx!(&mut tx, conn => sqlx::query_as::<_, UsageTotal>(
-            "select app_id, action, count(*) as count, coalesce(sum(credits), 0) as credits from app_usage \
+            "select app_id, action, count(*) as count, cast(coalesce(sum(credits), 0) as bigint) as credits from app_usage \
              where tenant_id = $1 and created_at >= $2 and created_at < $3 \
              group by app_id, action order by credits desc, app_id, action")
             .bind(access.tenant_id)

@@ -353,7 +353,7 @@ impl Kernel {
     pub async fn tenant_app_usage(&self, tenant_id: Uuid) -> Result<Vec<(String, i64, i64)>> {
         let mut tx = self.db.begin_tenant_read(tenant_id).await?;
         let rows: Vec<(String, i64, i64)> = with_tx!(&mut tx, conn => sqlx::query_as(
-            "select app_id, count(*), coalesce(sum(credits), 0) from app_usage where tenant_id = $1 group by app_id")
+            "select app_id, count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where tenant_id = $1 group by app_id")
             .bind(tenant_id)
             .fetch_all(conn)
             .await)?;

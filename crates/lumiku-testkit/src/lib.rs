@@ -330,6 +330,94 @@ impl TestApp {
     }
 }
 
+/// A wallet as stored: its balance, the sum of its ledger, and the last ledger row's balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletState {
+    /// `wallets.balance_credits`.
+    pub balance: i64,
+    /// Sum of the ledger's amounts.
+    pub ledger_sum: i64,
+    /// The newest ledger row's running balance (0 without rows).
+    pub last_running_balance: i64,
+    /// Ledger rows.
+    pub ledger_rows: i64,
+}
+
+impl WalletState {
+    /// Panics unless balance = sum of ledger = last running balance >= 0.
+    #[track_caller]
+    pub fn assert_consistent(&self) {
+        assert!(self.balance >= 0, "negative balance: {self:?}");
+        assert_eq!(
+            self.balance, self.ledger_sum,
+            "balance differs from the ledger's sum: {self:?}"
+        );
+        assert_eq!(
+            self.balance, self.last_running_balance,
+            "balance differs from the last running balance: {self:?}"
+        );
+    }
+}
+
+impl TestApp {
+    /// The stored state of `tenant_id`'s wallet, read directly from the database.
+    pub async fn wallet(&self, tenant_id: Uuid) -> WalletState {
+        use lumiku_kernel::with_tx;
+        let mut tx = self.kernel.db().begin().await.expect("a transaction");
+        let balance: i64 = with_tx!(&mut tx, conn => sqlx::query_scalar(
+            "select balance_credits from wallets where tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(conn)
+            .await)
+        .expect("the wallet");
+        let (ledger_sum, ledger_rows): (i64, i64) = with_tx!(&mut tx, conn => sqlx::query_as(
+            "select cast(coalesce(sum(amount_credits), 0) as bigint), count(*) from ledger_entries where tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(conn)
+            .await)
+        .expect("the ledger");
+        let last: Option<i64> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+            "select balance_after_credits from ledger_entries where tenant_id = $1 order by id desc limit 1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await)
+        .expect("the last ledger row");
+        WalletState {
+            balance,
+            ledger_sum,
+            last_running_balance: last.unwrap_or(0),
+            ledger_rows,
+        }
+    }
+
+    /// Runs `sql` (one or more statements) on the app's database as its owner.
+    pub async fn execute_sql(&self, sql: &'static str) {
+        use lumiku_kernel::with_db;
+        with_db!(self.kernel.db(), pool => sqlx::raw_sql(sql).execute(pool).await.map(|r| r.rows_affected()))
+            .expect("running SQL");
+    }
+
+    /// Creates a platform administrator and signs them in.
+    pub async fn admin(&self) -> TestUser {
+        let email = format!("admin-{}@example.com", Uuid::now_v7().simple());
+        let password = "an administrator password";
+        self.kernel
+            .create_user(&email, password, None, true)
+            .await
+            .expect("creating an admin");
+        let response = self
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({ "email": email, "password": password })),
+            )
+            .await;
+        response.assert_status(200);
+        TestUser::from_auth(&response.body, password.to_owned())
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {

@@ -1,0 +1,5 @@
+//! The seed's per-app checklist for Project Manager, on SQLite and PostgreSQL.
+
+mod checklist;
+mod concurrency;
+mod registry;

@@ -1,0 +1,195 @@
+use std::sync::Arc;
+
+use lumiku_plugin::{Manifest, Migration, Plugin};
+use lumiku_server::Server;
+use lumiku_testkit::{Backend, TestApp, TestDatabase, backend_tests, test_config};
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+
+backend_tests!(
+    an_admin_disables_and_enables_the_app_at_once,
+    the_dashboard_lists_the_app_with_its_costs,
+    a_bad_or_duplicate_manifest_stops_the_server_naming_app_and_field,
+    the_app_is_in_the_openapi_document,
+);
+
+const BASE: &str = "/api/apps/project-manager";
+
+async fn spawn(backend: Backend) -> TestApp {
+    TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await
+}
+
+async fn an_admin_disables_and_enables_the_app_at_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let admin = app.admin().await;
+    let user = app.register_user().await;
+    app.get(&format!("{BASE}/projects"), &user.access_token)
+        .await
+        .assert_status(200);
+
+    app.patch(
+        "/api/admin/apps/project-manager",
+        &user.access_token,
+        json!({ "enabled": false }),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    let disabled = app
+        .patch(
+            "/api/admin/apps/project-manager",
+            &admin.access_token,
+            json!({ "enabled": false }),
+        )
+        .await;
+    disabled.assert_status(200);
+    assert_eq!(disabled.body["enabled"], false);
+    app.get(&format!("{BASE}/projects"), &user.access_token)
+        .await
+        .assert_error(404, "not_found");
+    let before = app.wallet(user.personal_tenant_id).await;
+    app.post(
+        &format!("{BASE}/projects"),
+        &user.access_token,
+        json!({ "name": "x" }),
+    )
+    .await
+    .assert_error(404, "not_found");
+    assert_eq!(app.wallet(user.personal_tenant_id).await, before);
+    assert_eq!(
+        app.get("/api/apps", &user.access_token).await.body["apps"],
+        json!([])
+    );
+
+    app.patch(
+        "/api/admin/apps/project-manager",
+        &admin.access_token,
+        json!({ "enabled": true, "beta": true }),
+    )
+    .await
+    .assert_status(200);
+    app.get(&format!("{BASE}/projects"), &user.access_token)
+        .await
+        .assert_status(200);
+    assert_eq!(
+        app.get("/api/apps", &user.access_token).await.body["apps"][0]["beta"],
+        true
+    );
+
+    app.patch(
+        "/api/admin/apps/project-manager",
+        &admin.access_token,
+        json!({ "comingSoon": true }),
+    )
+    .await
+    .assert_status(200);
+    app.get(&format!("{BASE}/projects"), &user.access_token)
+        .await
+        .assert_error(403, "app_coming_soon");
+    app.patch(
+        "/api/admin/apps/no-such-app",
+        &admin.access_token,
+        json!({ "enabled": true }),
+    )
+    .await
+    .assert_error(404, "not_found");
+    // The change is audited.
+    let log = app
+        .get(
+            &format!(
+                "/api/tenants/{}/audit?action=app.updated",
+                admin.personal_tenant_id
+            ),
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(log.body["items"].as_array().unwrap().len(), 3);
+}
+
+async fn the_dashboard_lists_the_app_with_its_costs(backend: Backend) {
+    let app = spawn(backend).await;
+    let user = app.register_user().await;
+    let list = app.get("/api/apps", &user.access_token).await;
+    list.assert_status(200);
+    let card = &list.body["apps"][0];
+    assert_eq!(card["name"], "Project Manager");
+    assert_eq!(card["icon"], "target");
+    assert_eq!(card["color"], "blue");
+    assert_eq!(card["routePrefix"], BASE);
+    assert_eq!(
+        card["credits"],
+        json!({ "createProject": 5, "updateProject": 2, "deleteProject": 1, "addTask": 1, "updateTask": 1, "deleteTask": 1 })
+    );
+    assert_eq!(card["statsEndpoint"], format!("{BASE}/stats"));
+    assert_eq!(card["usage"], json!({ "actions": 0, "creditsSpent": 0 }));
+}
+
+struct Broken(&'static Manifest);
+
+impl Plugin for Broken {
+    fn manifest(&self) -> &'static Manifest {
+        self.0
+    }
+    fn routes(&self) -> OpenApiRouter {
+        OpenApiRouter::new()
+    }
+    fn migrations(&self) -> &'static [Migration] {
+        &[]
+    }
+}
+
+async fn a_bad_or_duplicate_manifest_stops_the_server_naming_app_and_field(backend: Backend) {
+    static BAD: Manifest = Manifest {
+        version: "one",
+        ..project_manager::MANIFEST
+    };
+    let database = TestDatabase::create(backend).await;
+    let error = Server::build(
+        test_config(&database),
+        vec![project_manager::app(), Arc::new(Broken(&BAD))],
+    )
+    .await
+    .err()
+    .expect("a bad manifest must stop the server")
+    .to_string();
+    assert!(
+        error.contains("project-manager") && error.contains("version"),
+        "{error}"
+    );
+
+    let error = Server::build(
+        test_config(&database),
+        vec![project_manager::app(), project_manager::app()],
+    )
+    .await
+    .err()
+    .expect("a duplicate app must stop the server")
+    .to_string();
+    assert!(error.contains("registered twice"), "{error}");
+}
+
+async fn the_app_is_in_the_openapi_document(backend: Backend) {
+    let app = spawn(backend).await;
+    let doc = app
+        .call(reqwest::Method::GET, "/api/openapi.json", None, None)
+        .await
+        .body;
+    for (method, path) in [
+        ("get", "/projects"),
+        ("post", "/projects"),
+        ("get", "/projects/{id}"),
+        ("put", "/projects/{id}"),
+        ("delete", "/projects/{id}"),
+        ("post", "/projects/{id}/tasks"),
+        ("put", "/tasks/{id}"),
+        ("delete", "/tasks/{id}"),
+        ("get", "/stats"),
+    ] {
+        let full = format!("{BASE}{path}");
+        assert!(
+            doc["paths"][&full][method].is_object(),
+            "{method} {full} missing from the document"
+        );
+    }
+    let create = &doc["paths"][format!("{BASE}/projects")]["post"]["responses"];
+    assert!(create["402"].is_object());
+}
