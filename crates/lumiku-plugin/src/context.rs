@@ -4,7 +4,7 @@
 //!
 //! A metered handler reads like this:
 //!
-//! ```ignore
+//! ```text
 //! lumiku_plugin::actions! { CreateProject = "createProject" }
 //!
 //! async fn create_project(mut metered: Metered<CreateProject, NewProject>) -> Result<Response, ApiError> {

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod credits;
 mod devices;
 mod errors;
 mod openapi;

@@ -1,0 +1,236 @@
+use lumiku_testkit::{Backend, TestApp, TestResponse, backend_tests};
+use reqwest::Method;
+use serde_json::json;
+
+backend_tests!(
+    a_new_account_starts_with_the_welcome_bonus,
+    an_admin_grants_and_adjusts_credits_with_a_reason,
+    only_admins_change_balances_and_never_below_zero,
+    history_pages_newest_first,
+    the_balance_follows_the_tenant_header,
+);
+
+async fn a_new_account_starts_with_the_welcome_bonus(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.register_user().await;
+    let balance = app.get("/api/credits/balance", &user.access_token).await;
+    balance.assert_status(200);
+    assert_eq!(balance.body["balance"], 100);
+    assert_eq!(
+        balance.body["tenantId"],
+        user.personal_tenant_id.to_string()
+    );
+    let history = app.get("/api/credits/history", &user.access_token).await;
+    assert_eq!(history.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(history.body["items"][0]["kind"], "bonus");
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+
+    let none = TestApp::spawn_with(backend, |c| c.welcome_bonus_credits = 0).await;
+    let user = none.register_user().await;
+    assert_eq!(
+        none.get("/api/credits/balance", &user.access_token)
+            .await
+            .body["balance"],
+        0
+    );
+    assert_eq!(none.wallet(user.personal_tenant_id).await.ledger_rows, 0);
+}
+
+async fn an_admin_grants_and_adjusts_credits_with_a_reason(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let user = app.register_user().await;
+    let path = format!("/api/admin/tenants/{}/credits", user.personal_tenant_id);
+    let granted = app
+        .post(
+            &path,
+            &admin.access_token,
+            json!({ "amount": 250, "kind": "grant", "reason": "Support goodwill" }),
+        )
+        .await;
+    granted.assert_status(201);
+    assert_eq!(granted.body["kind"], "grant");
+    assert_eq!(granted.body["amountCredits"], 250);
+    assert_eq!(granted.body["balanceAfterCredits"], 350);
+    assert_eq!(granted.body["actorUserId"], admin.id.to_string());
+    let adjusted = app
+        .post(
+            &path,
+            &admin.access_token,
+            json!({ "amount": -50, "kind": "adjustment", "reason": "Correction" }),
+        )
+        .await;
+    adjusted.assert_status(201);
+    assert_eq!(adjusted.body["balanceAfterCredits"], 300);
+    assert_eq!(
+        app.get("/api/credits/balance", &user.access_token)
+            .await
+            .body["balance"],
+        300
+    );
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+
+    let log = app
+        .get(
+            &format!(
+                "/api/tenants/{}/audit?action=credits.adjusted",
+                user.personal_tenant_id
+            ),
+            &user.access_token,
+        )
+        .await;
+    let entries = log.body["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["details"]["reason"], "Support goodwill");
+    assert_eq!(entries[1]["actorUserId"], admin.id.to_string());
+}
+
+async fn only_admins_change_balances_and_never_below_zero(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let user = app.register_user().await;
+    let path = format!("/api/admin/tenants/{}/credits", user.personal_tenant_id);
+    app.post(
+        &path,
+        &user.access_token,
+        json!({ "amount": 1000, "kind": "grant", "reason": "I deserve it" }),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    let overdraw = app
+        .post(
+            &path,
+            &admin.access_token,
+            json!({ "amount": -101, "kind": "adjustment", "reason": "Too much" }),
+        )
+        .await;
+    overdraw.assert_error(402, "insufficient_credits");
+    assert_eq!(overdraw.body["error"]["current"], 100);
+    let cases = [
+        (
+            json!({ "amount": 0, "kind": "adjustment", "reason": "nothing" }),
+            "amount",
+        ),
+        (
+            json!({ "amount": -5, "kind": "grant", "reason": "negative grant" }),
+            "amount",
+        ),
+        (
+            json!({ "amount": 5, "kind": "purchase", "reason": "not an admin kind" }),
+            "kind",
+        ),
+        (
+            json!({ "amount": 5, "kind": "grant", "reason": "  " }),
+            "reason",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = app.post(&path, &admin.access_token, body).await;
+        assert_eq!(response.status, 422, "{field}: {}", response.text);
+        assert!(
+            response.body["error"]["fields"][field].is_array(),
+            "{field}: {}",
+            response.text
+        );
+    }
+    let unknown = format!("/api/admin/tenants/{}/credits", uuid::Uuid::now_v7());
+    app.post(
+        &unknown,
+        &admin.access_token,
+        json!({ "amount": 5, "kind": "grant", "reason": "ghost" }),
+    )
+    .await
+    .assert_error(404, "not_found");
+    let wallet = app.wallet(user.personal_tenant_id).await;
+    wallet.assert_consistent();
+    assert_eq!(wallet.balance, 100);
+}
+
+async fn history_pages_newest_first(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let user = app.register_user().await;
+    let path = format!("/api/admin/tenants/{}/credits", user.personal_tenant_id);
+    for amount in 1..=4 {
+        app.post(
+            &path,
+            &admin.access_token,
+            json!({ "amount": amount, "kind": "grant", "reason": "step" }),
+        )
+        .await
+        .assert_status(201);
+    }
+    let first = app
+        .get("/api/credits/history?limit=3", &user.access_token)
+        .await;
+    let amounts: Vec<i64> = first.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["amountCredits"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, [4, 3, 2]);
+    let cursor = first.body["nextCursor"].as_str().unwrap();
+    let second = app
+        .get(
+            &format!("/api/credits/history?limit=3&before={cursor}"),
+            &user.access_token,
+        )
+        .await;
+    let amounts: Vec<i64> = second.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["amountCredits"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, [1, 100]);
+    assert!(second.body["nextCursor"].is_null());
+    app.get(
+        "/api/credits/usage?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+        &user.access_token,
+    )
+    .await
+    .assert_error(422, "validation_failed");
+}
+
+async fn the_balance_follows_the_tenant_header(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.register_user().await;
+    let stranger = app.register_user().await;
+    let team = app
+        .post(
+            "/api/tenants",
+            &owner.access_token,
+            json!({ "name": "Wallet team" }),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let in_team = |token: &str| {
+        app.request(Method::GET, "/api/credits/balance")
+            .bearer_auth(token)
+            .header("x-tenant-id", team.as_str())
+    };
+    let team_balance = TestResponse::from(in_team(&owner.access_token).send().await.unwrap()).await;
+    team_balance.assert_status(200);
+    assert_eq!(
+        team_balance.body["balance"], 0,
+        "team tenants get no welcome bonus"
+    );
+    TestResponse::from(in_team(&stranger.access_token).send().await.unwrap())
+        .await
+        .assert_error(404, "not_found");
+    let history = app
+        .request(Method::GET, "/api/credits/history")
+        .bearer_auth(&stranger.access_token)
+        .header("x-tenant-id", team.as_str());
+    TestResponse::from(history.send().await.unwrap())
+        .await
+        .assert_error(404, "not_found");
+}
