@@ -160,6 +160,13 @@ pub struct Login<'a> {
     pub device_name: Option<&'a str>,
 }
 
+/// A checked account whose password is already hashed.
+struct NewAccount {
+    email: Email,
+    name: Option<String>,
+    password_hash: String,
+}
+
 const USER_COLUMNS: &str = "id, email, name, platform_role, created_at, updated_at";
 
 fn check_name(name: Option<&str>) -> Result<Option<String>> {
@@ -180,22 +187,12 @@ impl Kernel {
         input: Registration<'_>,
         client: &ClientInfo,
     ) -> Result<AuthSession> {
-        let (email, name) = self.check_new_account(input.email, input.password, input.name)?;
-        let password_hash = self.passwords.hash(input.password).await?;
-
+        let account = self
+            .prepare_account(input.email, input.password, input.name)
+            .await?;
         let mut tx = self.db.begin().await?;
-        let now = now();
-        let user = insert_user(
-            &mut tx,
-            &email,
-            name.as_deref(),
-            &password_hash,
-            platform_role::USER,
-            now,
-        )
-        .await?;
-        let tenant_id = tenants::create_personal(&mut tx, &user, now).await?;
-        self.grant_welcome_bonus(&mut tx, tenant_id, user.id)
+        let (user, tenant_id) = self
+            .create_account(&mut tx, &account, platform_role::USER, client)
             .await?;
         let tokens = self
             .open_session(
@@ -204,22 +201,9 @@ impl Kernel {
                 input.device_id,
                 input.device_name,
                 client,
-                now,
+                now(),
             )
             .await?;
-        audit::record(
-            &mut tx,
-            NewAuditEvent {
-                tenant_id: Some(tenant_id),
-                actor_user_id: Some(user.id),
-                action: action::REGISTER,
-                target_type: Some("user"),
-                target_id: Some(user.id.to_string()),
-                ip_address: client.ip.as_deref(),
-                details: json!({ "email": user.email }),
-            },
-        )
-        .await?;
         tx.commit().await?;
         Ok(AuthSession {
             user,
@@ -236,34 +220,71 @@ impl Kernel {
         name: Option<&str>,
         admin: bool,
     ) -> Result<User> {
-        let (email, name) = self.check_new_account(email, password, name)?;
-        let password_hash = self.passwords.hash(password).await?;
         let role = if admin {
             platform_role::ADMIN
         } else {
             platform_role::USER
         };
+        let account = self.prepare_account(email, password, name).await?;
         let mut tx = self.db.begin().await?;
-        let now = now();
-        let user = insert_user(&mut tx, &email, name.as_deref(), &password_hash, role, now).await?;
-        let tenant_id = tenants::create_personal(&mut tx, &user, now).await?;
-        self.grant_welcome_bonus(&mut tx, tenant_id, user.id)
+        let (user, _) = self
+            .create_account(&mut tx, &account, role, &ClientInfo::default())
             .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Checks a new account's fields and hashes its password, before any transaction is open
+    /// (hashing takes tens of milliseconds; SQLite's write lock must not wait on it).
+    async fn prepare_account(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+    ) -> Result<NewAccount> {
+        let (email, name) = self.check_new_account(email, password, name)?;
+        let password_hash = self.passwords.hash(password).await?;
+        Ok(NewAccount {
+            email,
+            name,
+            password_hash,
+        })
+    }
+
+    /// Stores a prepared account with its personal tenant, welcome bonus and audit entry.
+    async fn create_account(
+        &self,
+        tx: &mut Tx,
+        account: &NewAccount,
+        role: &'static str,
+        client: &ClientInfo,
+    ) -> Result<(User, Uuid)> {
+        let now = now();
+        let user = insert_user(
+            tx,
+            &account.email,
+            account.name.as_deref(),
+            &account.password_hash,
+            role,
+            now,
+        )
+        .await?;
+        let tenant_id = tenants::create_personal(tx, &user, now).await?;
+        self.grant_welcome_bonus(tx, tenant_id, user.id).await?;
         audit::record(
-            &mut tx,
+            tx,
             NewAuditEvent {
                 tenant_id: Some(tenant_id),
-                actor_user_id: None,
+                actor_user_id: Some(user.id),
                 action: action::REGISTER,
                 target_type: Some("user"),
                 target_id: Some(user.id.to_string()),
-                ip_address: None,
-                details: json!({ "email": user.email, "platformRole": role, "via": "cli" }),
+                ip_address: client.ip.as_deref(),
+                details: json!({ "email": user.email, "platformRole": role }),
             },
         )
         .await?;
-        tx.commit().await?;
-        Ok(user)
+        Ok((user, tenant_id))
     }
 
     async fn grant_welcome_bonus(&self, tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<()> {
@@ -506,11 +527,11 @@ impl Kernel {
                 .fetch_optional(conn)
                 .await)?;
             if let Some(user_id) = user_id {
-                let tenant_id = tenants::personal_tenant_id(&mut tx, user_id).await?;
-                audit::record(
+                audit::record_for_user(
                     &mut tx,
+                    user_id,
                     NewAuditEvent {
-                        tenant_id: Some(tenant_id),
+                        tenant_id: None,
                         actor_user_id: Some(user_id),
                         action: action::REFRESH_REUSED,
                         target_type: Some("session"),
@@ -569,11 +590,11 @@ impl Kernel {
     pub async fn logout(&self, caller: &Caller, client: &ClientInfo) -> Result<()> {
         let mut tx = self.db.begin().await?;
         revoke_session(&mut tx, caller.session_id, "logout", now()).await?;
-        let tenant_id = tenants::personal_tenant_id(&mut tx, caller.user_id).await?;
-        audit::record(
+        audit::record_for_user(
             &mut tx,
+            caller.user_id,
             NewAuditEvent {
-                tenant_id: Some(tenant_id),
+                tenant_id: None,
                 actor_user_id: Some(caller.user_id),
                 action: action::LOGOUT,
                 target_type: Some("session"),
@@ -652,11 +673,11 @@ impl Kernel {
             .bind(now)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        let tenant_id = tenants::personal_tenant_id(&mut tx, caller.user_id).await?;
-        audit::record(
+        audit::record_for_user(
             &mut tx,
+            caller.user_id,
             NewAuditEvent {
-                tenant_id: Some(tenant_id),
+                tenant_id: None,
                 actor_user_id: Some(caller.user_id),
                 action: action::PASSWORD_CHANGED,
                 target_type: Some("user"),

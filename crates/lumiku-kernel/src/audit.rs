@@ -106,6 +106,19 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Appends `event`, about a user's own account, to that user's personal tenant's log.
+pub async fn record_for_user(tx: &mut Tx, user_id: Uuid, event: NewAuditEvent<'_>) -> Result<()> {
+    let tenant_id = crate::tenants::personal_tenant_id(tx, user_id).await?;
+    record(
+        tx,
+        NewAuditEvent {
+            tenant_id: Some(tenant_id),
+            ..event
+        },
+    )
+    .await
+}
+
 /// A page of a tenant's log, newest first, optionally only one action, strictly older than
 /// `before` (the previous page's last id).
 pub async fn list(

@@ -13,7 +13,7 @@ use crate::audit::{self, NewAuditEvent, action};
 use crate::db::{Tx, new_id, now};
 use crate::error::{Error, Result};
 use crate::token::hex;
-use crate::{ClientInfo, Kernel, tenants, with_db, with_tx};
+use crate::{ClientInfo, Kernel, with_db, with_tx};
 
 /// A device as its owner sees it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -202,11 +202,11 @@ impl Kernel {
             .bind(device_id)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        let tenant_id = tenants::personal_tenant_id(&mut tx, caller.user_id).await?;
-        audit::record(
+        audit::record_for_user(
             &mut tx,
+            caller.user_id,
             NewAuditEvent {
-                tenant_id: Some(tenant_id),
+                tenant_id: None,
                 actor_user_id: Some(caller.user_id),
                 action: action::DEVICE_REVOKED,
                 target_type: Some("device"),

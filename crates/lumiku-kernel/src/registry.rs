@@ -328,11 +328,11 @@ impl Kernel {
             .fetch_optional(conn)
             .await)?
             .ok_or(Error::NotFound("app"))?;
-        let tenant_id = crate::tenants::personal_tenant_id(&mut tx, admin.user_id).await?;
-        audit::record(
+        audit::record_for_user(
             &mut tx,
+            admin.user_id,
             NewAuditEvent {
-                tenant_id: Some(tenant_id),
+                tenant_id: None,
                 actor_user_id: Some(admin.user_id),
                 action: action::APP_UPDATED,
                 target_type: Some("app"),
