@@ -226,12 +226,13 @@ impl AppContext {
     }
 }
 
-/// A metered request for action `A` with a JSON body `B` (`()` for none). See the module docs.
+/// A metered request for action `A` with a JSON body `B` (by default any body, ignored). See the
+/// module docs.
 ///
 /// Extracting it checks the write permission (403), answers a replay of an idempotency key with
 /// the stored response, and debits the wallet (402 when it cannot pay), all on one transaction
 /// that the handler continues with [`Metered::tx`] and ends with [`Metered::finish`].
-pub struct Metered<A: Action, B = ()> {
+pub struct Metered<A: Action, B = serde::de::IgnoredAny> {
     caller: AppCaller,
     context: RequestContext,
     charge: ChargeRequest,
