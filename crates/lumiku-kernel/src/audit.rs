@@ -39,6 +39,40 @@ pub mod action {
     pub const CREDITS_ADJUSTED: &str = "credits.adjusted";
     /// A platform administrator changed an app's registry state.
     pub const APP_UPDATED: &str = "app.updated";
+    /// A platform administrator changed a plan.
+    pub const PLAN_UPDATED: &str = "plan.updated";
+    /// A platform administrator changed a credit package.
+    pub const PACKAGE_UPDATED: &str = "credit_package.updated";
+    /// A trial started.
+    pub const SUBSCRIPTION_TRIAL_STARTED: &str = "subscription.trial_started";
+    /// A paid plan took effect (first payment, change of plan, or renewal).
+    pub const SUBSCRIPTION_ACTIVATED: &str = "subscription.activated";
+    /// The subscription was set to end at its period's end.
+    pub const SUBSCRIPTION_CANCEL_REQUESTED: &str = "subscription.cancel_requested";
+    /// A pending cancellation was undone.
+    pub const SUBSCRIPTION_RESUMED: &str = "subscription.resumed";
+    /// The period ended unpaid; a renewal invoice was issued.
+    pub const SUBSCRIPTION_PAST_DUE: &str = "subscription.past_due";
+    /// The subscription ended; the tenant is on the free plan.
+    pub const SUBSCRIPTION_CANCELED: &str = "subscription.canceled";
+    /// A period's monthly credits were granted.
+    pub const SUBSCRIPTION_CREDITS_GRANTED: &str = "subscription.credits_granted";
+    /// A draft invoice was made.
+    pub const INVOICE_DRAFTED: &str = "invoice.drafted";
+    /// An invoice was issued (numbered).
+    pub const INVOICE_ISSUED: &str = "invoice.issued";
+    /// An invoice was voided.
+    pub const INVOICE_VOIDED: &str = "invoice.voided";
+    /// A payment was opened at the gateway.
+    pub const PAYMENT_CREATED: &str = "payment.created";
+    /// A payment succeeded and its invoice was settled.
+    pub const PAYMENT_SUCCEEDED: &str = "payment.succeeded";
+    /// A payment failed.
+    pub const PAYMENT_FAILED: &str = "payment.failed";
+    /// A payment succeeded for an invoice another payment had already paid (to refund).
+    pub const PAYMENT_DUPLICATE: &str = "payment.duplicate";
+    /// A gateway callback was refused (bad signature, unknown order, wrong amount, unconfirmed).
+    pub const PAYMENT_CALLBACK_REJECTED: &str = "payment.callback_rejected";
 }
 
 /// An entry to append.

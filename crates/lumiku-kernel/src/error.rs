@@ -43,6 +43,12 @@ pub enum Error {
     /// An `Idempotency-Key` was reused with a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,
+    /// The payment gateway failed or refused; the message says how (for the log and the caller).
+    #[error("payment gateway: {0}")]
+    Gateway(String),
+    /// A payment callback was refused (and audited); nothing changed.
+    #[error("payment callback refused: {}", .0.code())]
+    CallbackRejected(crate::payments::CallbackRejection),
     /// Too many attempts; retry after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
@@ -92,6 +98,36 @@ impl From<Error> for ApiError {
             ),
             Error::InsufficientCredits { required, current } => {
                 ApiError::insufficient_credits(required, current)
+            }
+            Error::Gateway(message) => {
+                tracing::warn!(%message, "payment gateway error");
+                ApiError::new(
+                    axum::http::StatusCode::BAD_GATEWAY,
+                    "payment_gateway_error",
+                    "The payment gateway could not take the payment; try again shortly",
+                )
+            }
+            Error::CallbackRejected(rejection) => {
+                use crate::payments::CallbackRejection::*;
+                let (status, message) = match rejection {
+                    InvalidSignature => (
+                        axum::http::StatusCode::FORBIDDEN,
+                        "The callback's merchant code or signature is not valid",
+                    ),
+                    UnknownOrder => (
+                        axum::http::StatusCode::NOT_FOUND,
+                        "No payment has this merchantOrderId",
+                    ),
+                    AmountMismatch => (
+                        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                        "The callback's amount differs from the payment's",
+                    ),
+                    Unconfirmed => (
+                        axum::http::StatusCode::CONFLICT,
+                        "The gateway does not confirm this payment as paid",
+                    ),
+                };
+                ApiError::new(status, rejection.code(), message)
             }
             Error::Database(e) => ApiError::internal(e),
             Error::Internal(e) => ApiError::internal(e.into_boxed_dyn_error()),

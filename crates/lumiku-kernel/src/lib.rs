@@ -6,10 +6,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod billing;
 pub mod credits;
 pub mod devices;
 pub mod error;
 pub mod password;
+pub mod payments;
 pub mod ratelimit;
 pub mod registry;
 pub mod tenants;
@@ -58,6 +60,8 @@ pub struct KernelSettings {
     pub login_limits: LoginLimits,
     /// Credits a new account's personal tenant starts with.
     pub welcome_bonus_credits: i64,
+    /// Billing and the payment gateway.
+    pub billing: payments::BillingSettings,
 }
 
 impl std::fmt::Debug for KernelSettings {
@@ -69,6 +73,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("password", &self.password)
             .field("login_limits", &self.login_limits)
             .field("welcome_bonus_credits", &self.welcome_bonus_credits)
+            .field("billing", &self.billing)
             .finish()
     }
 }
@@ -87,6 +92,7 @@ pub struct Kernel {
     db: Db,
     passwords: Passwords,
     tokens: Tokens,
+    gateway: std::sync::Arc<dyn payments::PaymentGateway>,
     settings: KernelSettings,
 }
 
@@ -100,6 +106,7 @@ impl Kernel {
         Ok(Self {
             passwords: Passwords::new(settings.password)?,
             tokens: Tokens::new(&settings.jwt_secret, settings.access_token_ttl),
+            gateway: payments::gateway(&settings.billing, &db, &settings.jwt_secret)?,
             db,
             settings,
         })
@@ -108,5 +115,10 @@ impl Kernel {
     /// The database.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The settings it was built with.
+    pub fn settings(&self) -> &KernelSettings {
+        &self.settings
     }
 }

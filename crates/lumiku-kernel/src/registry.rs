@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use lumiku_plugin::{Manifest, Migration, Tier};
+use lumiku_plugin::{Manifest, Migration};
 
 use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent, action};
@@ -359,12 +359,6 @@ impl Kernel {
             .await)?;
         tx.commit().await?;
         Ok(rows)
-    }
-
-    /// The subscription tier of a tenant. Billing is not built yet, so every tenant is on the
-    /// free tier; `minSubscriptionTier` already compares against this.
-    pub async fn tenant_tier(&self, _tenant_id: Uuid) -> Result<Tier> {
-        Ok(Tier::Free)
     }
 }
 

@@ -1,8 +1,9 @@
 //! Extractors that answer bad input with [`ApiError`] instead of axum's plain-text rejections.
 //!
-//! Use these in place of `axum::Json`, `axum::extract::Path` and `axum::extract::Query`.
+//! Use these in place of `axum::Json`, `axum::Form`, `axum::extract::Path` and
+//! `axum::extract::Query`.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -106,6 +107,36 @@ where
                 Err(ApiError::bad_request("invalid_query", e.body_text()))
             }
             Err(other) => Err(ApiError::bad_request("invalid_query", other.body_text())),
+        }
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`). A missing or other content type is a 415,
+/// fields that do not parse a 400, a body over the size limit a 413.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Form<T>(pub T);
+
+impl<T, S> FromRequest<S> for Form<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Form(value)),
+            Err(FormRejection::InvalidFormContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Expected a body with Content-Type: application/x-www-form-urlencoded",
+            )),
+            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "The request body is too large",
+            )),
+            Err(other) => Err(ApiError::bad_request("invalid_form", other.body_text())),
         }
     }
 }

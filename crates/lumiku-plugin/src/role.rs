@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     /// Everything, including managing owners. A tenant always keeps at least one.
     Owner,
-    /// Manages members (but not owners) and reads the audit log.
+    /// Manages members (but not owners) and billing, and reads the audit log.
     Admin,
     /// Uses the tenant's apps.
     Member,
@@ -41,6 +41,8 @@ pub enum Permission {
     ManageOwners,
     /// Read the audit log.
     ReadAudit,
+    /// Subscribe, change plan, buy credits and pay invoices.
+    ManageBilling,
 }
 
 impl Role {
@@ -52,7 +54,12 @@ impl Role {
         use Permission::*;
         match self {
             Role::Owner => true,
-            Role::Admin => matches!(permission, Read | Write | ManageMembers | ReadAudit),
+            Role::Admin => {
+                matches!(
+                    permission,
+                    Read | Write | ManageMembers | ReadAudit | ManageBilling
+                )
+            }
             Role::Member => matches!(permission, Read | Write),
             Role::Viewer => matches!(permission, Read),
         }
@@ -82,13 +89,21 @@ mod tests {
     fn roles_grant_what_the_table_says() {
         use Permission::*;
         let table = [
-            (Role::Owner, [true, true, true, true, true]),
-            (Role::Admin, [true, true, true, false, true]),
-            (Role::Member, [true, true, false, false, false]),
-            (Role::Viewer, [true, false, false, false, false]),
+            (Role::Owner, [true, true, true, true, true, true]),
+            (Role::Admin, [true, true, true, false, true, true]),
+            (Role::Member, [true, true, false, false, false, false]),
+            (Role::Viewer, [true, false, false, false, false, false]),
         ];
         for (role, expected) in table {
-            let got = [Read, Write, ManageMembers, ManageOwners, ReadAudit].map(|p| role.can(p));
+            let got = [
+                Read,
+                Write,
+                ManageMembers,
+                ManageOwners,
+                ReadAudit,
+                ManageBilling,
+            ]
+            .map(|p| role.can(p));
             assert_eq!(got, expected, "{role:?}");
         }
     }

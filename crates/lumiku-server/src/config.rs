@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use lumiku_kernel::KernelSettings;
 use lumiku_kernel::password::PasswordParams;
+use lumiku_kernel::payments::duitku::{self, Signer};
+use lumiku_kernel::payments::{BillingSettings, GatewaySettings, SignatureScheme};
 use lumiku_kernel::ratelimit::LoginLimits;
 
 /// Whether Lumiku runs for development (forgiving defaults) or production (every secret given).
@@ -84,6 +86,50 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Log format: `text` (default) or `json`.
     pub log_format: String,
+    /// The address the world reaches this server at, for payment callback and return URLs.
+    /// Default `http://` + `bind` (with `0.0.0.0` read as `127.0.0.1`).
+    pub public_url: Option<String>,
+    /// `sandbox` (the default in development) or `duitku`. Required in production.
+    pub payment_gateway: Option<PaymentGatewayKind>,
+    /// Duitku merchant code.
+    pub duitku_merchant_code: Option<String>,
+    /// Duitku API key.
+    pub duitku_api_key: Option<Secret>,
+    /// `sandbox` (default) or `production`: which Duitku API.
+    pub duitku_environment: DuitkuEnvironment,
+    /// Overrides the Duitku API base URL (for a proxy or a test double).
+    pub duitku_base_url: Option<String>,
+    /// Request signatures: `md5` (default, Duitku's PHP library) or `hmac-sha256`.
+    pub duitku_signature: SignatureScheme,
+    /// Payment method when the payer names none. Default `VC` (credit card).
+    pub duitku_payment_method: String,
+    /// Minutes a payment stays payable. Default 60.
+    pub payment_expiry_minutes: i64,
+    /// Days an unpaid renewal keeps its plan before the subscription ends. Default 7.
+    pub billing_grace_days: i64,
+    /// Seconds between runs of the billing cycle (renewals, grants, expiries); 0 turns the
+    /// background job off (run `lumiku billing run` from cron instead). Default 60.
+    pub billing_interval_secs: u64,
+}
+
+/// Which payment gateway takes payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentGatewayKind {
+    /// The built-in sandbox: pages served by Lumiku; no money moves.
+    Sandbox,
+    /// Duitku.
+    Duitku,
+}
+
+/// Which Duitku API to call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DuitkuEnvironment {
+    /// `https://sandbox.duitku.com/webapi`.
+    Sandbox,
+    /// `https://passport.duitku.com/webapi`.
+    Production,
 }
 
 impl Default for Config {
@@ -105,6 +151,17 @@ impl Default for Config {
             welcome_bonus_credits: 100,
             trust_forwarded_for: false,
             log_format: "text".into(),
+            public_url: None,
+            payment_gateway: None,
+            duitku_merchant_code: None,
+            duitku_api_key: None,
+            duitku_environment: DuitkuEnvironment::Sandbox,
+            duitku_base_url: None,
+            duitku_signature: SignatureScheme::Md5,
+            duitku_payment_method: "VC".into(),
+            payment_expiry_minutes: 60,
+            billing_grace_days: 7,
+            billing_interval_secs: 60,
         }
     }
 }
@@ -147,11 +204,90 @@ impl Config {
                 parallelism: 1,
             },
             welcome_bonus_credits: self.welcome_bonus_credits.max(0),
+            billing: self.billing_settings()?,
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),
                 window: Duration::from_secs(self.login_failure_window_secs.max(1)),
             },
+        })
+    }
+
+    /// The address clients and gateways reach this server at, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let mut addr = self.bind;
+                if addr.ip().is_unspecified() {
+                    addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                format!("http://{addr}")
+            }
+        }
+    }
+
+    /// Billing and gateway settings; Duitku needs its merchant code and key, and production
+    /// needs the gateway named (so it never takes "payments" through the sandbox by accident).
+    pub fn billing_settings(&self) -> anyhow::Result<BillingSettings> {
+        anyhow::ensure!(
+            (1..=7 * 24 * 60).contains(&self.payment_expiry_minutes),
+            "payment_expiry_minutes must be between 1 and 10080"
+        );
+        anyhow::ensure!(
+            (0..=90).contains(&self.billing_grace_days),
+            "billing_grace_days must be between 0 and 90"
+        );
+        let public_url = self.public_url();
+        anyhow::ensure!(
+            public_url.starts_with("http://") || public_url.starts_with("https://"),
+            "public_url must start with http:// or https://"
+        );
+        let kind = match (self.payment_gateway, self.mode) {
+            (Some(kind), _) => kind,
+            (None, Mode::Development) => PaymentGatewayKind::Sandbox,
+            (None, Mode::Production) => anyhow::bail!(
+                "payment_gateway (LUMIKU_PAYMENT_GATEWAY) must be set in production: duitku, or sandbox to take no real payments"
+            ),
+        };
+        let gateway = match kind {
+            PaymentGatewayKind::Sandbox => GatewaySettings::Sandbox,
+            PaymentGatewayKind::Duitku => {
+                let merchant = self
+                    .duitku_merchant_code
+                    .as_deref()
+                    .filter(|m| !m.trim().is_empty())
+                    .context("duitku_merchant_code (LUMIKU_DUITKU_MERCHANT_CODE) is required for the Duitku gateway")?;
+                let key = self
+                    .duitku_api_key
+                    .as_ref()
+                    .filter(|k| !k.expose().trim().is_empty())
+                    .context(
+                        "duitku_api_key (LUMIKU_DUITKU_API_KEY) is required for the Duitku gateway",
+                    )?;
+                let base_url = self.duitku_base_url.clone().unwrap_or_else(|| {
+                    match self.duitku_environment {
+                        DuitkuEnvironment::Sandbox => duitku::SANDBOX_BASE_URL,
+                        DuitkuEnvironment::Production => duitku::PRODUCTION_BASE_URL,
+                    }
+                    .to_owned()
+                });
+                GatewaySettings::Duitku {
+                    signer: Signer::new(
+                        merchant.trim(),
+                        key.expose().trim(),
+                        self.duitku_signature,
+                    ),
+                    base_url,
+                    default_method: self.duitku_payment_method.clone(),
+                }
+            }
+        };
+        Ok(BillingSettings {
+            gateway,
+            public_url,
+            payment_expiry_minutes: self.payment_expiry_minutes,
+            grace_days: self.billing_grace_days,
         })
     }
 
@@ -252,6 +388,50 @@ mod tests {
         assert_eq!(first, second);
         assert!(first.len() >= 32);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn production_must_name_its_payment_gateway_and_duitku_needs_its_keys() {
+        let production = Config {
+            mode: Mode::Production,
+            ..Config::default()
+        };
+        let error = production.billing_settings().unwrap_err().to_string();
+        assert!(error.contains("LUMIKU_PAYMENT_GATEWAY"), "{error}");
+
+        let duitku = Config {
+            payment_gateway: Some(PaymentGatewayKind::Duitku),
+            ..Config::default()
+        };
+        let error = duitku.billing_settings().unwrap_err().to_string();
+        assert!(error.contains("LUMIKU_DUITKU_MERCHANT_CODE"), "{error}");
+
+        let configured = Config {
+            payment_gateway: Some(PaymentGatewayKind::Duitku),
+            duitku_merchant_code: Some("D0001".into()),
+            duitku_api_key: Some(Secret("key".into())),
+            duitku_environment: DuitkuEnvironment::Production,
+            ..Config::default()
+        };
+        let settings = configured.billing_settings().unwrap();
+        assert!(
+            matches!(&settings.gateway, GatewaySettings::Duitku { base_url, .. } if base_url == duitku::PRODUCTION_BASE_URL)
+        );
+        assert!(!format!("{settings:?}").contains("\"key\""));
+    }
+
+    #[test]
+    fn the_public_url_defaults_to_the_bind_address() {
+        let config = Config {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            ..Config::default()
+        };
+        assert_eq!(config.public_url(), "http://127.0.0.1:8080");
+        let config = Config {
+            public_url: Some("https://lumiku.example.com/".into()),
+            ..Config::default()
+        };
+        assert_eq!(config.public_url(), "https://lumiku.example.com");
     }
 
     #[test]

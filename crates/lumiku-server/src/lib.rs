@@ -4,6 +4,7 @@
 pub mod apps;
 pub mod config;
 pub mod extract;
+pub mod pages;
 pub mod routes;
 
 use std::future::Future;
@@ -57,9 +58,12 @@ pub struct AppState {
         (name = "devices", description = "Where the user signs in from"),
         (name = "tenants", description = "Tenants, members, roles and the audit log"),
         (name = "credits", description = "Wallet, ledger and usage of the request's tenant"),
+        (name = "billing", description = "Plans, credit packages, subscriptions and invoices"),
+        (name = "payments", description = "Payments through the gateway, and its callback"),
         (name = "apps", description = "The apps a tenant can use"),
         (name = "admin", description = "Platform administration"),
         (name = "meta", description = "This document"),
+        (name = "pages", description = "Server-rendered pages: payment pages and their stylesheet"),
     )
 )]
 struct ApiDoc;
@@ -76,7 +80,10 @@ pub fn api(
         .merge(routes::devices::router())
         .merge(routes::tenants::router())
         .merge(routes::credits::router())
+        .merge(routes::billing::router())
+        .merge(routes::payments::router())
         .merge(routes::apps::router())
+        .merge(pages::router())
         .merge(apps::mount(apps, state))
         .routes(routes!(openapi_document))
         .split_for_parts()
@@ -100,6 +107,7 @@ async fn openapi_document(
 pub struct Server {
     router: Router,
     kernel: Arc<Kernel>,
+    billing_interval: Duration,
 }
 
 impl Server {
@@ -124,9 +132,11 @@ impl Server {
             config: Arc::new(config),
             manifests: Arc::new(apps.iter().map(|a| a.manifest()).collect()),
         };
+        let billing_interval = Duration::from_secs(state.config.billing_interval_secs);
         Ok(Self {
             router: router(state, &apps),
             kernel,
+            billing_interval,
         })
     }
 
@@ -146,16 +156,42 @@ impl Server {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(
+        let billing = (!self.billing_interval.is_zero()).then(|| {
+            tokio::spawn(run_billing_every(
+                Arc::clone(&self.kernel),
+                self.billing_interval,
+            ))
+        });
+        let served = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+        if let Some(billing) = billing {
+            billing.abort();
+        }
         self.kernel.db().close().await;
-        Ok(())
+        served
+    }
+}
+
+/// The billing cycle in the background: every node runs it, and its claims in the database make
+/// each renewal, cancellation and grant happen once however many do.
+async fn run_billing_every(kernel: Arc<Kernel>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match kernel.run_billing(lumiku_kernel::db::now()).await {
+            Ok(report) if report != Default::default() => {
+                tracing::info!(?report, "billing cycle");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = ?error, "billing cycle failed"),
+        }
     }
 }
 

@@ -193,6 +193,8 @@ pub fn test_config(database: &TestDatabase) -> Config {
         )),
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
+        // Tests run the billing cycle themselves, at the times they choose.
+        billing_interval_secs: 0,
         ..Config::default()
     }
 }
@@ -215,16 +217,17 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> Self {
         let database = TestDatabase::create(backend).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding a port");
+        let addr = listener.local_addr().expect("the bound address");
         let mut config = test_config(&database);
+        config.bind = addr;
         configure(&mut config);
         let server = Server::build(config, apps)
             .await
             .expect("building the server");
         let kernel = Arc::clone(server.kernel());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("binding a port");
-        let addr = listener.local_addr().expect("the bound address");
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             server
@@ -292,6 +295,17 @@ impl TestApp {
     /// `DELETE path` with a token.
     pub async fn delete(&self, path: &str, token: &str) -> TestResponse {
         self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// `POST path` with a form body and no token (gateway callbacks, page forms).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let response = self
+            .request(Method::POST, path)
+            .form(fields)
+            .send()
+            .await
+            .expect("sending the form");
+        TestResponse::from(response).await
     }
 
     /// Registers a new random account and returns it signed in.

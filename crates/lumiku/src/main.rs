@@ -51,6 +51,18 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Billing.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Run the billing cycle once (renewals, cancellations, monthly grants, payment expiry) and
+    /// print what changed. Safe beside running servers: every change is claimed in the database.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -95,6 +107,19 @@ async fn main() -> anyhow::Result<()> {
                     Ok(())
                 }
             }
+        }
+        Command::Billing {
+            command: BillingCommand::Run,
+        } => {
+            let db = open_db(&config).await?;
+            lumiku_kernel::migrate(&db).await?;
+            let kernel = Kernel::new(db, config.kernel_settings()?)?;
+            let report = kernel
+                .run_billing(lumiku_kernel::db::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", cli_message(e)))?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
         }
         Command::Admin {
             command:

@@ -2,9 +2,11 @@
 
 pub mod apps;
 pub mod auth;
+pub mod billing;
 pub mod credits;
 pub mod devices;
 pub mod health;
+pub mod payments;
 pub mod tenants;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};

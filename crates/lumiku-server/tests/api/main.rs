@@ -3,9 +3,12 @@
 
 mod audit;
 mod auth;
+mod billing;
 mod credits;
 mod devices;
 mod errors;
+mod fake_duitku;
 mod openapi;
+mod payments;
 mod rls;
 mod tenants;
