@@ -1,6 +1,7 @@
 //! Project Manager: projects and their tasks, per tenant. Creating, changing and deleting cost
 //! credits (the manifest says how many); reading is free.
 
+mod pages;
 mod routes;
 pub mod store;
 
@@ -79,6 +80,10 @@ impl Plugin for ProjectManager {
 
     fn migrations(&self) -> &'static [Migration] {
         MIGRATIONS
+    }
+
+    fn pages(&self) -> Option<axum::Router> {
+        Some(pages::router())
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod billing;
+pub mod browser;
 pub mod credits;
 pub mod devices;
 pub mod error;

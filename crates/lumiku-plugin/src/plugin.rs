@@ -35,4 +35,11 @@ pub trait Plugin: Send + Sync + 'static {
     /// The migrations creating and changing the app's own tables, whose names must start with
     /// [`Manifest::table_prefix`].
     fn migrations(&self) -> &'static [Migration];
+
+    /// The app's pages in the web dashboard, with paths relative to `/apps/{appId}` (`/` is the
+    /// app's home). See [`crate::page`]. None by default: the dashboard then shows the app's card
+    /// without a page to open.
+    fn pages(&self) -> Option<axum::Router> {
+        None
+    }
 }

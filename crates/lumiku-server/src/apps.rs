@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::extract::{RequestTenant, bearer_token};
+use crate::extract::{RequestTenant, credential};
 
 /// The kernel's implementation of the SDK's [`Host`].
 pub struct KernelHost {
@@ -115,15 +115,13 @@ struct Gate {
     host: Arc<dyn Host>,
 }
 
-/// Checks the app's registry state and access rules before any of its handlers runs, and hands
-/// the handler its [`RequestContext`].
-async fn gate(
-    State(gate): State<Gate>,
-    mut req: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    let record = gate.state.kernel.app_record(gate.app.app_id).await?;
-    let record = record
+/// Refuses an app that is disabled (404, as if it did not exist) or coming soon (403). Read from
+/// the registry on every request, so an administrator's change reaches every node at once.
+pub(crate) async fn check_app_open(state: &AppState, app: &Manifest) -> Result<(), ApiError> {
+    let record = state
+        .kernel
+        .app_record(app.app_id)
+        .await?
         .filter(|r| r.enabled)
         .ok_or_else(|| ApiError::not_found("No such app"))?;
     if record.coming_soon {
@@ -133,10 +131,50 @@ async fn gate(
             "This app is coming soon",
         ));
     }
-    let access = gate.app.access;
-    let caller = if access.requires_auth {
+    Ok(())
+}
+
+/// Checks the caller's role and the tenant's subscription tier against the app's access rules.
+pub(crate) async fn check_app_access(
+    state: &AppState,
+    app: &Manifest,
+    tenant: &RequestTenant,
+) -> Result<AppCaller, ApiError> {
+    let access = app.access;
+    if !access.allowed_roles.contains(&tenant.access.role) {
+        return Err(ApiError::forbidden(
+            "your role in this tenant cannot use this app",
+        ));
+    }
+    let needed = access.min_subscription_tier.unwrap_or(Tier::Free);
+    let tier = state.kernel.tenant_tier(tenant.access.tenant_id).await?;
+    if tier < needed || (access.requires_subscription && tier == Tier::Free) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "subscription_required",
+            format!("This app needs the {} plan or higher", needed.as_str()),
+        )
+        .with_detail("requiredTier", needed)
+        .with_detail("currentTier", tier));
+    }
+    Ok(AppCaller {
+        user_id: tenant.caller.user_id,
+        tenant_id: tenant.access.tenant_id,
+        role: tenant.access.role,
+    })
+}
+
+/// Checks the app's registry state and access rules before any of its handlers runs, and hands
+/// the handler its [`RequestContext`].
+async fn gate(
+    State(gate): State<Gate>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    check_app_open(&gate.state, gate.app).await?;
+    let caller = if gate.app.access.requires_auth {
         let (mut parts, body) = req.into_parts();
-        if bearer_token(&parts).is_none() {
+        if credential(&parts).is_none() {
             return Err(ApiError::unauthorized(
                 "missing_token",
                 "Send an access token as Authorization: Bearer <token>",
@@ -149,31 +187,7 @@ async fn gate(
             )
             .await?;
         req = Request::from_parts(parts, body);
-        if !access.allowed_roles.contains(&tenant.access.role) {
-            return Err(ApiError::forbidden(
-                "your role in this tenant cannot use this app",
-            ));
-        }
-        let needed = access.min_subscription_tier.unwrap_or(Tier::Free);
-        let tier = gate
-            .state
-            .kernel
-            .tenant_tier(tenant.access.tenant_id)
-            .await?;
-        if tier < needed || (access.requires_subscription && tier == Tier::Free) {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "subscription_required",
-                format!("This app needs the {} plan or higher", needed.as_str()),
-            )
-            .with_detail("requiredTier", needed)
-            .with_detail("currentTier", tier));
-        }
-        Some(AppCaller {
-            user_id: tenant.caller.user_id,
-            tenant_id: tenant.access.tenant_id,
-            role: tenant.access.role,
-        })
+        Some(check_app_access(&gate.state, gate.app, &tenant).await?)
     } else {
         None
     };

@@ -14,21 +14,83 @@ use crate::AppState;
 
 /// The header naming the tenant a request acts in.
 pub const TENANT_HEADER: &str = "x-tenant-id";
+/// The browser session cookie (HttpOnly).
+pub const SESSION_COOKIE: &str = "lumiku_session";
+/// The browser's chosen tenant, used when a cookie-authenticated request names none.
+pub const TENANT_COOKIE: &str = "lumiku_tenant";
+/// The header a cookie-authenticated write carries its CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The caller, authenticated by `Authorization: Bearer <access token>` whose session is live.
+/// How a request says who it is.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// `Authorization: Bearer <access token>` (API clients).
+    Bearer(&'a str),
+    /// The browser session cookie (the dashboard).
+    Cookie(&'a str),
+}
+
+/// The request's credential: a bearer token if it has one, else the session cookie.
+pub fn credential(parts: &Parts) -> Option<Credential<'_>> {
+    bearer_token(parts)
+        .map(Credential::Bearer)
+        .or_else(|| cookie(&parts.headers, SESSION_COOKIE).map(Credential::Cookie))
+}
+
+/// The value of cookie `name`, if the request sent it.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"'))
+        .filter(|v| !v.is_empty())
+}
+
+/// Marks a request authenticated by the session cookie (so the tenant cookie applies).
+#[derive(Debug, Clone, Copy)]
+pub struct CookieSession;
+
+/// The caller, authenticated by a bearer access token or the browser session cookie, whose
+/// session is live. A write authenticated by the cookie must carry the session's CSRF token in
+/// `X-CSRF-Token` (403 otherwise): a cookie alone proves nothing about which page sent it.
 pub struct CurrentUser(pub Caller);
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts).ok_or_else(|| {
-            ApiError::unauthorized(
-                "missing_token",
-                "Send an access token as Authorization: Bearer <token>",
-            )
-        })?;
-        let caller = state.kernel.authenticate(token).await?;
+        let caller = match credential(parts) {
+            Some(Credential::Bearer(token)) => state.kernel.authenticate(token).await?,
+            Some(Credential::Cookie(cookie)) => {
+                let caller = state.kernel.authenticate_cookie(cookie).await?;
+                if !parts.method.is_safe() {
+                    let token = parts
+                        .headers
+                        .get(CSRF_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    if !state.kernel.verify_csrf(caller.session_id, token) {
+                        return Err(ApiError::new(
+                            axum::http::StatusCode::FORBIDDEN,
+                            "csrf_failed",
+                            "This request needs the page's CSRF token in X-CSRF-Token",
+                        ));
+                    }
+                }
+                parts.extensions.insert(CookieSession);
+                caller
+            }
+            None => {
+                return Err(ApiError::unauthorized(
+                    "missing_token",
+                    "Send an access token as Authorization: Bearer <token>",
+                ));
+            }
+        };
         Ok(CurrentUser(caller))
     }
 }
@@ -43,8 +105,10 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The authenticated caller and the tenant the request acts in: the `X-Tenant-Id` header's, or the
-/// caller's personal tenant. A tenant the caller is not a member of is answered 404.
+/// The authenticated caller and the tenant the request acts in: the `X-Tenant-Id` header's, else
+/// (for the dashboard) the tenant cookie's, else the caller's personal tenant. A tenant named in
+/// the header that the caller is not a member of is answered 404; a stale tenant cookie falls back
+/// to the personal tenant.
 pub struct RequestTenant {
     /// The caller.
     pub caller: Caller,
@@ -66,6 +130,16 @@ impl FromRequestParts<AppState> for RequestTenant {
             ),
             None => None,
         };
+        if requested.is_none()
+            && parts.extensions.get::<CookieSession>().is_some()
+            && let Some(chosen) = cookie(&parts.headers, TENANT_COOKIE)
+        {
+            match state.kernel.resolve_tenant(&caller, Some(chosen)).await {
+                Ok(access) => return Ok(RequestTenant { caller, access }),
+                Err(lumiku_kernel::Error::NotFound(_)) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
         let access = state
             .kernel
             .resolve_tenant(&caller, requested.as_deref())

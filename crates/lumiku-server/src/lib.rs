@@ -4,8 +4,10 @@
 pub mod apps;
 pub mod config;
 pub mod extract;
+mod icons;
 pub mod pages;
 pub mod routes;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -41,6 +43,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The manifests of the compiled-in apps.
     pub manifests: Arc<Vec<&'static Manifest>>,
+    /// The ids of the apps that have pages in the dashboard.
+    pub app_pages: Arc<Vec<&'static str>>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -131,6 +135,12 @@ impl Server {
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),
             manifests: Arc::new(apps.iter().map(|a| a.manifest()).collect()),
+            app_pages: Arc::new(
+                apps.iter()
+                    .filter(|a| a.pages().is_some())
+                    .map(|a| a.manifest().app_id)
+                    .collect(),
+            ),
         };
         let billing_interval = Duration::from_secs(state.config.billing_interval_secs);
         Ok(Self {
@@ -198,6 +208,7 @@ async fn run_billing_every(kernel: Arc<Kernel>, every: Duration) {
 /// The whole application with its middleware, over `state`.
 pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
     let (api, doc) = api(apps, Some(&state));
+    let api = api.merge(web::router(apps, &state));
     let doc = Arc::new(serde_json::to_value(&doc).expect("the OpenAPI document serialises"));
     let request_id = HeaderName::from_static(request_id::HEADER);
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {

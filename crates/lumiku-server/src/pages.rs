@@ -267,7 +267,7 @@ async fn payment_return(
         message,
         reference: payment.reference,
         amount: format_idr(payment.amount_idr),
-        continue_url: "/",
+        continue_url: "/credits",
     })
 }
 

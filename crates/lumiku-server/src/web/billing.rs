@@ -1,0 +1,219 @@
+//! The credits page (balance, packages, plan, usage, ledger, invoices) and invoices in the browser.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use lumiku_kernel::tenants::Permission;
+use lumiku_plugin::extract::Path;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::home::when;
+use super::{Chrome, PageError, WebSession, framed, group_digits};
+use crate::AppState;
+use crate::pages::format_idr;
+
+struct PackageView {
+    id: String,
+    name: String,
+    credits: i64,
+    bonus_credits: i64,
+    price: String,
+}
+
+struct PlanView {
+    id: String,
+    name: String,
+    price: String,
+    features: Vec<String>,
+    trial_days: i32,
+    free: bool,
+    current: bool,
+}
+
+struct OpenInvoice {
+    id: Uuid,
+    number: String,
+    total: String,
+}
+
+struct SubscriptionView {
+    plan_name: String,
+    status: String,
+    period_end: Option<String>,
+    cancel_at_period_end: bool,
+    paid: bool,
+    open_invoice: Option<OpenInvoice>,
+}
+
+struct LedgerRow {
+    when: String,
+    description: String,
+    kind: String,
+    amount: i64,
+    amount_text: String,
+    balance_after: String,
+}
+
+struct InvoiceRow {
+    id: Uuid,
+    number: String,
+    description: String,
+    issued: String,
+    status: String,
+    total: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/credits.html")]
+struct CreditsPage {
+    tenant_name: String,
+    balance_text: String,
+    notice: Option<String>,
+    can_bill: bool,
+    packages: Vec<PackageView>,
+    plans: Vec<PlanView>,
+    subscription: SubscriptionView,
+    usage: Vec<lumiku_kernel::credits::UsageTotal>,
+    history: Vec<LedgerRow>,
+    history_next: Option<Uuid>,
+    invoices: Vec<InvoiceRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CreditsQuery {
+    before: Option<Uuid>,
+    payment: Option<String>,
+}
+
+fn status_name(status: impl serde::Serialize) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Balance, buying credits, the plan, usage, the ledger and invoices of the current tenant.
+pub async fn credits(
+    State(state): State<AppState>,
+    session: WebSession,
+    Query(query): Query<CreditsQuery>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::load(&state, &session, "credits").await?;
+    let kernel = &state.kernel;
+    let access = &session.access;
+    let subscription = kernel.subscription(access).await?;
+    let history = kernel.history(access, query.before, 20).await?;
+    let now = Utc::now();
+    let usage = kernel.usage(access, now - Duration::days(30), now).await?;
+    let invoices = kernel.invoices(access, None, 20).await?;
+    let notice = match query.payment.as_deref() {
+        Some(reference) => kernel
+            .payment(access, reference)
+            .await
+            .ok()
+            .map(|p| format!("Payment {} is {}.", p.reference, status_name(p.status))),
+        None => None,
+    };
+    let current_plan = subscription.plan.id.clone();
+    let live = subscription.status.is_live();
+    let page = CreditsPage {
+        tenant_name: chrome.tenant_name.clone(),
+        balance_text: group_digits(chrome.balance),
+        notice,
+        can_bill: access.role.can(Permission::ManageBilling),
+        packages: kernel
+            .credit_packages(false)
+            .await?
+            .into_iter()
+            .map(|p| PackageView {
+                price: format_idr(p.price_idr),
+                id: p.id,
+                name: p.name,
+                credits: p.credits,
+                bonus_credits: p.bonus_credits,
+            })
+            .collect(),
+        plans: kernel
+            .plans(false)
+            .await?
+            .into_iter()
+            .map(|p| PlanView {
+                current: if live {
+                    p.id == current_plan
+                } else {
+                    p.price_idr == 0
+                },
+                free: p.price_idr == 0,
+                price: format_idr(p.price_idr),
+                id: p.id,
+                name: p.name,
+                features: p.features,
+                trial_days: p.trial_days,
+            })
+            .collect(),
+        subscription: SubscriptionView {
+            plan_name: if live {
+                subscription.plan.name.clone()
+            } else {
+                "Free".into()
+            },
+            status: status_name(subscription.status),
+            period_end: subscription.current_period_end.map(when),
+            cancel_at_period_end: subscription.cancel_at_period_end,
+            paid: live && subscription.plan.price_idr > 0,
+            open_invoice: subscription.open_invoice.map(|i| OpenInvoice {
+                id: i.id,
+                number: i.display_number.unwrap_or_default(),
+                total: format_idr(i.total_idr),
+            }),
+        },
+        usage: usage.totals,
+        history: history
+            .items
+            .into_iter()
+            .map(|e| LedgerRow {
+                when: when(e.created_at),
+                description: e.description,
+                kind: e.kind,
+                amount: e.amount_credits,
+                amount_text: if e.amount_credits > 0 {
+                    format!("+{}", group_digits(e.amount_credits))
+                } else {
+                    group_digits(e.amount_credits)
+                },
+                balance_after: group_digits(e.balance_after_credits),
+            })
+            .collect(),
+        history_next: history.next_cursor,
+        invoices: invoices
+            .items
+            .into_iter()
+            .map(|i| InvoiceRow {
+                id: i.id,
+                number: i.display_number.clone().unwrap_or_default(),
+                description: i.description.clone(),
+                issued: i.issued_at.map(when).unwrap_or_default(),
+                status: status_name(i.status),
+                total: format_idr(i.total_idr),
+            })
+            .collect(),
+    };
+    framed(&chrome, "Credits", &page)
+}
+
+/// An invoice of the current tenant, printable.
+pub async fn invoice(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    let invoice = state.kernel.invoice(&session.access, id).await?;
+    let tenant = state
+        .kernel
+        .get_tenant(&session.caller, session.access.tenant_id)
+        .await?;
+    Ok(crate::pages::invoice_page(&invoice, &tenant.name)?.into_response())
+}
