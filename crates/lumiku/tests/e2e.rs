@@ -1,0 +1,516 @@
+//! The dashboard in a real headless Chromium (Debian's `chromium` and `chromium-driver`), on both
+//! backends: register → dashboard → Project Manager → create a project (the badge drops by its
+//! cost) → spend down to 402 → buy a package in the sandbox gateway → balance restored, then
+//! settings, sign out, and the admin page. Every page is screenshotted under
+//! `$CARGO_TARGET_TMPDIR/e2e-screenshots/<backend>/`, and checked for overflow at 360 px.
+//!
+//! Without Chromium the test says so and passes without running (set `LUMIKU_E2E_REQUIRED=1` to
+//! make a missing browser fail instead, as CI does).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use lumiku_testkit::{Backend, TestApp, backend_tests};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+backend_tests!(a_new_user_buys_credits_after_spending_them_in_the_browser);
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Chromedriver on a free port, stopped when dropped.
+struct Driver {
+    _process: Child,
+    url: String,
+    _profile: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self._profile);
+    }
+}
+
+async fn start_driver() -> Option<Driver> {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("LUMIKU_E2E_REQUIRED").is_none(),
+            "LUMIKU_E2E_REQUIRED is set but {CHROMIUM} or {CHROMEDRIVER} is missing"
+        );
+        eprintln!(
+            "skipped: the browser test needs Debian's chromium and chromium-driver \
+             (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    }
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let process = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("starting chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = std::env::temp_dir().join(format!("lumiku-chromium-{}", uuid_like()));
+    Some(Driver {
+        _process: process,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    })
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1280,900",
+                format!("--user-data-dir={}", driver._profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session")
+}
+
+/// Screenshots and overflow checks, page by page.
+struct Pages<'a> {
+    client: &'a Client,
+    dir: PathBuf,
+    count: usize,
+}
+
+impl Pages<'_> {
+    /// Saves a screenshot named `name`, and checks the page does not overflow at 360 px.
+    async fn capture(&mut self, name: &str) {
+        self.count += 1;
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let path = self.dir.join(format!("{:02}-{name}.png", self.count));
+        std::fs::write(&path, png).expect("writing the screenshot");
+        self.client.set_window_size(360, 740).await.unwrap();
+        let overflow = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let offenders = self
+            .client
+            .execute(
+                "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]\
+                 .filter(e => e.getBoundingClientRect().right > w + 1)\
+                 .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let narrow = self.client.screenshot().await.unwrap();
+        std::fs::write(
+            self.dir.join(format!("{:02}-{name}-360px.png", self.count)),
+            narrow,
+        )
+        .unwrap();
+        self.client.set_window_size(1280, 900).await.unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(0) <= 0,
+            "{name} scrolls sideways at 360 px by {overflow}: {offenders}"
+        );
+    }
+}
+
+async fn eval(client: &Client, script: &str) -> Value {
+    client
+        .execute(script, vec![])
+        .await
+        .expect("running a script")
+}
+
+/// Waits until `condition` (a JavaScript expression) is true.
+async fn wait_for(client: &Client, condition: &str, what: &str) {
+    let script = format!("return Boolean({condition});");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(Value::Bool(true)) = client.execute(&script, vec![]).await {
+            return;
+        }
+        if Instant::now() > deadline {
+            let url = client.current_url().await.map(|u| u.to_string());
+            let body = eval(
+                client,
+                "return document.body ? document.body.innerText : ''",
+            )
+            .await;
+            panic!("timed out waiting for {what} at {url:?}; page text: {body}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn balance(client: &Client) -> i64 {
+    eval(
+        client,
+        "return Number(document.getElementById('balance').dataset.balance);",
+    )
+    .await
+    .as_i64()
+    .unwrap()
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.expect(css);
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn path(client: &Client) -> String {
+    client.current_url().await.unwrap().path().to_owned()
+}
+
+/// Creates a project through the page's form and waits for the reload.
+async fn create_project(client: &Client, name: &str) {
+    fill(client, "#project-name", name).await;
+    click(client, "#create-project").await;
+}
+
+async fn a_new_user_buys_credits_after_spending_them_in_the_browser(backend: Backend) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |config| {
+        config.welcome_bonus_credits = 12;
+    })
+    .await;
+    let admin = app.admin().await;
+    let client = browser(&driver).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("e2e-screenshots")
+        .join(format!("{backend:?}").to_lowercase());
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut pages = Pages {
+        client: &client,
+        dir,
+        count: 0,
+    };
+
+    // Unsigned: every page leads to the sign-in form.
+    client.goto(&app.url("/credits")).await.unwrap();
+    assert_eq!(path(&client).await, "/login");
+    pages.capture("sign-in").await;
+
+    // Register, with a field error from the server first.
+    client.goto(&app.url("/register")).await.unwrap();
+    fill(&client, "#name", "Ana").await;
+    fill(&client, "#email", "ana@example.com").await;
+    fill(&client, "#password", "short").await;
+    click(&client, "#submit").await;
+    wait_for(
+        &client,
+        "document.querySelector('.field-error')",
+        "the password's field error",
+    )
+    .await;
+    pages.capture("register-with-error").await;
+    fill(&client, "#email", "ana@example.com").await;
+    fill(&client, "#password", "correct horse battery").await;
+    click(&client, "#submit").await;
+    wait_for(
+        &client,
+        "location.pathname === '/' && document.getElementById('balance')",
+        "the dashboard",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 12);
+    let card = eval(
+        &client,
+        "return document.querySelector('[data-app=\"project-manager\"]').textContent",
+    )
+    .await;
+    let card = card.as_str().unwrap();
+    assert!(
+        card.contains("Project Manager") && card.contains("createProject"),
+        "{card}"
+    );
+    pages.capture("dashboard").await;
+
+    // Open the app and create a project: the badge drops by its cost.
+    click(&client, "[data-app=\"project-manager\"] a").await;
+    wait_for(
+        &client,
+        "document.getElementById('new-project')",
+        "the Project Manager page",
+    )
+    .await;
+    let button = eval(
+        &client,
+        "return document.getElementById('create-project').innerText",
+    )
+    .await;
+    assert!(button.as_str().unwrap().contains("5 credits"), "{button}");
+    pages.capture("project-manager").await;
+    create_project(&client, "Launch plan").await;
+    wait_for(
+        &client,
+        "document.querySelectorAll('[data-project]').length === 1",
+        "the first project",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 7);
+    fill(&client, ".add-task input[name=title]", "Write the brief").await;
+    click(&client, ".add-task button[type=submit]").await;
+    wait_for(
+        &client,
+        "document.querySelectorAll('.task').length === 1",
+        "the task",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 6);
+    pages.capture("project-with-task").await;
+
+    // A validation error is shown beside its field and costs nothing.
+    fill(&client, "#project-name", " ").await;
+    click(&client, "#create-project").await;
+    wait_for(
+        &client,
+        "document.querySelector('[data-error-for=name]:not([hidden])')",
+        "the name's field error",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 6);
+
+    // Spend down: 6 → 1, then a 402 offers to buy credits instead of an error.
+    create_project(&client, "Second").await;
+    wait_for(
+        &client,
+        "document.querySelectorAll('[data-project]').length === 2",
+        "the second project",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 1);
+    create_project(&client, "Third").await;
+    wait_for(
+        &client,
+        "document.getElementById('need-credits').open",
+        "the buy-credits offer",
+    )
+    .await;
+    let offer = eval(
+        &client,
+        "return document.getElementById('need-credits').innerText",
+    )
+    .await;
+    assert!(offer.as_str().unwrap().contains("5"), "{offer}");
+    pages.capture("insufficient-credits").await;
+    assert_eq!(
+        app.wallet(uuid_of(&app, "ana@example.com").await)
+            .await
+            .balance,
+        1
+    );
+
+    // Buy the starter package in the sandbox gateway.
+    click(&client, "#need-credits a.button").await;
+    wait_for(
+        &client,
+        "location.pathname === '/credits' && document.querySelector('[data-buy=starter]')",
+        "the credits page",
+    )
+    .await;
+    pages.capture("credits").await;
+    click(&client, "[data-buy=starter]").await;
+    wait_for(
+        &client,
+        "location.pathname.startsWith('/pay/sandbox/')",
+        "the sandbox payment page",
+    )
+    .await;
+    pages.capture("sandbox-payment").await;
+    click(&client, "#sandbox-pay").await;
+    wait_for(
+        &client,
+        "location.pathname === '/pay/return'",
+        "the return page",
+    )
+    .await;
+    let status = eval(
+        &client,
+        "return document.getElementById('payment-status').innerText",
+    )
+    .await;
+    assert_eq!(status, "Payment successful");
+    pages.capture("payment-return").await;
+    click(&client, "a.button.primary").await;
+    wait_for(
+        &client,
+        "location.pathname === '/credits'",
+        "the credits page again",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 101, "1 left + 100 bought");
+    let ledger = eval(
+        &client,
+        "return document.getElementById('ledger').textContent",
+    )
+    .await;
+    assert!(ledger.as_str().unwrap().contains("purchase"), "{ledger}");
+
+    // The restored balance pays again.
+    client
+        .goto(&app.url("/apps/project-manager"))
+        .await
+        .unwrap();
+    create_project(&client, "Third").await;
+    wait_for(
+        &client,
+        "document.querySelectorAll('[data-project]').length === 3",
+        "the third project",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 96);
+
+    client.goto(&app.url("/settings")).await.unwrap();
+    wait_for(
+        &client,
+        "document.getElementById('members')",
+        "the settings page",
+    )
+    .await;
+    pages.capture("settings").await;
+
+    // Sign out ends the session on the server: the old cookie no longer opens a page.
+    click(&client, ".logout button").await;
+    wait_for(
+        &client,
+        "location.pathname === '/login'",
+        "the sign-in page after signing out",
+    )
+    .await;
+    client.goto(&app.url("/")).await.unwrap();
+    assert_eq!(path(&client).await, "/login");
+
+    // An administrator signs in and sees the admin page.
+    fill(&client, "#email", &admin.email).await;
+    fill(&client, "#password", &admin.password).await;
+    click(&client, "#submit").await;
+    wait_for(
+        &client,
+        "location.pathname === '/'",
+        "the admin's dashboard",
+    )
+    .await;
+    client.goto(&app.url("/admin")).await.unwrap();
+    wait_for(
+        &client,
+        "document.getElementById('admin-apps')",
+        "the admin page",
+    )
+    .await;
+    let users = eval(
+        &client,
+        "return document.getElementById('admin-users').innerText",
+    )
+    .await;
+    assert!(
+        users.as_str().unwrap().contains("ana@example.com"),
+        "{users}"
+    );
+    pages.capture("admin").await;
+
+    // Coming soon: the card says so and the app cannot be opened.
+    client
+        .execute(
+            "document.querySelector('[data-app=\"project-manager\"] input[name=comingSoon]').form.requestSubmit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "document.querySelector('[data-app=\"project-manager\"]').innerText.includes('Launch')",
+        "the app marked coming soon",
+    )
+    .await;
+    client.goto(&app.url("/")).await.unwrap();
+    let card = eval(
+        &client,
+        "return document.querySelector('[data-app=\"project-manager\"]').textContent",
+    )
+    .await;
+    assert!(card.as_str().unwrap().contains("Coming soon"), "{card}");
+    let link = eval(
+        &client,
+        "return document.querySelector('[data-app=\"project-manager\"] a') === null",
+    )
+    .await;
+    assert_eq!(link, Value::Bool(true), "a coming-soon card has no link");
+    pages.capture("dashboard-coming-soon").await;
+    client
+        .goto(&app.url("/apps/project-manager"))
+        .await
+        .unwrap();
+    let text = eval(&client, "return document.body.innerText").await;
+    assert!(text.as_str().unwrap().contains("coming soon"), "{text}");
+
+    let dir = pages.dir.clone();
+    drop(pages);
+    client.close().await.unwrap();
+    eprintln!("screenshots in {}", dir.display());
+}
+
+/// The personal tenant of the account with `email`.
+async fn uuid_of(app: &TestApp, email: &str) -> uuid::Uuid {
+    let user_id = lumiku_kernel::accounts::find_user_id(app.kernel.db(), email)
+        .await
+        .unwrap()
+        .expect("the account");
+    use lumiku_kernel::with_db;
+    with_db!(app.kernel.db(), pool => sqlx::query_scalar(
+        "select id from tenants where created_by = $1 and kind = 'personal'")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await)
+    .unwrap()
+}
