@@ -310,10 +310,12 @@ impl Kernel {
         name: Option<&str>,
     ) -> Result<(Email, Option<String>)> {
         let mut fields = lumiku_plugin::FieldErrors::new();
+        let raw_email = email.trim().to_lowercase();
         let email = Email::parse(email).map_err(|m| fields.insert("email".into(), vec![m.into()]));
-        if let Ok(email) = &email
-            && let Err(m) = check_policy(email.as_str(), password)
-        {
+        // The password is checked against the address as typed even when that is invalid, so
+        // one answer reports every field at fault.
+        let policy_email = email.as_ref().map_or(raw_email.as_str(), |e| e.as_str());
+        if let Err(m) = check_policy(policy_email, password) {
             fields.insert("password".into(), vec![m.into()]);
         }
         let name = check_name(name).map_err(|e| {

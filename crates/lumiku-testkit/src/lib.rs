@@ -344,6 +344,56 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Signs `user` in through the dashboard's form and returns the `Cookie` header value of
+    /// that browser session (`lumiku_session=...`).
+    pub async fn browser_cookie(&self, user: &TestUser) -> String {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("the sign-in form");
+        let form_cookie = set_cookie(&page, "lumiku_form").expect("the form's CSRF cookie");
+        let html = page.text().await.expect("the form");
+        let marker = "name=\"_csrf\" value=\"";
+        let start = html.find(marker).expect("a CSRF field") + marker.len();
+        let token = &html[start..start + html[start..].find('"').expect("the field's end")];
+        let response = client
+            .post(self.url("/login"))
+            .header(
+                reqwest::header::COOKIE,
+                format!("lumiku_form={form_cookie}"),
+            )
+            .form(&[
+                ("_csrf", token),
+                ("email", &user.email),
+                ("password", &user.password),
+            ])
+            .send()
+            .await
+            .expect("signing in");
+        assert_eq!(response.status(), 303, "signing in through the form");
+        let session = set_cookie(&response, "lumiku_session").expect("a session cookie");
+        format!("lumiku_session={session}")
+    }
+}
+
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
 /// A wallet as stored: its balance, the sum of its ledger, and the last ledger row's balance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalletState {

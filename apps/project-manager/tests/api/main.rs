@@ -2,4 +2,5 @@
 
 mod checklist;
 mod concurrency;
+mod pages;
 mod registry;

@@ -1,5 +1,6 @@
 //! The core HTTP routes, one module per resource. Each exposes `router()` listing its routes.
 
+pub mod admin;
 pub mod apps;
 pub mod auth;
 pub mod billing;

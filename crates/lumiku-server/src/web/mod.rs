@@ -98,8 +98,12 @@ impl FromRequestParts<AppState> for WebSession {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let next = parts
-            .uri
+        // Inside a nested router (an app's pages) the URI is stripped of its prefix.
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(&parts.uri, |original| &original.0);
+        let next = uri
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());

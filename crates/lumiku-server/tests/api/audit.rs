@@ -9,7 +9,75 @@ backend_tests!(
     the_log_pages_newest_first_and_filters_by_action,
     a_refused_change_leaves_no_audit_entry,
     the_log_is_append_only,
+    administrators_list_users_and_the_whole_platforms_log,
 );
+
+async fn administrators_list_users_and_the_whole_platforms_log(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ana = app.register_as("ana@example.com").await;
+    app.register_as("bo@example.com").await;
+    let admin = app.admin().await;
+    app.get("/api/admin/users", &ana.access_token)
+        .await
+        .assert_error(403, "forbidden");
+    app.get("/api/admin/audit", &ana.access_token)
+        .await
+        .assert_error(403, "forbidden");
+
+    let users = app.get("/api/admin/users?q=ana", &admin.access_token).await;
+    users.assert_status(200);
+    let items = users.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["email"], "ana@example.com");
+    assert_eq!(items[0]["balance"], 100);
+    assert_eq!(
+        items[0]["personalTenantId"],
+        ana.personal_tenant_id.to_string()
+    );
+    let page = app
+        .get("/api/admin/users?limit=2", &admin.access_token)
+        .await;
+    assert_eq!(page.body["items"].as_array().unwrap().len(), 2);
+    let next = page.body["nextCursor"].as_str().unwrap();
+    let rest = app
+        .get(
+            &format!("/api/admin/users?limit=2&before={next}"),
+            &admin.access_token,
+        )
+        .await;
+    assert_eq!(rest.body["items"].as_array().unwrap().len(), 1);
+
+    // Events of every tenant, and those of none (a failed login for an unknown email).
+    app.call(
+        Method::POST,
+        "/api/auth/login",
+        None,
+        Some(json!({ "email": "nobody@example.com", "password": "whatever it is" })),
+    )
+    .await
+    .assert_status(401);
+    let log = app
+        .get(
+            "/api/admin/audit?action=auth.register&limit=200",
+            &admin.access_token,
+        )
+        .await;
+    let tenants: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["tenantId"].as_str().unwrap())
+        .collect();
+    assert!(tenants.contains(&ana.personal_tenant_id.to_string().as_str()));
+    assert_eq!(tenants.len(), 3, "ana, bo and the administrator");
+    let failed = app
+        .get(
+            "/api/admin/audit?action=auth.login_failed",
+            &admin.access_token,
+        )
+        .await;
+    assert!(failed.body["items"][0]["tenantId"].is_null());
+}
 
 fn actions(page: &Value) -> Vec<String> {
     page["items"]

@@ -12,3 +12,4 @@ mod openapi;
 mod payments;
 mod rls;
 mod tenants;
+mod web;

@@ -57,6 +57,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/admin/invoices/{id}/issue"),
     ("post", "/api/admin/invoices/{id}/void"),
     ("post", "/api/admin/billing/run"),
+    ("get", "/api/admin/users"),
+    ("get", "/api/admin/audit"),
     ("post", "/api/payments"),
     ("get", "/api/payments/{reference}"),
     ("post", "/api/payments/duitku/callback"),

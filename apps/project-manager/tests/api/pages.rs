@@ -1,0 +1,159 @@
+//! The app's page in the dashboard: what it shows, to whom, and what it costs to press.
+
+use lumiku_testkit::{Backend, TestApp, backend_tests};
+use reqwest::header::COOKIE;
+use serde_json::json;
+
+backend_tests!(
+    the_page_lists_the_tenants_projects_with_each_buttons_cost,
+    a_viewer_sees_the_projects_without_any_control_that_costs,
+    the_page_follows_the_registry_and_needs_a_session,
+);
+
+const PAGE: &str = "/apps/project-manager";
+
+async fn page(app: &TestApp, cookie: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(app.url(PAGE))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn the_page_lists_the_tenants_projects_with_each_buttons_cost(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let ana = app.register_user().await;
+    let bo = app.register_user().await;
+    app.post(
+        "/api/apps/project-manager/projects",
+        &ana.access_token,
+        json!({ "name": "Ana's launch" }),
+    )
+    .await
+    .assert_status(201);
+    app.post(
+        "/api/apps/project-manager/projects",
+        &bo.access_token,
+        json!({ "name": "Bo's secret" }),
+    )
+    .await
+    .assert_status(201);
+
+    let cookie = app.browser_cookie(&ana).await;
+    let (status, html) = page(&app, &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Ana&#39;s launch") || html.contains("Ana's launch"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("secret"),
+        "another tenant's project leaked: {html}"
+    );
+    assert!(
+        html.contains("Create project <span class=\"cost-tag\">5 credits"),
+        "{html}"
+    );
+    assert!(html.contains("Save <span class=\"cost-tag\">2 credits"));
+    assert!(html.contains("Delete project <span class=\"cost-tag\">1 credit"));
+    assert!(
+        html.contains("id=\"balance\" data-balance=\"95\""),
+        "the frame's badge: {html}"
+    );
+    // Reading the page is free.
+    assert_eq!(app.wallet(ana.personal_tenant_id).await.balance, 95);
+}
+
+async fn a_viewer_sees_the_projects_without_any_control_that_costs(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let owner = app.register_user().await;
+    let viewer = app.register_user().await;
+    let team = app
+        .post(
+            "/api/tenants",
+            &owner.access_token,
+            json!({ "name": "Team" }),
+        )
+        .await;
+    let team_id = team.body["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/tenants/{team_id}/members"),
+        &owner.access_token,
+        json!({ "email": viewer.email, "role": "viewer" }),
+    )
+    .await
+    .assert_status(201);
+    let admin = app.admin().await;
+    app.post(
+        &format!("/api/admin/tenants/{team_id}/credits"),
+        &admin.access_token,
+        json!({ "amount": 10, "kind": "grant", "reason": "team start" }),
+    )
+    .await
+    .assert_status(201);
+    let created = app
+        .request(reqwest::Method::POST, "/api/apps/project-manager/projects")
+        .bearer_auth(&owner.access_token)
+        .header("x-tenant-id", &team_id)
+        .json(&json!({ "name": "Team roadmap" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    let cookie = format!(
+        "{}; lumiku_tenant={team_id}",
+        app.browser_cookie(&viewer).await
+    );
+    let (status, html) = page(&app, &cookie).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Team roadmap"), "{html}");
+    for control in [
+        "new-project",
+        "data-method=\"POST\"",
+        "data-method=\"DELETE\"",
+        "cost-tag",
+    ] {
+        assert!(!html.contains(control), "a viewer sees {control}");
+    }
+}
+
+async fn the_page_follows_the_registry_and_needs_a_session(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let user = app.register_user().await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirects.get(app.url(PAGE)).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/login?next=/apps/project-manager"
+    );
+
+    let cookie = app.browser_cookie(&user).await;
+    let admin = app.admin().await;
+    app.patch(
+        "/api/admin/apps/project-manager",
+        &admin.access_token,
+        json!({ "comingSoon": true }),
+    )
+    .await
+    .assert_status(200);
+    let (status, html) = page(&app, &cookie).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("coming soon"), "{html}");
+    app.patch(
+        "/api/admin/apps/project-manager",
+        &admin.access_token,
+        json!({ "comingSoon": false, "enabled": false }),
+    )
+    .await
+    .assert_status(200);
+    let (status, _) = page(&app, &cookie).await;
+    assert_eq!(status, 404);
+}

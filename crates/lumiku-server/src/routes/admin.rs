@@ -1,0 +1,99 @@
+//! Platform administration lists: users and the platform-wide audit log.
+
+use axum::extract::State;
+use lumiku_kernel::browser::{PlatformAuditPage, UserPage};
+use lumiku_plugin::extract::{Json, Query};
+use lumiku_plugin::{ApiError, ErrorBody};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::extract::CurrentUser;
+
+/// The administration routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users))
+        .routes(routes!(platform_audit))
+}
+
+/// User search and cursor.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Only emails containing this.
+    q: Option<String>,
+    /// The `nextCursor` of the previous page.
+    before: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+}
+
+/// Audit filters and cursor.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PlatformAuditQuery {
+    /// Only this action (e.g. `payment.callback_rejected`).
+    action: Option<String>,
+    /// The `nextCursor` of the previous page.
+    before: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<i64>,
+}
+
+/// Platform users with their personal tenant's balance, newest first (platform administrators).
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin", security(("bearer" = [])), params(UserQuery),
+    responses(
+        (status = 200, description = "A page of users", body = UserPage),
+        (status = 400, description = "Invalid query", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not a platform administrator", body = ErrorBody),
+    ))]
+async fn list_users(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Query(query): Query<UserQuery>,
+) -> Result<Json<UserPage>, ApiError> {
+    Ok(Json(
+        state
+            .kernel
+            .admin_users(
+                &caller,
+                query.q.as_deref(),
+                query.before,
+                query.limit.unwrap_or(50),
+            )
+            .await?,
+    ))
+}
+
+/// Every tenant's audit log and the platform's own events, newest first (platform administrators).
+#[utoipa::path(get, path = "/api/admin/audit", tag = "admin", security(("bearer" = [])), params(PlatformAuditQuery),
+    responses(
+        (status = 200, description = "A page of audit events", body = PlatformAuditPage),
+        (status = 400, description = "Invalid query", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not a platform administrator", body = ErrorBody),
+    ))]
+async fn platform_audit(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Query(query): Query<PlatformAuditQuery>,
+) -> Result<Json<PlatformAuditPage>, ApiError> {
+    Ok(Json(
+        state
+            .kernel
+            .admin_audit(
+                &caller,
+                query.action.as_deref(),
+                query.before,
+                query.limit.unwrap_or(50),
+            )
+            .await?,
+    ))
+}
