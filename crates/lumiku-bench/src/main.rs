@@ -1,0 +1,649 @@
+//! `lumiku-bench`: how fast is Lumiku? Starts release `lumiku serve` processes on a fresh
+//! database (SQLite, or PostgreSQL given a URL), creates tenants with plenty of credits, drives
+//! load on loopback for a fixed time and connection count, prints requests/s, latency
+//! percentiles, errors and the servers' peak RSS, then checks the credit invariant over every
+//! wallet. Exits non-zero if the invariant or the client's own count of charges does not hold.
+//!
+//! ```text
+//! cargo build --release -p lumiku -p lumiku-bench
+//! target/release/lumiku-bench                                  # SQLite, one server
+//! target/release/lumiku-bench --postgres postgres://postgres@127.0.0.1/test --servers 2
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail, ensure};
+use bytes::Bytes;
+use clap::{Parser, ValueEnum};
+use http_body_util::{BodyExt, Full};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::{Method, Request};
+use hyper_util::rt::TokioIo;
+use lumiku_kernel::{Db, DbOptions, with_db};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+
+#[derive(Parser, Debug)]
+#[command(name = "lumiku-bench", about = "Load-test a release Lumiku server")]
+struct Args {
+    /// The `lumiku` binary (default: the release build beside this one).
+    #[arg(long)]
+    server_bin: Option<PathBuf>,
+    /// A PostgreSQL server to run on (a fresh database is created there and dropped after);
+    /// without it, a fresh SQLite file.
+    #[arg(long, env = "LUMIKU_BENCH_POSTGRES_URL")]
+    postgres: Option<String>,
+    /// How many `lumiku serve` processes share the database (connections go round-robin).
+    #[arg(long, default_value_t = 1)]
+    servers: usize,
+    /// Tenants to spread the load over.
+    #[arg(long, default_value_t = 50)]
+    tenants: usize,
+    /// Concurrent connections (one keep-alive HTTP/1.1 connection each).
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Measured seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Unmeasured seconds before each scenario.
+    #[arg(long, default_value_t = 2)]
+    warmup: u64,
+    /// Which scenarios, in order.
+    #[arg(long, value_delimiter = ',', default_value = "health,list,create")]
+    scenarios: Vec<Scenario>,
+    /// Pool size of each server (LUMIKU_DATABASE_MAX_CONNECTIONS); default the server's own.
+    #[arg(long)]
+    pool: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Scenario {
+    /// `GET /health`.
+    Health,
+    /// `GET /api/apps/project-manager/projects`, authenticated.
+    List,
+    /// `POST /api/apps/project-manager/projects`, the metered action (5 credits).
+    Create,
+}
+
+impl Scenario {
+    fn describe(self) -> &'static str {
+        match self {
+            Scenario::Health => "GET /health",
+            Scenario::List => "GET projects (authenticated list)",
+            Scenario::Create => "POST projects (metered, 5 credits)",
+        }
+    }
+}
+
+const JWT_SECRET: &str = "lumiku-bench-secret-lumiku-bench-secret";
+const ADMIN_EMAIL: &str = "bench-admin@example.com";
+const ADMIN_PASSWORD: &str = "bench admin password";
+const GRANT: i64 = 1_000_000_000;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    ensure!(args.servers >= 1 && args.tenants >= 1 && args.connections >= 1);
+    let server_bin = match &args.server_bin {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("the bench's directory")?
+            .join("lumiku"),
+    };
+    ensure!(
+        server_bin.exists(),
+        "{} not found: build it with `cargo build --release -p lumiku`",
+        server_bin.display()
+    );
+    let work = std::env::temp_dir().join(format!("lumiku-bench-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&work)?;
+    let database = BenchDatabase::create(args.postgres.as_deref(), &work).await?;
+    if database.postgres.is_none() && args.servers > 1 {
+        eprintln!("note: several servers on one SQLite file share its single writer");
+    }
+    let outcome = run(&args, &server_bin, &work, &database).await;
+    database.drop_it().await;
+    let _ = std::fs::remove_dir_all(&work);
+    outcome
+}
+
+async fn run(
+    args: &Args,
+    server_bin: &Path,
+    work: &Path,
+    database: &BenchDatabase,
+) -> anyhow::Result<()> {
+    let env = server_env(args, database, work);
+    // Migrate and make the administrator before any server starts, so they never race.
+    let status = Command::new(server_bin)
+        .args(["admin", "create-user", "--email", ADMIN_EMAIL, "--admin"])
+        .envs(env.iter().cloned())
+        .env("LUMIKU_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .stdout(Stdio::null())
+        .status()
+        .await
+        .context("running lumiku admin create-user")?;
+    ensure!(status.success(), "creating the administrator failed");
+
+    let mut servers = Vec::new();
+    for _ in 0..args.servers {
+        servers.push(Server::start(server_bin, &env).await?);
+    }
+    let addrs: Vec<SocketAddr> = servers.iter().map(|s| s.addr).collect();
+    println!(
+        "lumiku-bench: {} server(s) on {}, {} tenants, {} connections, {} s per scenario (+{} s warm-up)",
+        args.servers,
+        database.label(),
+        args.tenants,
+        args.connections,
+        args.seconds,
+        args.warmup
+    );
+    let tenants = setup(addrs[0], args.tenants).await?;
+    println!("set up {} tenants with {GRANT} credits each", tenants.len());
+
+    println!(
+        "\n{:<36} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6}",
+        "scenario", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "402s"
+    );
+    let mut charged = 0u64;
+    for scenario in &args.scenarios {
+        let report = load(*scenario, &addrs, &tenants, args).await?;
+        if *scenario == Scenario::Create {
+            charged += report.ok_total;
+        }
+        report.print(*scenario);
+    }
+
+    println!();
+    for (i, server) in servers.iter().enumerate() {
+        match server.peak_rss_kib() {
+            Some(kib) => println!("server {i}: peak RSS {:.1} MiB", kib as f64 / 1024.0),
+            None => println!("server {i}: peak RSS unknown (no /proc)"),
+        }
+    }
+    for server in &mut servers {
+        server.stop().await;
+    }
+
+    check_invariant(database, &tenants, charged).await
+}
+
+/// The server's environment: the bench's database, a fixed secret, cheap password hashing (only
+/// the setup signs in), tokens that outlive the run, and no background billing job.
+fn server_env(args: &Args, database: &BenchDatabase, work: &Path) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("LUMIKU_DATABASE_URL".into(), database.url.clone()),
+        ("LUMIKU_JWT_SECRET".into(), JWT_SECRET.into()),
+        ("LUMIKU_DATA_DIR".into(), work.display().to_string()),
+        ("LUMIKU_ARGON2_MEMORY_KIB".into(), "1024".into()),
+        ("LUMIKU_ARGON2_ITERATIONS".into(), "1".into()),
+        ("LUMIKU_ACCESS_TOKEN_TTL_SECS".into(), "86400".into()),
+        ("LUMIKU_REFRESH_TOKEN_TTL_SECS".into(), "172800".into()),
+        ("LUMIKU_BILLING_INTERVAL_SECS".into(), "0".into()),
+        ("LUMIKU_LOG".into(), "warn".into()),
+    ];
+    if let Some(pool) = args.pool {
+        env.push(("LUMIKU_DATABASE_MAX_CONNECTIONS".into(), pool.to_string()));
+    }
+    env
+}
+
+/// A fresh database for one run.
+struct BenchDatabase {
+    url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl BenchDatabase {
+    async fn create(postgres: Option<&str>, work: &Path) -> anyhow::Result<Self> {
+        let Some(admin_url) = postgres else {
+            return Ok(Self {
+                url: format!("sqlite://{}", work.join("bench.db").display()),
+                postgres: None,
+            });
+        };
+        let name = format!("lumiku_bench_{}", uuid::Uuid::now_v7().simple());
+        let admin = sqlx::PgPool::connect(admin_url)
+            .await
+            .context("connecting to PostgreSQL")?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&admin)
+            .await
+            .context("creating the bench database")?;
+        admin.close().await;
+        let (base, query) = admin_url
+            .split_once('?')
+            .map_or((admin_url, None), |(b, q)| (b, Some(q)));
+        let scheme_end = base.find("://").map_or(0, |i| i + 3);
+        let base = match base[scheme_end..].find('/') {
+            Some(slash) => &base[..scheme_end + slash],
+            None => base,
+        };
+        let url = match query {
+            Some(q) => format!("{base}/{name}?{q}"),
+            None => format!("{base}/{name}"),
+        };
+        Ok(Self {
+            url,
+            postgres: Some((admin_url.to_owned(), name)),
+        })
+    }
+
+    fn label(&self) -> &'static str {
+        if self.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    }
+
+    async fn drop_it(&self) {
+        if let Some((admin_url, name)) = &self.postgres
+            && let Ok(admin) = sqlx::PgPool::connect(admin_url).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name} with (force)"
+            )))
+            .execute(&admin)
+            .await;
+            admin.close().await;
+        }
+    }
+}
+
+/// One `lumiku serve` process.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    async fn start(bin: &Path, env: &[(String, String)]) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let child = Command::new(bin)
+            .args(["serve", "--bind", &addr.to_string()])
+            .envs(env.iter().cloned())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting lumiku serve")?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(mut connection) = Connection::open(addr).await
+                && matches!(
+                    connection.send(Method::GET, "/health", None, None).await,
+                    Ok((200, _))
+                )
+            {
+                return Ok(Self { child, addr });
+            }
+            if Instant::now() > deadline {
+                bail!("the server on {addr} did not become healthy");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The process's peak resident set (VmHWM), in KiB.
+    fn peak_rss_kib(&self) -> Option<u64> {
+        let pid = self.child.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
+    async fn stop(&mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection.
+struct Connection {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    host: String,
+}
+
+impl Connection {
+    async fn open(addr: SocketAddr) -> anyhow::Result<Self> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(Self {
+            sender,
+            host: addr.to_string(),
+        })
+    }
+
+    /// Sends one request and reads the whole answer: (status, body).
+    async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Bytes>,
+    ) -> anyhow::Result<(u16, Bytes)> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, &self.host);
+        if let Some(token) = token {
+            request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header(CONTENT_TYPE, "application/json");
+        }
+        let request = request.body(Full::new(body.unwrap_or_default()))?;
+        self.sender.ready().await?;
+        let response = self.sender.send_request(request).await?;
+        let status = response.status().as_u16();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok((status, bytes))
+    }
+
+    async fn json(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> anyhow::Result<(u16, Value)> {
+        let (status, bytes) = self
+            .send(method, path, token, Some(Bytes::from(body.to_string())))
+            .await?;
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+}
+
+/// A tenant under load: its owner's token.
+struct Tenant {
+    id: String,
+    token: String,
+}
+
+/// Registers `count` accounts (each a personal tenant), grants each plenty of credits, and gives
+/// each five projects for the list to return.
+async fn setup(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<Tenant>> {
+    let mut connection = Connection::open(addr).await?;
+    let (status, body) = connection
+        .json(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }),
+        )
+        .await?;
+    ensure!(status == 200, "admin login failed: {status} {body}");
+    let admin = body["tokens"]["accessToken"]
+        .as_str()
+        .context("admin token")?
+        .to_owned();
+    let run = uuid::Uuid::now_v7().simple().to_string();
+    let mut tenants = Vec::with_capacity(count);
+    for i in 0..count {
+        let (status, body) = connection
+            .json(
+                Method::POST,
+                "/api/auth/register",
+                None,
+                json!({ "email": format!("tenant{i}-{run}@example.com"), "password": "bench password 123" }),
+            )
+            .await?;
+        ensure!(status == 201, "registration failed: {status} {body}");
+        let tenant = Tenant {
+            id: body["personalTenantId"]
+                .as_str()
+                .context("tenant id")?
+                .to_owned(),
+            token: body["tokens"]["accessToken"]
+                .as_str()
+                .context("token")?
+                .to_owned(),
+        };
+        let (status, body) = connection
+            .json(
+                Method::POST,
+                &format!("/api/admin/tenants/{}/credits", tenant.id),
+                Some(&admin),
+                json!({ "amount": GRANT, "kind": "grant", "reason": "benchmark" }),
+            )
+            .await?;
+        ensure!(status == 201, "grant failed: {status} {body}");
+        for p in 0..5 {
+            let (status, body) = connection
+                .json(
+                    Method::POST,
+                    "/api/apps/project-manager/projects",
+                    Some(&tenant.token),
+                    json!({ "name": format!("Seed project {p}"), "description": "Made by the bench's setup" }),
+                )
+                .await?;
+            ensure!(status == 201, "seeding a project failed: {status} {body}");
+        }
+        tenants.push(tenant);
+    }
+    Ok(tenants)
+}
+
+#[derive(Default)]
+struct Report {
+    seconds: f64,
+    latencies_us: Vec<u32>,
+    ok_total: u64,
+    errors: u64,
+    payment_required: u64,
+    first_error: Option<String>,
+}
+
+impl Report {
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let index = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        f64::from(self.latencies_us[index]) / 1000.0
+    }
+
+    fn print(&self, scenario: Scenario) {
+        let requests = self.latencies_us.len();
+        println!(
+            "{:<36} {:>9} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>6}",
+            scenario.describe(),
+            requests,
+            requests as f64 / self.seconds,
+            self.percentile(0.50),
+            self.percentile(0.90),
+            self.percentile(0.99),
+            self.percentile(1.0),
+            self.errors,
+            self.payment_required
+        );
+        if let Some(error) = &self.first_error {
+            println!("  first error: {error}");
+        }
+    }
+}
+
+/// Drives `scenario` with `args.connections` connections for the warm-up and then the measured
+/// period; only requests completed in the measured period count.
+async fn load(
+    scenario: Scenario,
+    addrs: &[SocketAddr],
+    tenants: &[Tenant],
+    args: &Args,
+) -> anyhow::Result<Report> {
+    let tenants: Arc<Vec<(String, String)>> = Arc::new(
+        tenants
+            .iter()
+            .map(|t| (t.id.clone(), t.token.clone()))
+            .collect(),
+    );
+    let start = Instant::now();
+    let measure_from = start + Duration::from_secs(args.warmup);
+    let until = measure_from + Duration::from_secs(args.seconds);
+    let body = Bytes::from_static(
+        br#"{"name":"Benchmark project","description":"A project made under load"}"#,
+    );
+    let mut workers = Vec::with_capacity(args.connections);
+    for worker in 0..args.connections {
+        let addr = addrs[worker % addrs.len()];
+        let tenants = Arc::clone(&tenants);
+        let body = body.clone();
+        workers.push(tokio::spawn(async move {
+            let mut connection = Connection::open(addr).await?;
+            let mut report = Report::default();
+            let mut turn = worker;
+            loop {
+                let began = Instant::now();
+                if began >= until {
+                    break;
+                }
+                let (_, token) = &tenants[turn % tenants.len()];
+                turn += args_stride(tenants.len());
+                let result = match scenario {
+                    Scenario::Health => connection.send(Method::GET, "/health", None, None).await,
+                    Scenario::List => {
+                        connection
+                            .send(
+                                Method::GET,
+                                "/api/apps/project-manager/projects",
+                                Some(token),
+                                None,
+                            )
+                            .await
+                    }
+                    Scenario::Create => {
+                        connection
+                            .send(
+                                Method::POST,
+                                "/api/apps/project-manager/projects",
+                                Some(token),
+                                Some(body.clone()),
+                            )
+                            .await
+                    }
+                };
+                let done = Instant::now();
+                let (status, response) = match result {
+                    Ok(answer) => answer,
+                    Err(error) => {
+                        report.errors += 1;
+                        report.first_error.get_or_insert_with(|| error.to_string());
+                        connection = Connection::open(addr).await?;
+                        continue;
+                    }
+                };
+                let ok = (200..300).contains(&status);
+                if ok {
+                    report.ok_total += 1;
+                }
+                if done < measure_from {
+                    continue;
+                }
+                report
+                    .latencies_us
+                    .push(u32::try_from((done - began).as_micros()).unwrap_or(u32::MAX));
+                if status == 402 {
+                    report.payment_required += 1;
+                } else if !ok {
+                    report.errors += 1;
+                    report.first_error.get_or_insert_with(|| {
+                        format!("{status} {}", String::from_utf8_lossy(&response))
+                    });
+                }
+            }
+            anyhow::Ok(report)
+        }));
+    }
+    let mut total = Report {
+        seconds: args.seconds as f64,
+        ..Report::default()
+    };
+    for worker in workers {
+        let report = worker.await??;
+        total.latencies_us.extend(report.latencies_us);
+        total.ok_total += report.ok_total;
+        total.errors += report.errors;
+        total.payment_required += report.payment_required;
+        if total.first_error.is_none() {
+            total.first_error = report.first_error;
+        }
+    }
+    total.latencies_us.sort_unstable();
+    Ok(total)
+}
+
+/// Steps through tenants so that neighbouring connections do not move in lockstep.
+fn args_stride(tenants: usize) -> usize {
+    if tenants > 7 && !tenants.is_multiple_of(7) {
+        7
+    } else {
+        1
+    }
+}
+
+/// Every wallet: balance = sum of its ledger = the last running balance, and never below zero;
+/// and the charges the database holds are exactly the successful metered requests.
+async fn check_invariant(
+    database: &BenchDatabase,
+    tenants: &[Tenant],
+    charged: u64,
+) -> anyhow::Result<()> {
+    let db = Db::connect(&DbOptions {
+        url: database.url.clone(),
+        max_connections: 2,
+    })
+    .await?;
+    let wallets: i64 = with_db!(&db, pool => sqlx::query_scalar("select count(*) from wallets")
+        .fetch_one(pool)
+        .await)?;
+    let broken: i64 = with_db!(&db, pool => sqlx::query_scalar(
+        "select count(*) from wallets w where w.balance_credits < 0 \
+         or w.balance_credits <> coalesce((select cast(sum(l.amount_credits) as bigint) from ledger_entries l where l.tenant_id = w.tenant_id), 0) \
+         or w.balance_credits <> coalesce((select l.balance_after_credits from ledger_entries l where l.tenant_id = w.tenant_id order by l.id desc limit 1), 0)")
+        .fetch_one(pool)
+        .await)?;
+    // Setup made 5 projects per tenant; the load made `charged` more.
+    let expected = charged + 5 * tenants.len() as u64;
+    let (usages, credits): (i64, i64) = with_db!(&db, pool => sqlx::query_as(
+        "select count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where action = 'createProject'")
+        .fetch_one(pool)
+        .await)?;
+    db.close().await;
+    println!(
+        "invariant: {wallets} wallets checked, {broken} broken (balance = ledger sum = last running balance >= 0)"
+    );
+    println!(
+        "charges: {usages} createProject usage rows for {expected} successful creates, {credits} credits (expected {})",
+        expected * 5
+    );
+    ensure!(
+        broken == 0,
+        "the credit invariant is broken in {broken} wallets"
+    );
+    ensure!(
+        usages as u64 == expected && credits as u64 == expected * 5,
+        "the charges stored differ from the successful requests"
+    );
+    println!("OK");
+    Ok(())
+}
