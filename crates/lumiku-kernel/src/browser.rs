@@ -13,7 +13,7 @@ use crate::audit::AuditEvent;
 use crate::db::now;
 use crate::error::{Error, Result};
 use crate::token::{hash_refresh_token, hex, random_token};
-use crate::{Kernel, with_db};
+use crate::{Kernel, with_db, with_tx};
 
 /// A platform user as administrators see them.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -59,13 +59,15 @@ impl Kernel {
     /// Gives the session a browser cookie and returns the cookie's value.
     pub async fn attach_browser_cookie(&self, session_id: Uuid) -> Result<String> {
         let token = random_token(32)?;
-        let changed = with_db!(&self.db, pool => sqlx::query(
+        let mut tx = self.db.begin().await?;
+        let changed = with_tx!(&mut tx, conn => sqlx::query(
             "update sessions set cookie_hash = $2 where id = $1 and revoked_at is null")
             .bind(session_id)
             .bind(hash_refresh_token(&token))
-            .execute(pool)
+            .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
+        tx.commit().await?;
         if changed == 0 {
             return Err(Error::InvalidToken);
         }

@@ -199,7 +199,8 @@ pub struct UsageRecord<'a> {
     pub metadata: Value,
 }
 
-/// Appends the usage row, its ledger row (for a non-zero cost) and bumps the app's counters.
+/// Appends the usage row and its ledger row (for a non-zero cost). The app's counters are derived
+/// from the usage rows ([`crate::registry`]), so no shared row is touched.
 pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
     let now = now();
     let usage_id = new_id();
@@ -229,21 +230,6 @@ pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> 
         };
         append_entry(tx, &entry, usage.balance_after, now).await?;
     }
-    let first_use = with_tx!(tx, conn => sqlx::query(
-        "insert into app_users (app_id, user_id, first_used_at) values ($1, $2, $3) on conflict do nothing")
-        .bind(usage.app_id)
-        .bind(usage.user_id)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    with_tx!(tx, conn => sqlx::query(
-        "update apps set total_usage = total_usage + 1, active_users = active_users + $2 where app_id = $1")
-        .bind(usage.app_id)
-        .bind(first_use as i64)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
     Ok(usage_id)
 }
 

@@ -34,8 +34,8 @@ use token::Tokens;
 /// (sqlx takes an advisory lock on PostgreSQL; SQLite serialises writers).
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     match db {
-        Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite")
-            .run(pool)
+        Db::Sqlite(sqlite) => sqlx::migrate!("migrations/sqlite")
+            .run(&sqlite.writer)
             .await
             .context("running SQLite migrations")?,
         Db::Postgres(pool) => sqlx::migrate!("migrations/postgres")

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use lumiku_plugin::{Manifest, Migration};
+use lumiku_plugin::{Manifest, Migration, Tier};
 
 use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent, action};
@@ -60,8 +60,11 @@ pub struct AppPatch {
     pub dashboard_order: Option<i32>,
 }
 
+/// An app's stored state with its counters, derived from its usage rows.
 const APP_COLUMNS: &str = "app_id, name, version, enabled, beta, coming_soon, dashboard_order, \
-    total_usage, active_users, updated_at";
+    (select count(*) from app_usage u where u.app_id = apps.app_id) as total_usage, \
+    (select count(distinct u.user_id) from app_usage u where u.app_id = apps.app_id) as active_users, \
+    updated_at";
 
 fn checksum(sql: &str) -> String {
     hex(&Sha256::digest(sql.as_bytes()))
@@ -167,8 +170,8 @@ pub async fn register_app(db: &Db, manifest: &Manifest) -> anyhow::Result<()> {
     let now = now();
     let mut tx = db.begin().await?;
     with_tx!(&mut tx, conn => sqlx::query(
-        "insert into apps (app_id, name, version, enabled, beta, coming_soon, dashboard_order, total_usage, \
-         active_users, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $8) \
+        "insert into apps (app_id, name, version, enabled, beta, coming_soon, dashboard_order, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          on conflict (app_id) do update set name = excluded.name, version = excluded.version")
         .bind(manifest.app_id)
         .bind(manifest.name)
@@ -267,7 +270,118 @@ pub async fn store_idempotent_response(
     Ok(())
 }
 
+/// How a request says who it is.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// A bearer access token.
+    AccessToken(&'a str),
+    /// The dashboard's session cookie.
+    Cookie(&'a str),
+}
+
+/// What the kernel knows of a request to an app, read in one query.
+#[derive(Debug, Clone)]
+pub struct AppRequest {
+    /// The caller, whose session is live.
+    pub caller: Caller,
+    /// The requested tenant (the personal one when none was named) and the caller's role in it,
+    /// if the caller is a member.
+    pub access: Option<crate::tenants::TenantAccess>,
+    /// Whether the app is registered and enabled, and coming soon.
+    pub app: Option<(bool, bool)>,
+    /// The tenant's subscription tier.
+    pub tier: Tier,
+}
+
+#[derive(sqlx::FromRow)]
+struct AppRequestRow {
+    session_id: Uuid,
+    user_id: Uuid,
+    platform_role: String,
+    session_expires_at: DateTime<Utc>,
+    tenant_id: Option<Uuid>,
+    role: Option<String>,
+    app_enabled: Option<bool>,
+    app_coming_soon: Option<bool>,
+    tier: Option<String>,
+}
+
+/// The session, the membership, the app's state and the tier in one round trip: an app request
+/// is the hot path, and each statement costs a trip to the database.
+const APP_REQUEST_SQL: &str = "select s.id as session_id, s.user_id, u.platform_role, \
+    s.expires_at as session_expires_at, m.tenant_id, m.role, a.enabled as app_enabled, \
+    a.coming_soon as app_coming_soon, \
+    (select p.tier from subscriptions sub join plans p on p.id = sub.plan_id \
+      where sub.tenant_id = m.tenant_id and sub.status <> 'canceled') as tier \
+    from sessions s join users u on u.id = s.user_id \
+    left join tenant_members m on m.user_id = s.user_id and m.tenant_id = \
+      coalesce($3, (select t.id from tenants t where t.created_by = s.user_id and t.kind = 'personal')) \
+    left join apps a on a.app_id = $4 \
+    where s.revoked_at is null and s.expires_at > $5 and ";
+
 impl Kernel {
+    /// Authenticates an app request and reads what its gate decides on, in one query: the
+    /// caller (401 when the credential or its session is not valid), their role in `tenant`
+    /// (the personal tenant when `None`), the app's state, and the tenant's tier.
+    pub async fn app_request(
+        &self,
+        credential: Credential<'_>,
+        tenant: Option<Uuid>,
+        app_id: &str,
+    ) -> Result<AppRequest> {
+        let now = now();
+        let (row, token_expires) = match credential {
+            Credential::AccessToken(token) => {
+                let claims = self.tokens.verify_access(token)?;
+                let sql = format!("{APP_REQUEST_SQL}s.id = $1 and s.user_id = $2");
+                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(claims.sid)
+                    .bind(claims.sub)
+                    .bind(tenant)
+                    .bind(app_id)
+                    .bind(now)
+                    .fetch_optional(pool)
+                    .await)?;
+                (row, DateTime::from_timestamp(claims.exp, 0))
+            }
+            Credential::Cookie(cookie) => {
+                let sql = format!("{APP_REQUEST_SQL}s.cookie_hash = $1 and $2 is null");
+                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(crate::token::hash_refresh_token(cookie))
+                    .bind(None::<Uuid>)
+                    .bind(tenant)
+                    .bind(app_id)
+                    .bind(now)
+                    .fetch_optional(pool)
+                    .await)?;
+                (row, None)
+            }
+        };
+        let row = row.ok_or(Error::InvalidToken)?;
+        let access = match (row.tenant_id, row.role.as_deref()) {
+            (Some(tenant_id), Some(role)) => Some(crate::tenants::TenantAccess {
+                tenant_id,
+                role: crate::tenants::role_from_name(role)?,
+            }),
+            _ => None,
+        };
+        Ok(AppRequest {
+            caller: Caller {
+                user_id: row.user_id,
+                session_id: row.session_id,
+                platform_role: row.platform_role,
+                expires_at: token_expires.unwrap_or(row.session_expires_at),
+            },
+            access,
+            app: row.app_enabled.zip(row.app_coming_soon),
+            tier: row
+                .tier
+                .as_deref()
+                .and_then(Tier::parse)
+                .unwrap_or(Tier::Free),
+        })
+    }
+
     /// Every registered app's state, in dashboard order.
     pub async fn list_app_records(&self) -> Result<Vec<AppRecord>> {
         let sql = format!("select {APP_COLUMNS} from apps order by dashboard_order, app_id");
@@ -312,22 +426,27 @@ impl Kernel {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let sql = format!(
+        let changed = with_tx!(&mut tx, conn => sqlx::query(
             "update apps set enabled = coalesce($2, enabled), beta = coalesce($3, beta), \
              coming_soon = coalesce($4, coming_soon), dashboard_order = coalesce($5, dashboard_order), \
-             updated_at = $6 where app_id = $1 returning {APP_COLUMNS}"
-        );
-        let record =
-            with_tx!(&mut tx, conn => sqlx::query_as::<_, AppRecord>(sqlx::AssertSqlSafe(sql))
+             updated_at = $6 where app_id = $1")
             .bind(app_id)
             .bind(patch.enabled)
             .bind(patch.beta)
             .bind(patch.coming_soon)
             .bind(patch.dashboard_order)
             .bind(now())
-            .fetch_optional(conn)
-            .await)?
-            .ok_or(Error::NotFound("app"))?;
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if changed == 0 {
+            return Err(Error::NotFound("app"));
+        }
+        let sql = format!("select {APP_COLUMNS} from apps where app_id = $1");
+        let record = with_tx!(&mut tx, conn => sqlx::query_as::<_, AppRecord>(sqlx::AssertSqlSafe(sql))
+            .bind(app_id)
+            .fetch_one(conn)
+            .await)?;
         audit::record_for_user(
             &mut tx,
             admin.user_id,

@@ -33,12 +33,16 @@ macro_rules! with_tx {
     };
 }
 
-/// Runs `$body` with `$pool` bound to the pool, whichever the backend (reads outside a transaction).
+/// Runs `$body` with `$pool` bound to the pool for reads outside a transaction, whichever the
+/// backend. On SQLite that pool is read-only: write through [`Db::begin`].
 #[macro_export]
 macro_rules! with_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite(sqlite) => {
+                let $pool = &sqlite.reader;
+                $body
+            }
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -57,9 +61,22 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub enum Db {
     /// An SQLite file in WAL mode.
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     /// A PostgreSQL database.
     Postgres(PgPool),
+}
+
+/// SQLite's two pools. SQLite has one writer at a time; writers sharing the reader pool would
+/// collide on the write lock and wait in SQLite's busy handler, which sleeps in steps of up to
+/// 100 ms. So every write transaction goes through `writer`, one connection, where writers queue
+/// in order on the pool; reads go through `reader`, read-only connections that WAL lets run
+/// beside the writer.
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    /// The one connection that writes.
+    pub writer: SqlitePool,
+    /// Read-only connections.
+    pub reader: SqlitePool,
 }
 
 /// How to open the database.
@@ -87,18 +104,26 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             let connect = SqliteConnectOptions::from_str(url)
                 .context("parsing the SQLite URL")?
-                .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(connect)
+                .foreign_keys(true)
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-16000");
+            // The writer first: it creates the file and turns on WAL, which the readers need.
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(connect.clone().create_if_missing(true))
                 .await
                 .with_context(|| format!("opening the SQLite database {url}"))?;
-            Ok(Db::Sqlite(pool))
+            let reader = SqlitePoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(connect.read_only(true))
+                .await
+                .with_context(|| format!("opening the SQLite database {url} for reading"))?;
+            Ok(Db::Sqlite(SqliteDb { writer, reader }))
         } else {
             anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://): {url}")
         }
@@ -123,7 +148,9 @@ impl Db {
     /// so two writers queue instead of failing when one upgrades a read lock.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(sqlite) => {
+                TxInner::Sqlite(sqlite.writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx {
@@ -136,23 +163,27 @@ impl Db {
     /// with `lumiku.tenant_id` set, so row-level security hides every other tenant's rows even from
     /// a query that forgot its tenant filter. On SQLite the application's filters are the wall.
     pub async fn begin_tenant(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
-        let mut tx = self.begin().await?;
-        if let TxInner::Postgres(t) = &mut tx.inner {
-            set_tenant(t, tenant_id).await?;
-        }
-        tx.tenant = Some(tenant_id);
-        Ok(tx)
+        let inner = match self {
+            Db::Sqlite(sqlite) => {
+                TxInner::Sqlite(sqlite.writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Db::Postgres(pool) => {
+                TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
+            }
+        };
+        Ok(Tx {
+            inner,
+            tenant: Some(tenant_id),
+        })
     }
 
     /// Like [`Db::begin_tenant`] for reads: on SQLite a deferred transaction, which does not wait
     /// for (or hold) the write lock.
     pub async fn begin_tenant_read(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin().await?),
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.reader.begin().await?),
             Db::Postgres(pool) => {
-                let mut t = pool.begin().await?;
-                set_tenant(&mut t, tenant_id).await?;
-                TxInner::Postgres(t)
+                TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
             }
         };
         Ok(Tx {
@@ -163,21 +194,25 @@ impl Db {
 
     /// Closes every connection.
     pub async fn close(&self) {
-        with_db!(self, pool => pool.close().await)
+        match self {
+            Db::Sqlite(sqlite) => {
+                sqlite.reader.close().await;
+                sqlite.writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
-async fn set_tenant(
-    tx: &mut sqlx::Transaction<'static, Postgres>,
-    tenant_id: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "select set_config('role', 'lumiku_app', true), set_config('lumiku.tenant_id', $1, true)",
-    )
-    .bind(tenant_id.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// `BEGIN` as the `lumiku_app` role with `lumiku.tenant_id` set, in one round trip (a simple
+/// query may hold several statements). The id is a `Uuid`, hex digits and dashes only, so writing
+/// it into the text is safe.
+fn begin_as_tenant(tenant_id: Uuid) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!(
+        "BEGIN; SELECT set_config('role', 'lumiku_app', true), \
+         set_config('lumiku.tenant_id', '{}', true)",
+        tenant_id.hyphenated()
+    ))
 }
 
 /// A database transaction on either backend. Dropped without [`Tx::commit`], it rolls back.

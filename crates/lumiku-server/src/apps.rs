@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use lumiku_kernel::Kernel;
@@ -14,12 +15,12 @@ use lumiku_kernel::registry::{self, Claim};
 use lumiku_plugin::context::{
     AppCaller, BoxFuture, ChargeRequest, Completion, Host, Opening, RequestContext,
 };
-use lumiku_plugin::{ApiError, Manifest, Plugin, Tier};
+use lumiku_plugin::{ApiError, Manifest, Plugin, Role, Tier};
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::extract::{RequestTenant, credential};
+use crate::extract::{Credential, TENANT_COOKIE, TENANT_HEADER, check_csrf, cookie, credential};
 
 /// The kernel's implementation of the SDK's [`Host`].
 pub struct KernelHost {
@@ -115,39 +116,36 @@ struct Gate {
     host: Arc<dyn Host>,
 }
 
-/// Refuses an app that is disabled (404, as if it did not exist) or coming soon (403). Read from
-/// the registry on every request, so an administrator's change reaches every node at once.
-pub(crate) async fn check_app_open(state: &AppState, app: &Manifest) -> Result<(), ApiError> {
-    let record = state
-        .kernel
-        .app_record(app.app_id)
-        .await?
-        .filter(|r| r.enabled)
-        .ok_or_else(|| ApiError::not_found("No such app"))?;
-    if record.coming_soon {
-        return Err(ApiError::new(
+/// Refuses an app that is disabled (404, as if it did not exist) or coming soon (403), given its
+/// registry state (`None`: not registered).
+fn check_app_state(state: Option<(bool, bool)>) -> Result<(), ApiError> {
+    match state {
+        Some((true, false)) => Ok(()),
+        Some((true, true)) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "app_coming_soon",
             "This app is coming soon",
-        ));
+        )),
+        _ => Err(ApiError::not_found("No such app")),
     }
-    Ok(())
+}
+
+/// Refuses an app that is disabled or coming soon, reading its registry state now, so an
+/// administrator's change reaches every node at once.
+pub(crate) async fn check_app_open(state: &AppState, app: &Manifest) -> Result<(), ApiError> {
+    let record = state.kernel.app_record(app.app_id).await?;
+    check_app_state(record.map(|r| (r.enabled, r.coming_soon)))
 }
 
 /// Checks the caller's role and the tenant's subscription tier against the app's access rules.
-pub(crate) async fn check_app_access(
-    state: &AppState,
-    app: &Manifest,
-    tenant: &RequestTenant,
-) -> Result<AppCaller, ApiError> {
+pub(crate) fn check_app_rules(app: &Manifest, role: Role, tier: Tier) -> Result<(), ApiError> {
     let access = app.access;
-    if !access.allowed_roles.contains(&tenant.access.role) {
+    if !access.allowed_roles.contains(&role) {
         return Err(ApiError::forbidden(
             "your role in this tenant cannot use this app",
         ));
     }
     let needed = access.min_subscription_tier.unwrap_or(Tier::Free);
-    let tier = state.kernel.tenant_tier(tenant.access.tenant_id).await?;
     if tier < needed || (access.requires_subscription && tier == Tier::Free) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -157,10 +155,54 @@ pub(crate) async fn check_app_access(
         .with_detail("requiredTier", needed)
         .with_detail("currentTier", tier));
     }
+    Ok(())
+}
+
+/// The app caller of an authenticated request: one query reads the session, the membership of
+/// the requested tenant, the app's state and the tier (the hot path of every app request).
+async fn authorize(
+    state: &AppState,
+    app: &Manifest,
+    parts: &Parts,
+    credential: Credential<'_>,
+) -> Result<AppCaller, ApiError> {
+    let named = match parts.headers.get(TENANT_HEADER) {
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| Uuid::parse_str(v.trim()).ok())
+                .ok_or_else(|| ApiError::not_found("tenant not found"))?,
+        ),
+        None => None,
+    };
+    // The dashboard's chosen tenant applies to a cookie session that names none.
+    let chosen = match (credential, named) {
+        (Credential::Cookie(_), None) => {
+            cookie(&parts.headers, TENANT_COOKIE).and_then(|v| Uuid::parse_str(v).ok())
+        }
+        _ => None,
+    };
+    let kernel = &state.kernel;
+    let mut request = kernel
+        .app_request(credential, named.or(chosen), app.app_id)
+        .await?;
+    if let Credential::Cookie(_) = credential {
+        check_csrf(parts, state, request.caller.session_id)?;
+    }
+    check_app_state(request.app)?;
+    if request.access.is_none() && chosen.is_some() {
+        // A stale tenant cookie: the personal tenant instead.
+        request = kernel.app_request(credential, None, app.app_id).await?;
+    }
+    let access = request
+        .access
+        .ok_or_else(|| ApiError::not_found("tenant not found"))?;
+    check_app_rules(app, access.role, request.tier)?;
     Ok(AppCaller {
-        user_id: tenant.caller.user_id,
-        tenant_id: tenant.access.tenant_id,
-        role: tenant.access.role,
+        user_id: request.caller.user_id,
+        tenant_id: access.tenant_id,
+        role: access.role,
     })
 }
 
@@ -171,26 +213,24 @@ async fn gate(
     mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    check_app_open(&gate.state, gate.app).await?;
-    let caller = if gate.app.access.requires_auth {
-        let (mut parts, body) = req.into_parts();
-        if credential(&parts).is_none() {
-            return Err(ApiError::unauthorized(
-                "missing_token",
-                "Send an access token as Authorization: Bearer <token>",
-            ));
+    let (parts, body) = req.into_parts();
+    let caller = match credential(&parts) {
+        Some(credential) if gate.app.access.requires_auth => {
+            Some(authorize(&gate.state, gate.app, &parts, credential).await?)
         }
-        let tenant =
-            <RequestTenant as axum::extract::FromRequestParts<AppState>>::from_request_parts(
-                &mut parts,
-                &gate.state,
-            )
-            .await?;
-        req = Request::from_parts(parts, body);
-        Some(check_app_access(&gate.state, gate.app, &tenant).await?)
-    } else {
-        None
+        _ => {
+            // Unknown or disabled comes before "sign in", as if the app did not exist.
+            check_app_open(&gate.state, gate.app).await?;
+            if gate.app.access.requires_auth {
+                return Err(ApiError::unauthorized(
+                    "missing_token",
+                    "Send an access token as Authorization: Bearer <token>",
+                ));
+            }
+            None
+        }
     };
+    req = Request::from_parts(parts, body);
     req.extensions_mut().insert(RequestContext {
         app: gate.app,
         caller,

@@ -7,6 +7,7 @@ use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use lumiku_kernel::ClientInfo;
 use lumiku_kernel::accounts::Caller;
+pub use lumiku_kernel::registry::Credential;
 use lumiku_kernel::tenants::TenantAccess;
 use lumiku_plugin::ApiError;
 
@@ -21,19 +22,10 @@ pub const TENANT_COOKIE: &str = "lumiku_tenant";
 /// The header a cookie-authenticated write carries its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// How a request says who it is.
-#[derive(Debug, Clone, Copy)]
-pub enum Credential<'a> {
-    /// `Authorization: Bearer <access token>` (API clients).
-    Bearer(&'a str),
-    /// The browser session cookie (the dashboard).
-    Cookie(&'a str),
-}
-
 /// The request's credential: a bearer token if it has one, else the session cookie.
 pub fn credential(parts: &Parts) -> Option<Credential<'_>> {
     bearer_token(parts)
-        .map(Credential::Bearer)
+        .map(Credential::AccessToken)
         .or_else(|| cookie(&parts.headers, SESSION_COOKIE).map(Credential::Cookie))
 }
 
@@ -64,23 +56,10 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let caller = match credential(parts) {
-            Some(Credential::Bearer(token)) => state.kernel.authenticate(token).await?,
+            Some(Credential::AccessToken(token)) => state.kernel.authenticate(token).await?,
             Some(Credential::Cookie(cookie)) => {
                 let caller = state.kernel.authenticate_cookie(cookie).await?;
-                if !parts.method.is_safe() {
-                    let token = parts
-                        .headers
-                        .get(CSRF_HEADER)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default();
-                    if !state.kernel.verify_csrf(caller.session_id, token) {
-                        return Err(ApiError::new(
-                            axum::http::StatusCode::FORBIDDEN,
-                            "csrf_failed",
-                            "This request needs the page's CSRF token in X-CSRF-Token",
-                        ));
-                    }
-                }
+                check_csrf(parts, state, caller.session_id)?;
                 parts.extensions.insert(CookieSession);
                 caller
             }
@@ -92,6 +71,27 @@ impl FromRequestParts<AppState> for CurrentUser {
             }
         };
         Ok(CurrentUser(caller))
+    }
+}
+
+/// Refuses a cookie-authenticated write without the session's CSRF token in `X-CSRF-Token`.
+pub fn check_csrf(parts: &Parts, state: &AppState, session_id: uuid::Uuid) -> Result<(), ApiError> {
+    if parts.method.is_safe() {
+        return Ok(());
+    }
+    let token = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if state.kernel.verify_csrf(session_id, token) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "This request needs the page's CSRF token in X-CSRF-Token",
+        ))
     }
 }
 

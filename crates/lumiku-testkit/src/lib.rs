@@ -454,11 +454,14 @@ impl TestApp {
         }
     }
 
-    /// Runs `sql` (one or more statements) on the app's database as its owner.
+    /// Runs `sql` (one or more statements) on the app's database as its owner, in a write
+    /// transaction.
     pub async fn execute_sql(&self, sql: &'static str) {
-        use lumiku_kernel::with_db;
-        with_db!(self.kernel.db(), pool => sqlx::raw_sql(sql).execute(pool).await.map(|r| r.rows_affected()))
+        use lumiku_kernel::with_tx;
+        let mut tx = self.kernel.db().begin().await.expect("a transaction");
+        with_tx!(&mut tx, conn => sqlx::raw_sql(sql).execute(conn).await.map(|r| r.rows_affected()))
             .expect("running SQL");
+        tx.commit().await.expect("committing");
     }
 
     /// Creates a platform administrator and signs them in.

@@ -16,7 +16,7 @@ use super::{
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
 use crate::token::hex;
-use crate::{ClientInfo, Kernel, with_db};
+use crate::{ClientInfo, Kernel, with_db, with_tx};
 
 /// The sandbox's merchant code.
 pub const MERCHANT_CODE: &str = "LUMIKU-SANDBOX";
@@ -57,15 +57,21 @@ impl PaymentGateway for Sandbox {
         request: &'a CreatePayment,
     ) -> BoxFuture<'a, Result<CreatedPayment, GatewayError>> {
         Box::pin(async move {
-            with_db!(&self.db, pool => sqlx::query(
-                "insert into sandbox_transactions (reference, amount_idr, created_at) values ($1, $2, $3)")
-                .bind(&request.reference)
-                .bind(request.amount_idr)
-                .bind(now())
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))
-            .map_err(|e| GatewayError::Unavailable(format!("recording the sandbox payment: {e}")))?;
+            let record = async {
+                let mut tx = self.db.begin().await?;
+                with_tx!(&mut tx, conn => sqlx::query(
+                    "insert into sandbox_transactions (reference, amount_idr, created_at) values ($1, $2, $3)")
+                    .bind(&request.reference)
+                    .bind(request.amount_idr)
+                    .bind(now())
+                    .execute(conn)
+                    .await
+                    .map(|r| r.rows_affected()))?;
+                tx.commit().await
+            };
+            record.await.map_err(|e| {
+                GatewayError::Unavailable(format!("recording the sandbox payment: {e}"))
+            })?;
             Ok(CreatedPayment {
                 gateway_reference: Some(format!("SANDBOX-{}", request.reference)),
                 payment_url: format!("{}/pay/sandbox/{}", self.public_url, request.reference),
@@ -167,14 +173,16 @@ impl Kernel {
     ) -> Result<(CallbackOutcome, String)> {
         let signer = self.sandbox()?.clone();
         let code = if pay { "00" } else { "01" };
-        with_db!(&self.db, pool => sqlx::query(
+        let mut tx = self.db.begin().await?;
+        with_tx!(&mut tx, conn => sqlx::query(
             "update sandbox_transactions set result_code = $2, decided_at = $3 where reference = $1 and result_code is null")
             .bind(reference)
             .bind(code)
             .bind(now())
-            .execute(pool)
+            .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
+        tx.commit().await?;
         let decided = self.sandbox_payment(reference).await?;
         let code = decided.result_code.as_deref().unwrap_or(code);
         let amount = decided.amount_idr.to_string();

@@ -14,8 +14,7 @@ use lumiku_plugin::{Manifest, Plugin};
 
 use super::{Chrome, PageError, WebSession, error_page};
 use crate::AppState;
-use crate::apps::{KernelHost, check_app_access, check_app_open};
-use crate::extract::RequestTenant;
+use crate::apps::{KernelHost, check_app_open, check_app_rules};
 
 #[derive(Clone)]
 struct PageGate {
@@ -35,11 +34,17 @@ async fn open_page(gate: &PageGate, req: Request, next: Next) -> Result<Response
     let (mut parts, body) = req.into_parts();
     let session = WebSession::from_request_parts(&mut parts, &gate.state).await?;
     check_app_open(&gate.state, gate.app).await?;
-    let tenant = RequestTenant {
-        caller: session.caller.clone(),
-        access: session.access,
+    let tier = gate
+        .state
+        .kernel
+        .tenant_tier(session.access.tenant_id)
+        .await?;
+    check_app_rules(gate.app, session.access.role, tier)?;
+    let caller = lumiku_plugin::context::AppCaller {
+        user_id: session.caller.user_id,
+        tenant_id: session.access.tenant_id,
+        role: session.access.role,
     };
-    let caller = check_app_access(&gate.state, gate.app, &tenant).await?;
     let chrome = Chrome::load(&gate.state, &session, "dashboard").await?;
     let mut req = Request::from_parts(parts, body);
     req.extensions_mut().insert(PageRequest {
