@@ -8,7 +8,42 @@ backend_tests!(
     the_page_lists_the_tenants_projects_with_each_buttons_cost,
     a_viewer_sees_the_projects_without_any_control_that_costs,
     the_page_follows_the_registry_and_needs_a_session,
+    a_cookie_write_without_the_pages_token_is_refused_and_charges_nothing,
 );
+
+async fn a_cookie_write_without_the_pages_token_is_refused_and_charges_nothing(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let user = app.register_user().await;
+    let cookie = app.browser_cookie(&user).await;
+    let create = |token: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url("/api/apps/project-manager/projects"))
+            .header(COOKIE, &cookie)
+            .json(&json!({ "name": "Forged" }));
+        if let Some(token) = token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.send()
+    };
+    // A cross-site form or script has the cookie but not the page's token.
+    let forged = create(None).await.unwrap();
+    assert_eq!(forged.status(), 403);
+    let forged = create(Some("0".repeat(64))).await.unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(app.wallet(user.personal_tenant_id).await.balance, 100);
+
+    let (_, html) = page(&app, &cookie).await;
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).unwrap() + marker.len();
+    let token = html[start..start + 64].to_owned();
+    let genuine = create(Some(token)).await.unwrap();
+    assert_eq!(genuine.status(), 201);
+    assert_eq!(app.wallet(user.personal_tenant_id).await.balance, 95);
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+}
 
 const PAGE: &str = "/apps/project-manager";
 

@@ -133,6 +133,19 @@ pub async fn register_page(
     )
 }
 
+/// The form again, saying it expired: its CSRF cookie is missing or differs (a forged form, or
+/// one left open past the cookie's hour).
+fn expired_form(state: &AppState, register: bool, form: &AuthForm) -> Result<Response, PageError> {
+    auth_page(
+        state,
+        axum::http::StatusCode::FORBIDDEN,
+        register,
+        form,
+        Some("This form had expired; please try again.".into()),
+        AuthFieldErrors::default(),
+    )
+}
+
 fn form_csrf_ok(headers: &HeaderMap, form: &AuthForm) -> bool {
     use subtle::ConstantTimeEq as _;
     cookie(headers, FORM_COOKIE).is_some_and(|c| {
@@ -148,14 +161,7 @@ pub async fn login(
     Form(form): Form<AuthForm>,
 ) -> Result<Response, PageError> {
     if !form_csrf_ok(&headers, &form) {
-        return auth_page(
-            &state,
-            axum::http::StatusCode::FORBIDDEN,
-            false,
-            &form,
-            Some("This form had expired; please try again.".into()),
-            AuthFieldErrors::default(),
-        );
+        return expired_form(&state, false, &form);
     }
     let result = state
         .kernel
@@ -180,14 +186,7 @@ pub async fn register(
     Form(form): Form<AuthForm>,
 ) -> Result<Response, PageError> {
     if !form_csrf_ok(&headers, &form) {
-        return auth_page(
-            &state,
-            axum::http::StatusCode::FORBIDDEN,
-            true,
-            &form,
-            Some("This form had expired; please try again.".into()),
-            AuthFieldErrors::default(),
-        );
+        return expired_form(&state, true, &form);
     }
     let result = state
         .kernel
