@@ -46,6 +46,23 @@ pub struct AppRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// An app's state as administrators set it, without its counters.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppFlags {
+    /// The app's id.
+    pub app_id: String,
+    /// Mounted and usable.
+    pub enabled: bool,
+    /// Beta badge.
+    pub beta: bool,
+    /// Coming soon: listed as such, cannot be opened.
+    pub coming_soon: bool,
+    /// Dashboard position.
+    pub dashboard_order: i32,
+}
+
+const FLAG_COLUMNS: &str = "app_id, enabled, beta, coming_soon, dashboard_order";
+
 /// An administrator's change to an app's state; absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, rename_all = "camelCase")]
@@ -392,11 +409,22 @@ impl Kernel {
         )
     }
 
-    /// One app's state.
-    pub async fn app_record(&self, app_id: &str) -> Result<Option<AppRecord>> {
-        let sql = format!("select {APP_COLUMNS} from apps where app_id = $1");
+    /// Every registered app's flags, in dashboard order: what the dashboard and the gates read
+    /// on every request, without the counters (which count usage rows).
+    pub async fn list_app_flags(&self) -> Result<Vec<AppFlags>> {
+        let sql = format!("select {FLAG_COLUMNS} from apps order by dashboard_order, app_id");
         Ok(
-            with_db!(&self.db, pool => sqlx::query_as::<_, AppRecord>(sqlx::AssertSqlSafe(sql))
+            with_db!(&self.db, pool => sqlx::query_as::<_, AppFlags>(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    /// One app's flags.
+    pub async fn app_flags(&self, app_id: &str) -> Result<Option<AppFlags>> {
+        let sql = format!("select {FLAG_COLUMNS} from apps where app_id = $1");
+        Ok(
+            with_db!(&self.db, pool => sqlx::query_as::<_, AppFlags>(sqlx::AssertSqlSafe(sql))
             .bind(app_id)
             .fetch_optional(pool)
             .await)?,

@@ -133,8 +133,8 @@ fn check_app_state(state: Option<(bool, bool)>) -> Result<(), ApiError> {
 /// Refuses an app that is disabled or coming soon, reading its registry state now, so an
 /// administrator's change reaches every node at once.
 pub(crate) async fn check_app_open(state: &AppState, app: &Manifest) -> Result<(), ApiError> {
-    let record = state.kernel.app_record(app.app_id).await?;
-    check_app_state(record.map(|r| (r.enabled, r.coming_soon)))
+    let flags = state.kernel.app_flags(app.app_id).await?;
+    check_app_state(flags.map(|f| (f.enabled, f.coming_soon)))
 }
 
 /// Checks the caller's role and the tenant's subscription tier against the app's access rules.

@@ -95,7 +95,7 @@ async fn list_apps(
     State(state): State<AppState>,
     tenant: RequestTenant,
 ) -> Result<Json<AppList>, ApiError> {
-    let records = state.kernel.list_app_records().await?;
+    let records = state.kernel.list_app_flags().await?;
     let usage = state
         .kernel
         .tenant_app_usage(tenant.access.tenant_id)

@@ -49,8 +49,7 @@ pub async fn dashboard(
 ) -> Result<Response, PageError> {
     let chrome = Chrome::load(&state, &session, "dashboard").await?;
     let kernel = &state.kernel;
-    let mut records = kernel.list_app_records().await?;
-    records.sort_by_key(|r| (r.dashboard_order, r.app_id.clone()));
+    let records = kernel.list_app_flags().await?;
     let usage = kernel.tenant_app_usage(session.access.tenant_id).await?;
     let subscription = kernel.subscription(&session.access).await?;
     let tier = subscription.tier;
