@@ -595,12 +595,19 @@ impl Kernel {
     /// A payment's status for the return page, by reference alone (the reference is an
     /// unguessable id handed to the payer). Reports the stored status: never settles anything.
     pub async fn payment_status(&self, reference: &str) -> Result<Payment> {
-        let row: Option<PaymentRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let row = self.find_payment(reference).await?;
+        row.map(|r| r.view()).ok_or(Error::NotFound("payment"))
+    }
+
+    /// The payment `reference` of any tenant, read outside a transaction.
+    async fn find_payment(&self, reference: &str) -> Result<Option<PaymentRow>> {
+        Ok(
+            with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select {PAYMENT_COLUMNS} from payments where reference = $1")))
             .bind(reference)
             .fetch_optional(pool)
-            .await)?;
-        row.map(|r| r.view()).ok_or(Error::NotFound("payment"))
+            .await)?,
+        )
     }
 
     /// The gateway in use.
@@ -634,12 +641,7 @@ impl Kernel {
                 .reject_callback(callback, None, CallbackRejection::InvalidSignature, client)
                 .await);
         }
-        let payment = {
-            let mut tx = self.db.begin().await?;
-            let payment = fetch_payment(&mut tx, order_id).await?;
-            tx.commit().await?;
-            payment
-        };
+        let payment = self.find_payment(order_id).await?;
         let Some(payment) = payment.filter(|p| p.gateway == self.gateway.name()) else {
             return Err(self
                 .reject_callback(callback, None, CallbackRejection::UnknownOrder, client)
