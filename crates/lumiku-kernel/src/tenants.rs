@@ -249,24 +249,20 @@ const LAST_OWNER: Error = Error::Conflict {
 };
 
 impl Kernel {
-    /// The tenant a request acts in: the one named by `requested` (the `X-Tenant-Id` header) if the
-    /// caller is a member, else the caller's personal tenant. Not a member → not found.
+    /// The tenant a request acts in: `requested` (the `X-Tenant-Id` header's) if the caller is a
+    /// member, else, when none is requested, the caller's personal tenant. Not a member → not found.
     pub async fn resolve_tenant(
         &self,
         caller: &Caller,
-        requested: Option<&str>,
+        requested: Option<Uuid>,
     ) -> Result<TenantAccess> {
         let role: Option<(Uuid, String)> = match requested {
-            Some(raw) => {
-                let tenant_id =
-                    Uuid::parse_str(raw.trim()).map_err(|_| Error::NotFound("tenant"))?;
-                with_db!(&self.db, pool => sqlx::query_as(
-                    "select tenant_id, role from tenant_members where tenant_id = $1 and user_id = $2")
-                    .bind(tenant_id)
-                    .bind(caller.user_id)
-                    .fetch_optional(pool)
-                    .await)?
-            }
+            Some(tenant_id) => with_db!(&self.db, pool => sqlx::query_as(
+                "select tenant_id, role from tenant_members where tenant_id = $1 and user_id = $2")
+                .bind(tenant_id)
+                .bind(caller.user_id)
+                .fetch_optional(pool)
+                .await)?,
             None => with_db!(&self.db, pool => sqlx::query_as(
                 "select m.tenant_id, m.role from tenant_members m join tenants t on t.id = m.tenant_id \
                  where t.created_by = $1 and t.kind = 'personal' and m.user_id = $1")
@@ -283,8 +279,7 @@ impl Kernel {
 
     /// The caller's membership of `tenant_id`; not a member → not found.
     pub async fn tenant_access(&self, caller: &Caller, tenant_id: Uuid) -> Result<TenantAccess> {
-        self.resolve_tenant(caller, Some(&tenant_id.to_string()))
-            .await
+        self.resolve_tenant(caller, Some(tenant_id)).await
     }
 
     /// Creates a team tenant owned by the caller.

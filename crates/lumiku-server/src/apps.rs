@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::extract::{Credential, TENANT_COOKIE, TENANT_HEADER, check_csrf, cookie, credential};
+use crate::extract::{Credential, TenantChoice, check_csrf, credential};
 
 /// The kernel's implementation of the SDK's [`Host`].
 pub struct KernelHost {
@@ -166,33 +166,16 @@ async fn authorize(
     parts: &Parts,
     credential: Credential<'_>,
 ) -> Result<AppCaller, ApiError> {
-    let named = match parts.headers.get(TENANT_HEADER) {
-        Some(value) => Some(
-            value
-                .to_str()
-                .ok()
-                .and_then(|v| Uuid::parse_str(v.trim()).ok())
-                .ok_or_else(|| ApiError::not_found("tenant not found"))?,
-        ),
-        None => None,
-    };
-    // The dashboard's chosen tenant applies to a cookie session that names none.
-    let chosen = match (credential, named) {
-        (Credential::Cookie(_), None) => {
-            cookie(&parts.headers, TENANT_COOKIE).and_then(|v| Uuid::parse_str(v).ok())
-        }
-        _ => None,
-    };
+    let choice = TenantChoice::of(parts, matches!(credential, Credential::Cookie(_)))?;
     let kernel = &state.kernel;
     let mut request = kernel
-        .app_request(credential, named.or(chosen), app.app_id)
+        .app_request(credential, choice.requested(), app.app_id)
         .await?;
     if let Credential::Cookie(_) = credential {
         check_csrf(parts, state, request.caller.session_id)?;
     }
     check_app_state(request.app)?;
-    if request.access.is_none() && chosen.is_some() {
-        // A stale tenant cookie: the personal tenant instead.
+    if request.access.is_none() && choice.falls_back() {
         request = kernel.app_request(credential, None, app.app_id).await?;
     }
     let access = request

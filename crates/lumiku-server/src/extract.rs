@@ -10,6 +10,7 @@ use lumiku_kernel::accounts::Caller;
 pub use lumiku_kernel::registry::Credential;
 use lumiku_kernel::tenants::TenantAccess;
 use lumiku_plugin::ApiError;
+use uuid::Uuid;
 
 use crate::AppState;
 
@@ -105,10 +106,64 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The authenticated caller and the tenant the request acts in: the `X-Tenant-Id` header's, else
-/// (for the dashboard) the tenant cookie's, else the caller's personal tenant. A tenant named in
-/// the header that the caller is not a member of is answered 404; a stale tenant cookie falls back
-/// to the personal tenant.
+/// The tenant a request asks for: the `X-Tenant-Id` header's, else, for a dashboard session,
+/// the tenant cookie's. Resolved by [`TenantChoice::resolve`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TenantChoice {
+    /// Named by the header: a tenant the caller is not a member of is answered 404 (so is a value
+    /// that is no tenant id).
+    pub named: Option<Uuid>,
+    /// Chosen in the dashboard: one the caller is no longer a member of falls back to the personal
+    /// tenant.
+    pub chosen: Option<Uuid>,
+}
+
+impl TenantChoice {
+    /// The choice `parts` makes; `cookie_session` when the caller came with the session cookie.
+    pub fn of(parts: &Parts, cookie_session: bool) -> Result<Self, ApiError> {
+        let named = match parts.headers.get(TENANT_HEADER) {
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .ok()
+                    .and_then(|v| Uuid::parse_str(v.trim()).ok())
+                    .ok_or_else(|| ApiError::not_found("tenant not found"))?,
+            ),
+            None => None,
+        };
+        let chosen = (cookie_session && named.is_none())
+            .then(|| cookie(&parts.headers, TENANT_COOKIE))
+            .flatten()
+            .and_then(|v| Uuid::parse_str(v).ok());
+        Ok(Self { named, chosen })
+    }
+
+    /// The tenant to look up (`None`: the personal tenant).
+    pub fn requested(self) -> Option<Uuid> {
+        self.named.or(self.chosen)
+    }
+
+    /// Whether a failed lookup should fall back to the personal tenant (a stale dashboard choice).
+    pub fn falls_back(self) -> bool {
+        self.named.is_none() && self.chosen.is_some()
+    }
+
+    /// The caller's membership of the chosen tenant.
+    pub async fn resolve(
+        self,
+        state: &AppState,
+        caller: &Caller,
+    ) -> Result<TenantAccess, ApiError> {
+        match state.kernel.resolve_tenant(caller, self.requested()).await {
+            Err(lumiku_kernel::Error::NotFound(_)) if self.falls_back() => {
+                Ok(state.kernel.resolve_tenant(caller, None).await?)
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
+/// The authenticated caller and the tenant the request acts in (see [`TenantChoice`]).
 pub struct RequestTenant {
     /// The caller.
     pub caller: Caller,
@@ -121,28 +176,9 @@ impl FromRequestParts<AppState> for RequestTenant {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let CurrentUser(caller) = CurrentUser::from_request_parts(parts, state).await?;
-        let requested = match parts.headers.get(TENANT_HEADER) {
-            Some(value) => Some(
-                value
-                    .to_str()
-                    .map_err(|_| ApiError::not_found("tenant not found"))?
-                    .to_owned(),
-            ),
-            None => None,
-        };
-        if requested.is_none()
-            && parts.extensions.get::<CookieSession>().is_some()
-            && let Some(chosen) = cookie(&parts.headers, TENANT_COOKIE)
-        {
-            match state.kernel.resolve_tenant(&caller, Some(chosen)).await {
-                Ok(access) => return Ok(RequestTenant { caller, access }),
-                Err(lumiku_kernel::Error::NotFound(_)) => {}
-                Err(other) => return Err(other.into()),
-            }
-        }
-        let access = state
-            .kernel
-            .resolve_tenant(&caller, requested.as_deref())
+        let cookie_session = parts.extensions.get::<CookieSession>().is_some();
+        let access = TenantChoice::of(parts, cookie_session)?
+            .resolve(state, &caller)
             .await?;
         Ok(RequestTenant { caller, access })
     }

@@ -30,7 +30,7 @@ use lumiku_plugin::{ApiError, Plugin};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::extract::{SESSION_COOKIE, TENANT_COOKIE, cookie};
+use crate::extract::{SESSION_COOKIE, TENANT_COOKIE, TenantChoice, cookie};
 use crate::icons;
 
 pub(crate) use app_pages::mount as mount_app_pages;
@@ -115,17 +115,9 @@ impl FromRequestParts<AppState> for WebSession {
             Err(lumiku_kernel::Error::InvalidToken) => return Err(PageError::SignIn(next)),
             Err(other) => return Err(PageError::Api(other.into())),
         };
-        let chosen = cookie(&parts.headers, TENANT_COOKIE);
-        let access = match chosen {
-            Some(tenant) => match state.kernel.resolve_tenant(&caller, Some(tenant)).await {
-                Ok(access) => access,
-                Err(lumiku_kernel::Error::NotFound(_)) => {
-                    state.kernel.resolve_tenant(&caller, None).await?
-                }
-                Err(other) => return Err(other.into()),
-            },
-            None => state.kernel.resolve_tenant(&caller, None).await?,
-        };
+        let access = TenantChoice::of(parts, true)?
+            .resolve(state, &caller)
+            .await?;
         let csrf_token = state.kernel.csrf_token(caller.session_id);
         Ok(WebSession {
             caller,
@@ -364,9 +356,11 @@ async fn switch_tenant(
     {
         return Err(csrf_failed().into());
     }
+    let tenant_id = uuid::Uuid::parse_str(form.tenant_id.trim())
+        .map_err(|_| ApiError::not_found("tenant not found"))?;
     let access = state
         .kernel
-        .resolve_tenant(&session.caller, Some(&form.tenant_id))
+        .tenant_access(&session.caller, tenant_id)
         .await?;
     let mut cookies = HeaderMap::new();
     set_cookie(
