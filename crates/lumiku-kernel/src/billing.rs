@@ -892,6 +892,8 @@ impl Kernel {
         access.require(Permission::ManageBilling)?;
         let now = now();
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
+        // Concurrent plan changes of one tenant take turns: each supersedes the one before.
+        crate::tenants::lock_tenant(&mut tx, access.tenant_id).await?;
         let plan = fetch_plan(&mut tx, plan_id)
             .await?
             .filter(|p| p.active)
@@ -1021,6 +1023,7 @@ impl Kernel {
         access.require(Permission::ManageBilling)?;
         let now = now();
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
+        crate::tenants::lock_tenant(&mut tx, access.tenant_id).await?;
         let current = fetch_subscription(&mut tx, access.tenant_id)
             .await?
             .filter(|s| SubscriptionStatus::parse(&s.status).is_ok_and(|st| st.is_live()))

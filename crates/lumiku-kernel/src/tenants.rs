@@ -213,9 +213,9 @@ pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uui
     id.ok_or(Error::NotFound("personal tenant"))
 }
 
-/// Serialises changes to one tenant's membership, so two concurrent changes cannot both leave it
-/// without an owner. SQLite's write transactions are already serial.
-async fn lock_tenant(tx: &mut Tx, tenant_id: Uuid) -> Result<()> {
+/// Serialises changes to one tenant (its membership, its plan), so two concurrent changes cannot
+/// both act on what the other is changing. SQLite's write transactions are already serial.
+pub(crate) async fn lock_tenant(tx: &mut Tx, tenant_id: Uuid) -> Result<()> {
     if let TxInner::Postgres(t) = tx.inner_mut() {
         sqlx::query("select id from tenants where id = $1 for update")
             .bind(tenant_id)

@@ -142,7 +142,7 @@ async fn current_subscription(
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "Only owners and admins manage billing", body = ErrorBody),
         (status = 404, description = "No such plan, or not a tenant of the caller's", body = ErrorBody),
-        (status = 409, description = "Already on this plan", body = ErrorBody),
+        (status = 409, description = "Already on this plan, or superseded by a concurrent plan change", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
         (status = 502, description = "The payment gateway failed; the invoice stays open", body = ErrorBody),
     ))]
@@ -167,7 +167,18 @@ async fn change_plan(
                     body.payment_method.as_deref(),
                     &client,
                 )
-                .await?;
+                .await
+                .map_err(|error| match error {
+                    // Another change for this tenant voided this one's invoice in between.
+                    lumiku_kernel::Error::Conflict {
+                        code: "invoice_not_open",
+                        ..
+                    } => ApiError::conflict(
+                        "plan_change_superseded",
+                        "Another plan change for this tenant replaced this one",
+                    ),
+                    other => other.into(),
+                })?;
             (StatusCode::CREATED, Some(*invoice), Some(payment))
         }
     };

@@ -25,7 +25,67 @@ backend_tests!(
     administrators_draft_issue_and_void_invoices,
     an_apps_minimum_tier_follows_the_subscription,
     invoices_print_as_html,
+    concurrent_plan_changes_leave_one_open_invoice,
 );
+
+async fn concurrent_plan_changes_leave_one_open_invoice(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.register_user().await;
+    let before = balance(&app, &user).await;
+    let responses = join_all((0..6).map(|i| {
+        app.post(
+            "/api/subscriptions",
+            &user.access_token,
+            json!({ "planId": if i % 2 == 0 { "basic" } else { "enterprise" } }),
+        )
+    }))
+    .await;
+    // The last change wins; one that an overtaking change voided before its payment opened is
+    // told so.
+    for response in &responses {
+        if response.status != 201 {
+            response.assert_error(409, "plan_change_superseded");
+        }
+    }
+    let page = app.get("/api/invoices?limit=100", &user.access_token).await;
+    let invoices = page.body["items"].as_array().unwrap();
+    let open: Vec<&Value> = invoices.iter().filter(|i| i["status"] == "open").collect();
+    assert_eq!(invoices.len(), 6);
+    assert_eq!(
+        open.len(),
+        1,
+        "each change supersedes the one before: {invoices:?}"
+    );
+    let mut numbers: Vec<i64> = invoices
+        .iter()
+        .map(|i| i["number"].as_i64().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=6).collect::<Vec<_>>());
+
+    // Paying the one still open starts its plan and grants its credits once.
+    let winner = responses
+        .iter()
+        .find(|r| r.body["invoice"]["id"] == open[0]["id"])
+        .expect("the open invoice's request succeeded");
+    winner.assert_status(201);
+    let payment = app
+        .post(
+            "/api/payments",
+            &user.access_token,
+            json!({ "invoiceId": open[0]["id"] }),
+        )
+        .await;
+    pay_in_sandbox(&app, payment.body["reference"].as_str().unwrap()).await;
+    let active = subscription(&app, &user).await;
+    assert_eq!(active["status"], "active");
+    assert_eq!(active["plan"]["id"], open[0]["planId"]);
+    let credits = active["plan"]["monthlyCredits"].as_i64().unwrap();
+    assert_eq!(balance(&app, &user).await, before + credits);
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+}
 
 async fn subscribe(app: &TestApp, user: &TestUser, plan: &str) -> Value {
     let response = app
