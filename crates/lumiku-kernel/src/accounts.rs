@@ -130,6 +130,16 @@ impl Caller {
     pub fn is_admin(&self) -> bool {
         self.platform_role == platform_role::ADMIN
     }
+
+    /// Refuses with [`Error::Forbidden`] (saying `what` is for administrators) unless the caller
+    /// is a platform administrator.
+    pub fn require_admin(&self, what: &'static str) -> Result<()> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(what))
+        }
+    }
 }
 
 /// Registration input.

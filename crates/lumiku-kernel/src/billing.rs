@@ -121,7 +121,8 @@ pub enum SubscriptionStatus {
 }
 
 impl SubscriptionStatus {
-    fn as_str(self) -> &'static str {
+    /// The stored (and serialised) name.
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Trialing => "trialing",
             Self::Active => "active",
@@ -156,6 +157,13 @@ struct SubscriptionRow {
     cancel_at_period_end: bool,
     trial_used: bool,
     canceled_at: Option<DateTime<Utc>>,
+}
+
+impl SubscriptionRow {
+    /// Whether the plan's tier applies (an unknown status counts as ended).
+    fn is_live(&self) -> bool {
+        SubscriptionStatus::parse(&self.status).is_ok_and(SubscriptionStatus::is_live)
+    }
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "tenant_id, plan_id, status, current_period_start, \
@@ -198,6 +206,18 @@ pub enum InvoiceStatus {
     Paid,
     /// Cancelled; keeps its number.
     Void,
+}
+
+impl InvoiceStatus {
+    /// The stored (and serialised) name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::Paid => "paid",
+            Self::Void => "void",
+        }
+    }
 }
 
 /// What an invoice is for.
@@ -313,13 +333,15 @@ const INVOICE_COLUMNS: &str = "id, tenant_id, number, status, kind, plan_id, pac
 
 impl InvoiceRow {
     fn into_invoice(self, items: Vec<InvoiceItem>) -> Result<Invoice> {
-        let status = match self.status.as_str() {
-            "draft" => InvoiceStatus::Draft,
-            "open" => InvoiceStatus::Open,
-            "paid" => InvoiceStatus::Paid,
-            "void" => InvoiceStatus::Void,
-            other => return Err(anyhow::anyhow!("unknown invoice status {other}").into()),
-        };
+        let status = [
+            InvoiceStatus::Draft,
+            InvoiceStatus::Open,
+            InvoiceStatus::Paid,
+            InvoiceStatus::Void,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == self.status)
+        .ok_or_else(|| anyhow::anyhow!("unknown invoice status {}", self.status))?;
         let kind = match self.kind.as_str() {
             "subscription" => InvoiceKind::Subscription,
             "credits" => InvoiceKind::Credits,
@@ -899,9 +921,7 @@ impl Kernel {
             .filter(|p| p.active)
             .ok_or(Error::NotFound("plan"))?;
         let current = fetch_subscription(&mut tx, access.tenant_id).await?;
-        let live = current
-            .as_ref()
-            .filter(|s| SubscriptionStatus::parse(&s.status).is_ok_and(|st| st.is_live()));
+        let live = current.as_ref().filter(|s| s.is_live());
         let audit_event = |action, details| NewAuditEvent {
             tenant_id: Some(access.tenant_id),
             actor_user_id: Some(caller.user_id),
@@ -1026,7 +1046,7 @@ impl Kernel {
         crate::tenants::lock_tenant(&mut tx, access.tenant_id).await?;
         let current = fetch_subscription(&mut tx, access.tenant_id)
             .await?
-            .filter(|s| SubscriptionStatus::parse(&s.status).is_ok_and(|st| st.is_live()))
+            .filter(|s| s.is_live())
             .ok_or(Error::Conflict {
                 code: "no_subscription",
                 message: "The tenant has no paid subscription",
@@ -1276,7 +1296,7 @@ impl Kernel {
         patch: &PlanPatch,
         client: &ClientInfo,
     ) -> Result<Plan> {
-        require_admin(admin)?;
+        admin.require_admin("only platform administrators may change billing")?;
         let mut fields = lumiku_plugin::FieldErrors::new();
         if let Some(name) = &patch.name {
             check_name(&mut fields, "name", name);
@@ -1362,7 +1382,7 @@ impl Kernel {
         patch: &PackagePatch,
         client: &ClientInfo,
     ) -> Result<CreditPackage> {
-        require_admin(admin)?;
+        admin.require_admin("only platform administrators may change billing")?;
         let mut fields = lumiku_plugin::FieldErrors::new();
         if let Some(name) = &patch.name {
             check_name(&mut fields, "name", name);
@@ -1436,7 +1456,7 @@ impl Kernel {
         issue: bool,
         client: &ClientInfo,
     ) -> Result<Invoice> {
-        require_admin(admin)?;
+        admin.require_admin("only platform administrators may change billing")?;
         let mut fields = lumiku_plugin::FieldErrors::new();
         check_name(&mut fields, "description", description);
         if items.is_empty() || items.len() > 50 {
@@ -1529,7 +1549,7 @@ impl Kernel {
         status: InvoiceStatus,
         client: &ClientInfo,
     ) -> Result<Invoice> {
-        require_admin(admin)?;
+        admin.require_admin("only platform administrators may change billing")?;
         let mut tx = self.db.begin().await?;
         let tenant_id: Uuid = with_tx!(&mut tx, conn => sqlx::query_scalar("select tenant_id from invoices where id = $1")
             .bind(invoice_id)
@@ -1604,16 +1624,6 @@ enum PeriodEnd {
     Canceled,
     Invoiced,
     Nothing,
-}
-
-fn require_admin(caller: &Caller) -> Result<()> {
-    if caller.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(
-            "only platform administrators may change billing",
-        ))
-    }
 }
 
 /// Moves `sub` to `status` if it is still as it was read; whether this transaction made the move.

@@ -127,11 +127,7 @@ impl Kernel {
         before: Option<Uuid>,
         limit: i64,
     ) -> Result<UserPage> {
-        if !admin.is_admin() {
-            return Err(Error::Forbidden(
-                "only platform administrators may list users",
-            ));
-        }
+        admin.require_admin("only platform administrators may list users")?;
         let limit = limit.clamp(1, 200);
         let pattern = search
             .map(str::trim)
@@ -163,11 +159,7 @@ impl Kernel {
         before: Option<Uuid>,
         limit: i64,
     ) -> Result<PlatformAuditPage> {
-        if !admin.is_admin() {
-            return Err(Error::Forbidden(
-                "only platform administrators may read the platform's audit log",
-            ));
-        }
+        admin.require_admin("only platform administrators may read the platform's audit log")?;
         let limit = limit.clamp(1, 200);
         let action = action.map(str::trim).filter(|a| !a.is_empty());
         let items: Vec<AuditEvent> = with_db!(&self.db, pool => sqlx::query_as(

@@ -356,11 +356,7 @@ impl Kernel {
         reason: &str,
         client: &ClientInfo,
     ) -> Result<LedgerEntry> {
-        if !admin.is_admin() {
-            return Err(Error::Forbidden(
-                "only platform administrators may change balances",
-            ));
-        }
+        admin.require_admin("only platform administrators may change balances")?;
         let reason = reason.trim();
         let mut fields = lumiku_plugin::FieldErrors::new();
         if reason.is_empty() || reason.chars().count() > 500 {

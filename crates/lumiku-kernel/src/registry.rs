@@ -362,6 +362,8 @@ impl Kernel {
                 (row, DateTime::from_timestamp(claims.exp, 0))
             }
             Credential::Cookie(cookie) => {
+                // $2 stays in the text (bound to null) so the parameters keep their numbers:
+                // PostgreSQL refuses a statement that skips one.
                 let sql = format!("{APP_REQUEST_SQL}s.cookie_hash = $1 and $2 is null");
                 let row: Option<AppRequestRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(crate::token::hash_refresh_token(cookie))
@@ -440,11 +442,7 @@ impl Kernel {
         patch: &AppPatch,
         client: &ClientInfo,
     ) -> Result<AppRecord> {
-        if !admin.is_admin() {
-            return Err(Error::Forbidden(
-                "only platform administrators may change apps",
-            ));
-        }
+        admin.require_admin("only platform administrators may change apps")?;
         if let Some(order) = patch.dashboard_order
             && !(0..=10_000).contains(&order)
         {

@@ -164,9 +164,7 @@ impl Db {
     /// a query that forgot its tenant filter. On SQLite the application's filters are the wall.
     pub async fn begin_tenant(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite(sqlite) => {
-                TxInner::Sqlite(sqlite.writer.begin_with("BEGIN IMMEDIATE").await?)
-            }
+            Db::Sqlite(_) => self.begin().await?.inner,
             Db::Postgres(pool) => {
                 TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
             }

@@ -27,18 +27,26 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 const STYLESHEET: &str = include_str!("../assets/lumiku.css");
 
-/// Rupiah as people write them: `Rp 49.000`.
-pub fn format_idr(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+/// Whole numbers grouped the Indonesian way: `1.234.567`.
+pub fn group_digits(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if value < 0 {
+        grouped.push('-');
+    }
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(digit);
     }
+    grouped
+}
+
+/// Rupiah as people write them: `Rp 49.000`.
+pub fn format_idr(amount: i64) -> String {
     let sign = if amount < 0 { "-" } else { "" };
-    format!("{sign}Rp {grouped}")
+    format!("{sign}Rp {}", group_digits(amount.abs()))
 }
 
 fn format_date(time: DateTime<Utc>) -> String {
@@ -95,10 +103,7 @@ pub fn invoice_page(invoice: &Invoice, tenant_name: &str) -> Result<Html<String>
     let page = InvoicePage {
         number: invoice.display_number.clone().unwrap_or_default(),
         description: invoice.description.clone(),
-        status: serde_json::to_value(invoice.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        status: invoice.status.as_str().to_owned(),
         tenant_name: tenant_name.to_owned(),
         issued: invoice.issued_at.map(format_date).unwrap_or_default(),
         due: invoice.due_at.map(format_date).unwrap_or_default(),

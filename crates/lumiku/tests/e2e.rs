@@ -25,12 +25,12 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 struct Driver {
     _process: Child,
     url: String,
-    _profile: PathBuf,
+    profile: PathBuf,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self._profile);
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -65,23 +65,13 @@ async fn start_driver() -> Option<Driver> {
         assert!(Instant::now() < deadline, "chromedriver did not start");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let profile = std::env::temp_dir().join(format!("lumiku-chromium-{}", uuid_like()));
+    let profile =
+        std::env::temp_dir().join(format!("lumiku-chromium-{}", uuid::Uuid::now_v7().simple()));
     Some(Driver {
         _process: process,
         url: format!("http://127.0.0.1:{port}"),
-        _profile: profile,
+        profile,
     })
-}
-
-fn uuid_like() -> String {
-    format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    )
 }
 
 async fn browser(driver: &Driver) -> Client {
@@ -94,7 +84,7 @@ async fn browser(driver: &Driver) -> Client {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1280,900",
-                format!("--user-data-dir={}", driver._profile.display()),
+                format!("--user-data-dir={}", driver.profile.display()),
             ],
         }),
     );

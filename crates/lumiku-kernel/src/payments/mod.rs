@@ -216,6 +216,18 @@ pub enum PaymentStatus {
     Expired,
 }
 
+impl PaymentStatus {
+    /// The stored (and serialised) name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Expired => "expired",
+        }
+    }
+}
+
 /// A payment as its tenant sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -264,12 +276,14 @@ const PAYMENT_COLUMNS: &str = "id, reference, tenant_id, invoice_id, gateway, am
 
 impl PaymentRow {
     fn view(&self) -> Payment {
-        let status = match self.status.as_str() {
-            "success" => PaymentStatus::Success,
-            "failed" => PaymentStatus::Failed,
-            "expired" => PaymentStatus::Expired,
-            _ => PaymentStatus::Pending,
-        };
+        let status = [
+            PaymentStatus::Success,
+            PaymentStatus::Failed,
+            PaymentStatus::Expired,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == self.status)
+        .unwrap_or(PaymentStatus::Pending);
         Payment {
             reference: self.reference.clone(),
             status,

@@ -144,11 +144,7 @@ async fn admin_list_apps(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
 ) -> Result<Json<AdminAppList>, ApiError> {
-    if !caller.is_admin() {
-        return Err(ApiError::forbidden(
-            "only platform administrators may list apps this way",
-        ));
-    }
+    caller.require_admin("only platform administrators may list apps this way")?;
     Ok(Json(AdminAppList {
         apps: state.kernel.list_app_records().await?,
     }))

@@ -310,7 +310,7 @@ async fn admin_list_plans(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
 ) -> Result<Json<PlanList>, ApiError> {
-    require_admin(&caller)?;
+    caller.require_admin("only platform administrators may do this")?;
     Ok(Json(PlanList {
         plans: state.kernel.plans(true).await?,
     }))
@@ -355,7 +355,7 @@ async fn admin_list_packages(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
 ) -> Result<Json<PackageList>, ApiError> {
-    require_admin(&caller)?;
+    caller.require_admin("only platform administrators may do this")?;
     Ok(Json(PackageList {
         packages: state.kernel.credit_packages(true).await?,
     }))
@@ -495,18 +495,8 @@ async fn admin_run_billing(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
 ) -> Result<Json<BillingReport>, ApiError> {
-    require_admin(&caller)?;
+    caller.require_admin("only platform administrators may do this")?;
     Ok(Json(
         state.kernel.run_billing(lumiku_kernel::db::now()).await?,
     ))
-}
-
-fn require_admin(caller: &lumiku_kernel::accounts::Caller) -> Result<(), ApiError> {
-    if caller.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "only platform administrators may do this",
-        ))
-    }
 }

@@ -337,7 +337,6 @@ pub async fn settings(
 ) -> Result<Response, PageError> {
     let chrome = Chrome::load(&state, &session, "settings").await?;
     let kernel = &state.kernel;
-    let user = kernel.me(&session.caller).await?;
     let devices = kernel
         .list_devices(&session.caller)
         .await?
@@ -365,8 +364,8 @@ pub async fn settings(
         })
         .collect();
     let page = SettingsPage {
-        email: user.email,
-        name: user.name.unwrap_or_default(),
+        email: chrome.user.email.clone(),
+        name: chrome.user.name.clone().unwrap_or_default(),
         devices,
         tenants: chrome
             .tenants

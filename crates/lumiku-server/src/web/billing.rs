@@ -88,13 +88,6 @@ pub struct CreditsQuery {
     payment: Option<String>,
 }
 
-fn status_name(status: impl serde::Serialize) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// Balance, buying credits, the plan, usage, the ledger and invoices of the current tenant.
 pub async fn credits(
     State(state): State<AppState>,
@@ -114,7 +107,7 @@ pub async fn credits(
             .payment(access, reference)
             .await
             .ok()
-            .map(|p| format!("Payment {} is {}.", p.reference, status_name(p.status))),
+            .map(|p| format!("Payment {} is {}.", p.reference, p.status.as_str())),
         None => None,
     };
     let current_plan = subscription.plan.id.clone();
@@ -160,7 +153,7 @@ pub async fn credits(
             } else {
                 "Free".into()
             },
-            status: status_name(subscription.status),
+            status: subscription.status.as_str().to_owned(),
             period_end: subscription.current_period_end.map(when),
             cancel_at_period_end: subscription.cancel_at_period_end,
             paid: live && subscription.plan.price_idr > 0,
@@ -196,7 +189,7 @@ pub async fn credits(
                 number: i.display_number.clone().unwrap_or_default(),
                 description: i.description.clone(),
                 issued: i.issued_at.map(when).unwrap_or_default(),
-                status: status_name(i.status),
+                status: i.status.as_str().to_owned(),
                 total: format_idr(i.total_idr),
             })
             .collect(),

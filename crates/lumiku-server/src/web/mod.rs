@@ -77,11 +77,7 @@ pub fn icon(name: &str) -> String {
     )
 }
 
-/// Whole numbers grouped the Indonesian way: `12.345`.
-pub fn group_digits(value: i64) -> String {
-    let formatted = crate::pages::format_idr(value);
-    formatted.replacen("Rp ", "", 1)
-}
+pub use crate::pages::group_digits;
 
 /// The signed-in browser session of a page request, in the tenant the browser chose (the tenant
 /// cookie, else the personal tenant). Without one, the page redirects to the sign-in form.
@@ -248,6 +244,8 @@ pub fn see_other(to: &str, mut headers: HeaderMap) -> Response {
 pub struct Chrome {
     /// Which navigation entry is current.
     pub section: &'static str,
+    /// The signed-in user.
+    pub user: lumiku_kernel::accounts::User,
     /// The user's name or email.
     pub user_label: String,
     /// A platform administrator.
@@ -285,6 +283,7 @@ impl Chrome {
         Ok(Chrome {
             section,
             user_label: user.name.clone().unwrap_or_else(|| user.email.clone()),
+            user,
             is_admin: session.caller.is_admin(),
             tenants,
             tenant_id: session.access.tenant_id,
@@ -420,5 +419,6 @@ mod tests {
     fn digits_are_grouped_by_thousands() {
         assert_eq!(group_digits(1_234_567), "1.234.567");
         assert_eq!(group_digits(95), "95");
+        assert_eq!(group_digits(-1_000), "-1.000");
     }
 }
