@@ -207,22 +207,14 @@ async fn sandbox_decide(
     Ok(Redirect::to(&format!("/pay/return?{query}")))
 }
 
-/// What a gateway appends to the return URL. Only the order id is used: the result shown is the
-/// stored one, never the query's.
+/// What a gateway appends to the return URL. Only the order id is read: the result shown is the
+/// stored one, so the `resultCode` and `reference` the gateway also appends are ignored.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ReturnQuery {
     /// Our payment reference.
     merchant_order_id: String,
-    /// The gateway's claimed result (ignored).
-    #[serde(default)]
-    #[allow(dead_code)]
-    result_code: Option<String>,
-    /// The gateway's reference (ignored).
-    #[serde(default)]
-    #[allow(dead_code)]
-    reference: Option<String>,
 }
 
 #[derive(Template)]
