@@ -508,6 +508,26 @@ async fn pages_refuse_what_the_caller_may_not_see(backend: Backend) {
     let (status, _, _) = browser.get(&app, "/apps/no-such-app").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // An open invoice (a package whose payment was abandoned) can be paid from the credits page.
+    let csrf = browser.page_csrf(&app).await;
+    let (status, body) = browser
+        .api(
+            &app,
+            Method::POST,
+            "/api/payments",
+            Some(&csrf),
+            json!({ "packageId": "starter" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let open: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let open_id = open["invoiceId"].as_str().unwrap();
+    let (_, html, _) = browser.get(&app, "/credits").await;
+    assert!(
+        html.contains(&format!("data-pay-invoice=\"{open_id}\"")),
+        "{html}"
+    );
+
     let admin = app.admin().await;
     let mut admin_browser = Browser::new();
     let (_, html, _) = admin_browser.get(&app, "/login").await;
