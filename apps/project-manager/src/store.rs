@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use lumiku_plugin::db::{Tx, new_id};
+use lumiku_plugin::sql;
 use lumiku_plugin::{ApiError, FieldErrors, with_tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A project.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
     /// Id.
@@ -29,12 +30,12 @@ pub struct Project {
     /// Last change.
     pub updated_at: DateTime<Utc>,
     /// Its tasks, newest first (in listings and reads).
-    #[sqlx(skip)]
+    #[row(skip)]
     pub tasks: Vec<Task>,
 }
 
 /// A task of a project.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// Id.
@@ -274,7 +275,7 @@ pub async fn list_projects(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<Project>,
     let sql = format!(
         "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 order by created_at desc, id desc"
     );
-    let mut projects = with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+    let mut projects = with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .fetch_all(conn)
         .await)
@@ -282,7 +283,7 @@ pub async fn list_projects(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<Project>,
     let sql = format!(
         "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 order by created_at desc, id desc"
     );
-    let tasks = with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+    let tasks = with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .fetch_all(conn)
         .await)
@@ -300,7 +301,7 @@ pub async fn get_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<Proje
     let sql = format!(
         "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id = $2"
     );
-    let mut project = with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+    let mut project = with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
         .fetch_optional(conn)
@@ -310,7 +311,7 @@ pub async fn get_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<Proje
     let sql = format!(
         "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 and project_id = $2 order by created_at desc, id desc"
     );
-    project.tasks = with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+    project.tasks = with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
         .fetch_all(conn)
@@ -330,7 +331,7 @@ pub async fn insert_project(
         "insert into project_manager_projects (id, tenant_id, name, description, status, due_date, created_by, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning {PROJECT_COLUMNS}"
     );
-    with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+    with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
         .bind(new_id())
         .bind(tenant_id)
         .bind(&input.name)
@@ -357,7 +358,7 @@ pub async fn update_project(
          due_date = case when $7 then $8 else due_date end, updated_at = $9 \
          where tenant_id = $1 and id = $2 returning {PROJECT_COLUMNS}"
     );
-    with_tx!(tx, conn => sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql))
+    with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
         .bind(&patch.name)
@@ -375,14 +376,14 @@ pub async fn update_project(
 
 /// Deletes one of the tenant's projects and its tasks.
 pub async fn delete_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
-    with_tx!(tx, conn => sqlx::query("delete from project_manager_tasks where tenant_id = $1 and project_id = $2")
+    with_tx!(tx, conn => sql::query("delete from project_manager_tasks where tenant_id = $1 and project_id = $2")
         .bind(tenant_id)
         .bind(id)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))
     .map_err(ApiError::internal)?;
-    let deleted = with_tx!(tx, conn => sqlx::query("delete from project_manager_projects where tenant_id = $1 and id = $2")
+    let deleted = with_tx!(tx, conn => sql::query("delete from project_manager_projects where tenant_id = $1 and id = $2")
         .bind(tenant_id)
         .bind(id)
         .execute(conn)
@@ -403,7 +404,7 @@ pub async fn insert_task(
     project_id: Uuid,
     input: &NewTask,
 ) -> Result<Task, ApiError> {
-    let exists: Option<Uuid> = with_tx!(tx, conn => sqlx::query_scalar(
+    let exists: Option<Uuid> = with_tx!(tx, conn => sql::query_scalar(
         "select id from project_manager_projects where tenant_id = $1 and id = $2")
         .bind(tenant_id)
         .bind(project_id)
@@ -415,7 +416,7 @@ pub async fn insert_task(
         "insert into project_manager_tasks (id, tenant_id, project_id, title, priority, completed, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, false, $6, $6) returning {TASK_COLUMNS}"
     );
-    with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+    with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
         .bind(new_id())
         .bind(tenant_id)
         .bind(project_id)
@@ -438,7 +439,7 @@ pub async fn update_task(
         "update project_manager_tasks set title = coalesce($3, title), priority = coalesce($4, priority), \
          completed = coalesce($5, completed), updated_at = $6 where tenant_id = $1 and id = $2 returning {TASK_COLUMNS}"
     );
-    with_tx!(tx, conn => sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+    with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
         .bind(&patch.title)
@@ -453,7 +454,7 @@ pub async fn update_task(
 
 /// Deletes one of the tenant's tasks.
 pub async fn delete_task(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
-    let deleted = with_tx!(tx, conn => sqlx::query("delete from project_manager_tasks where tenant_id = $1 and id = $2")
+    let deleted = with_tx!(tx, conn => sql::query("delete from project_manager_tasks where tenant_id = $1 and id = $2")
         .bind(tenant_id)
         .bind(id)
         .execute(conn)
@@ -469,13 +470,13 @@ pub async fn delete_task(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), A
 
 /// The tenant's counts.
 pub async fn stats(tx: &mut Tx, tenant_id: Uuid) -> Result<Stats, ApiError> {
-    let projects: Vec<(String, i64)> = with_tx!(tx, conn => sqlx::query_as(
+    let projects: Vec<(String, i64)> = with_tx!(tx, conn => sql::query_as(
         "select status, count(*) from project_manager_projects where tenant_id = $1 group by status")
         .bind(tenant_id)
         .fetch_all(conn)
         .await)
     .map_err(ApiError::internal)?;
-    let (total_tasks, completed_tasks): (i64, i64) = with_tx!(tx, conn => sqlx::query_as(
+    let (total_tasks, completed_tasks): (i64, i64) = with_tx!(tx, conn => sql::query_as(
         "select count(*), cast(coalesce(sum(case when completed then 1 else 0 end), 0) as bigint) from project_manager_tasks where tenant_id = $1")
         .bind(tenant_id)
         .fetch_one(conn)

@@ -10,6 +10,7 @@
 //! target/release/lumiku-bench --postgres postgres://postgres@127.0.0.1/test --servers 2
 //! ```
 
+use lumiku_kernel::sql;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -613,10 +614,10 @@ async fn check_invariant(
         max_connections: 2,
     })
     .await?;
-    let wallets: i64 = with_db!(&db, pool => sqlx::query_scalar("select count(*) from wallets")
+    let wallets: i64 = with_db!(&db, pool => sql::query_scalar("select count(*) from wallets")
         .fetch_one(pool)
         .await)?;
-    let broken: i64 = with_db!(&db, pool => sqlx::query_scalar(
+    let broken: i64 = with_db!(&db, pool => sql::query_scalar(
         "select count(*) from wallets w where w.balance_credits < 0 \
          or w.balance_credits <> coalesce((select cast(sum(l.amount_credits) as bigint) from ledger_entries l where l.tenant_id = w.tenant_id), 0) \
          or w.balance_credits <> coalesce((select l.balance_after_credits from ledger_entries l where l.tenant_id = w.tenant_id order by l.id desc limit 1), 0)")
@@ -624,7 +625,7 @@ async fn check_invariant(
         .await)?;
     // Setup made 5 projects per tenant; the load made `charged` more.
     let expected = charged + 5 * tenants.len() as u64;
-    let (usages, credits): (i64, i64) = with_db!(&db, pool => sqlx::query_as(
+    let (usages, credits): (i64, i64) = with_db!(&db, pool => sql::query_as(
         "select count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where action = 'createProject'")
         .fetch_one(pool)
         .await)?;

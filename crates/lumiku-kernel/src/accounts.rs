@@ -6,6 +6,7 @@
 //! only accepted while that session is live, so logout and revocation take effect at once.
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::sql;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -65,7 +66,7 @@ pub mod platform_role {
 }
 
 /// An account, as shown to its owner.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// User id.
@@ -362,12 +363,12 @@ impl Kernel {
             ratelimit::check(&self.db, ip_key, limits.per_ip, limits.window, now).await?;
         }
 
-        #[derive(sqlx::FromRow)]
+        #[derive(lumiku_plugin::sql::FromRow)]
         struct Row {
             id: Uuid,
             password_hash: String,
         }
-        let row = with_db!(&self.db, pool => sqlx::query_as::<_, Row>(
+        let row = with_db!(&self.db, pool => sql::query_as::<Row>(
             "select id, password_hash from users where email = $1")
             .bind(&email)
             .fetch_optional(pool)
@@ -455,7 +456,7 @@ impl Kernel {
             devices::upsert(tx, user.id, client_device_id, device_name, client, now).await?;
         let session_id = new_id();
         let expires_at = now + self.settings.refresh_token_ttl;
-        with_tx!(tx, conn => sqlx::query(
+        with_tx!(tx, conn => sql::query(
             "insert into sessions (id, user_id, device_id, created_at, last_used_at, expires_at) \
              values ($1, $2, $3, $4, $4, $5)")
             .bind(session_id)
@@ -479,7 +480,7 @@ impl Kernel {
     ) -> Result<TokenPair> {
         let (refresh_token, refresh_hash) = new_refresh_token()?;
         let expires_at = now + self.settings.refresh_token_ttl;
-        with_tx!(tx, conn => sqlx::query(
+        with_tx!(tx, conn => sql::query(
             "insert into refresh_tokens (token_hash, session_id, created_at, expires_at) values ($1, $2, $3, $4)")
             .bind(&refresh_hash)
             .bind(session_id)
@@ -505,7 +506,7 @@ impl Kernel {
         let hash = hash_refresh_token(refresh_token);
         let now = now();
         let mut tx = self.db.begin().await?;
-        let spent: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let spent: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
             "update refresh_tokens set used_at = $2 \
              where token_hash = $1 and used_at is null and expires_at > $2 returning session_id")
             .bind(&hash)
@@ -514,12 +515,12 @@ impl Kernel {
             .await)?;
 
         let Some(session_id) = spent else {
-            #[derive(sqlx::FromRow)]
+            #[derive(lumiku_plugin::sql::FromRow)]
             struct Spent {
                 session_id: Uuid,
                 used_at: Option<DateTime<Utc>>,
             }
-            let known = with_tx!(&mut tx, conn => sqlx::query_as::<_, Spent>(
+            let known = with_tx!(&mut tx, conn => sql::query_as::<Spent>(
                 "select session_id, used_at from refresh_tokens where token_hash = $1")
                 .bind(&hash)
                 .fetch_optional(conn)
@@ -531,7 +532,7 @@ impl Kernel {
             else {
                 return Err(Error::InvalidToken);
             };
-            let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+            let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
                 "update sessions set revoked_at = $2, revoked_reason = 'refresh_token_reused' \
                  where id = $1 and revoked_at is null returning user_id")
                 .bind(session_id)
@@ -558,7 +559,7 @@ impl Kernel {
             return Err(Error::RefreshTokenReused);
         };
 
-        let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
             "update sessions set last_used_at = $2, expires_at = $3 \
              where id = $1 and revoked_at is null and expires_at > $2 returning user_id")
             .bind(session_id)
@@ -581,7 +582,7 @@ impl Kernel {
     /// is still live.
     pub async fn authenticate(&self, access_token: &str) -> Result<Caller> {
         let claims = self.tokens.verify_access(access_token)?;
-        let role: Option<String> = with_db!(&self.db, pool => sqlx::query_scalar(
+        let role: Option<String> = with_db!(&self.db, pool => sql::query_scalar(
             "select u.platform_role from sessions s join users u on u.id = s.user_id \
              where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > $3")
             .bind(claims.sid)
@@ -623,7 +624,7 @@ impl Kernel {
     /// The caller's account.
     pub async fn me(&self, caller: &Caller) -> Result<User> {
         let sql = format!("select {USER_COLUMNS} from users where id = $1");
-        let user = with_db!(&self.db, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql))
+        let user = with_db!(&self.db, pool => sql::query_as::<User>(sqlx::AssertSqlSafe(sql))
             .bind(caller.user_id)
             .fetch_optional(pool)
             .await)?;
@@ -634,7 +635,7 @@ impl Kernel {
     pub async fn update_profile(&self, caller: &Caller, name: Option<&str>) -> Result<User> {
         let name = check_name(name)?;
         let mut tx = self.db.begin().await?;
-        with_tx!(&mut tx, conn => sqlx::query("update users set name = $2, updated_at = $3 where id = $1")
+        with_tx!(&mut tx, conn => sql::query("update users set name = $2, updated_at = $3 where id = $1")
             .bind(caller.user_id)
             .bind(name)
             .bind(now())
@@ -654,7 +655,7 @@ impl Kernel {
         client: &ClientInfo,
     ) -> Result<()> {
         let user = self.me(caller).await?;
-        let hash: String = with_db!(&self.db, pool => sqlx::query_scalar(
+        let hash: String = with_db!(&self.db, pool => sql::query_scalar(
             "select password_hash from users where id = $1")
             .bind(caller.user_id)
             .fetch_one(pool)
@@ -670,14 +671,14 @@ impl Kernel {
 
         let now = now();
         let mut tx = self.db.begin().await?;
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "update users set password_hash = $2, updated_at = $3 where id = $1")
             .bind(caller.user_id)
             .bind(&new_hash)
             .bind(now)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        let ended = with_tx!(&mut tx, conn => sqlx::query(
+        let ended = with_tx!(&mut tx, conn => sql::query(
             "update sessions set revoked_at = $3, revoked_reason = 'password_changed' \
              where user_id = $1 and id <> $2 and revoked_at is null")
             .bind(caller.user_id)
@@ -716,7 +717,7 @@ async fn insert_user(
         "insert into users (id, email, name, password_hash, platform_role, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $6) returning {USER_COLUMNS}"
     );
-    with_tx!(tx, conn => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql))
+    with_tx!(tx, conn => sql::query_as::<User>(sqlx::AssertSqlSafe(sql))
         .bind(new_id())
         .bind(email.as_str())
         .bind(name)
@@ -740,7 +741,7 @@ async fn insert_user(
 /// The user with id `user_id`.
 pub async fn fetch_user(tx: &mut Tx, user_id: Uuid) -> Result<User> {
     let sql = format!("select {USER_COLUMNS} from users where id = $1");
-    let user = with_tx!(tx, conn => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql))
+    let user = with_tx!(tx, conn => sql::query_as::<User>(sqlx::AssertSqlSafe(sql))
         .bind(user_id)
         .fetch_optional(conn)
         .await)?;
@@ -750,7 +751,7 @@ pub async fn fetch_user(tx: &mut Tx, user_id: Uuid) -> Result<User> {
 /// The id of the account with this (normalised) email.
 pub async fn find_user_id(db: &crate::Db, email: &str) -> Result<Option<Uuid>> {
     Ok(
-        with_db!(db, pool => sqlx::query_scalar("select id from users where email = $1")
+        with_db!(db, pool => sql::query_scalar("select id from users where email = $1")
         .bind(email)
         .fetch_optional(pool)
         .await)?,
@@ -764,7 +765,7 @@ pub async fn revoke_session(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "update sessions set revoked_at = $2, revoked_reason = $3 where id = $1 and revoked_at is null")
         .bind(session_id)
         .bind(now)

@@ -2,6 +2,7 @@
 //! the transaction of the change it records, so the log never claims a change that rolled back.
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::sql;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
@@ -96,7 +97,7 @@ pub struct NewAuditEvent<'a> {
 }
 
 /// A stored audit entry.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
     /// Time-ordered id; also the pagination cursor.
@@ -125,7 +126,7 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
     const SQL: &str = "insert into audit_events \
         (id, tenant_id, actor_user_id, action, target_type, target_id, ip_address, details, created_at) \
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-    with_tx!(tx, conn => sqlx::query(SQL)
+    with_tx!(tx, conn => sql::query(SQL)
         .bind(new_id())
         .bind(event.tenant_id)
         .bind(event.actor_user_id)
@@ -166,7 +167,7 @@ pub async fn list(
         ip_address, details, created_at from audit_events \
         where tenant_id = $1 and ($2 is null or action = $2) and ($3 is null or id < $3) \
         order by id desc limit $4";
-    let rows = with_tx!(tx, conn => sqlx::query_as::<_, AuditEvent>(SQL)
+    let rows = with_tx!(tx, conn => sql::query_as::<AuditEvent>(SQL)
         .bind(tenant_id)
         .bind(action)
         .bind(before)

@@ -8,6 +8,7 @@
 //! nodes running the cycle at once, or one running it twice, change nothing twice.
 
 use chrono::{DateTime, Duration, Months, Utc};
+use lumiku_plugin::sql;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::types::Json;
@@ -50,7 +51,7 @@ pub struct Plan {
     pub sort_order: i32,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(lumiku_plugin::sql::FromRow)]
 struct PlanRow {
     id: String,
     name: String,
@@ -85,7 +86,7 @@ const PLAN_COLUMNS: &str =
     "id, name, tier, price_idr, monthly_credits, trial_days, features, active, sort_order";
 
 /// A one-off bundle of credits.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditPackage {
     /// Slug.
@@ -147,7 +148,7 @@ impl SubscriptionStatus {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, lumiku_plugin::sql::FromRow)]
 struct SubscriptionRow {
     tenant_id: Uuid,
     plan_id: String,
@@ -243,7 +244,7 @@ impl InvoiceKind {
 }
 
 /// One line of an invoice.
-#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceItem {
     /// What.
@@ -304,7 +305,7 @@ pub struct Invoice {
     pub items: Vec<InvoiceItem>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(lumiku_plugin::sql::FromRow)]
 struct InvoiceRow {
     id: Uuid,
     tenant_id: Uuid,
@@ -405,7 +406,7 @@ pub(crate) struct NewInvoice<'a> {
 /// Takes the tenant's next invoice number on `tx`: the counter moves only if `tx` commits, so
 /// numbers have no gaps.
 async fn next_invoice_number(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
-    Ok(with_tx!(tx, conn => sqlx::query_scalar(
+    Ok(with_tx!(tx, conn => sql::query_scalar(
         "insert into invoice_counters (tenant_id, last_number) values ($1, 1) \
          on conflict (tenant_id) do update set last_number = invoice_counters.last_number + 1 \
          returning last_number")
@@ -429,7 +430,7 @@ pub(crate) async fn create_invoice(tx: &mut Tx, new: NewInvoice<'_>) -> Result<I
         (None, "draft", None)
     };
     let (period_start, period_end) = new.period.unzip();
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into invoices (id, tenant_id, number, status, kind, plan_id, package_id, period_start, period_end, \
          currency, total_idr, credits, bonus_credits, description, created_by, created_at, issued_at, due_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $16)")
@@ -455,7 +456,7 @@ pub(crate) async fn create_invoice(tx: &mut Tx, new: NewInvoice<'_>) -> Result<I
         .await
         .map(|r| r.rows_affected()))?;
     for (position, item) in new.items.iter().enumerate() {
-        with_tx!(tx, conn => sqlx::query(
+        with_tx!(tx, conn => sql::query(
             "insert into invoice_items (id, invoice_id, tenant_id, position, description, quantity, unit_price_idr, amount_idr) \
              values ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(new_id())
@@ -481,7 +482,7 @@ pub(crate) async fn fetch_invoice(
     tenant_id: Uuid,
     id: Uuid,
 ) -> Result<Option<Invoice>> {
-    let row: Option<InvoiceRow> = with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let row: Option<InvoiceRow> = with_tx!(tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
         "select {INVOICE_COLUMNS} from invoices where tenant_id = $1 and id = $2")))
         .bind(tenant_id)
         .bind(id)
@@ -493,7 +494,7 @@ pub(crate) async fn fetch_invoice(
 }
 
 async fn invoice_items(tx: &mut Tx, invoice_id: Uuid) -> Result<Vec<InvoiceItem>> {
-    Ok(with_tx!(tx, conn => sqlx::query_as::<_, InvoiceItem>(
+    Ok(with_tx!(tx, conn => sql::query_as::<InvoiceItem>(
         "select description, quantity, unit_price_idr, amount_idr from invoice_items \
          where invoice_id = $1 order by position")
         .bind(invoice_id)
@@ -502,7 +503,7 @@ async fn invoice_items(tx: &mut Tx, invoice_id: Uuid) -> Result<Vec<InvoiceItem>
 }
 
 async fn fetch_plan(tx: &mut Tx, plan_id: &str) -> Result<Option<Plan>> {
-    let row: Option<PlanRow> = with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let row: Option<PlanRow> = with_tx!(tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
         "select {PLAN_COLUMNS} from plans where id = $1")))
         .bind(plan_id)
         .fetch_optional(conn)
@@ -512,7 +513,7 @@ async fn fetch_plan(tx: &mut Tx, plan_id: &str) -> Result<Option<Plan>> {
 
 async fn fetch_subscription(tx: &mut Tx, tenant_id: Uuid) -> Result<Option<SubscriptionRow>> {
     Ok(
-        with_tx!(tx, conn => sqlx::query_as::<_, SubscriptionRow>(sqlx::AssertSqlSafe(format!(
+        with_tx!(tx, conn => sql::query_as::<SubscriptionRow>(sqlx::AssertSqlSafe(format!(
         "select {SUBSCRIPTION_COLUMNS} from subscriptions where tenant_id = $1")))
         .bind(tenant_id)
         .fetch_optional(conn)
@@ -528,7 +529,7 @@ pub fn add_month(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The open subscription invoice of `tenant_id` (a plan change or a renewal), newest first.
 async fn open_subscription_invoice(tx: &mut Tx, tenant_id: Uuid) -> Result<Option<Invoice>> {
-    let id: Option<Uuid> = with_tx!(tx, conn => sqlx::query_scalar(
+    let id: Option<Uuid> = with_tx!(tx, conn => sql::query_scalar(
         "select id from invoices where tenant_id = $1 and kind = 'subscription' and status = 'open' \
          order by id desc limit 1")
         .bind(tenant_id)
@@ -544,7 +545,7 @@ async fn open_subscription_invoice(tx: &mut Tx, tenant_id: Uuid) -> Result<Optio
 /// pending payments. Returns how many were voided.
 async fn void_open_subscription_invoices(tx: &mut Tx, tenant_id: Uuid) -> Result<u64> {
     let now = now();
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "update payments set status = 'expired', updated_at = $2 where tenant_id = $1 and status = 'pending' \
          and invoice_id in (select id from invoices where tenant_id = $1 and kind = 'subscription' and status = 'open')")
         .bind(tenant_id)
@@ -552,7 +553,7 @@ async fn void_open_subscription_invoices(tx: &mut Tx, tenant_id: Uuid) -> Result
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(with_tx!(tx, conn => sqlx::query(
+    Ok(with_tx!(tx, conn => sql::query(
         "update invoices set status = 'void', voided_at = $2, updated_at = $2 \
          where tenant_id = $1 and kind = 'subscription' and status = 'open'")
         .bind(tenant_id)
@@ -575,7 +576,7 @@ pub(crate) async fn grant_period(
     if plan.monthly_credits <= 0 {
         return Ok(0);
     }
-    let claimed = with_tx!(tx, conn => sqlx::query(
+    let claimed = with_tx!(tx, conn => sql::query(
         "insert into subscription_grants (tenant_id, period_start, plan_id, credits, granted_at) \
          values ($1, $2, $3, $4, $5) on conflict do nothing")
         .bind(tenant_id)
@@ -640,7 +641,7 @@ pub(crate) async fn settle_invoice(
     now: DateTime<Utc>,
 ) -> Result<Settlement> {
     // An invoice voided while its payment was under way is still honoured: the money was taken.
-    let claimed = with_tx!(tx, conn => sqlx::query(
+    let claimed = with_tx!(tx, conn => sql::query(
         "update invoices set status = 'paid', paid_at = $3, updated_at = $3 \
          where tenant_id = $1 and id = $2 and status in ('open', 'void')")
         .bind(tenant_id)
@@ -729,7 +730,7 @@ async fn upsert_subscription(
     trial_used: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into subscriptions (tenant_id, plan_id, status, current_period_start, current_period_end, \
          cancel_at_period_end, trial_used, canceled_at, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, false, $6, null, $7, $7) \
@@ -861,7 +862,7 @@ const MAX_AMOUNT: i64 = 1_000_000_000;
 impl Kernel {
     /// The plans on offer (every plan, for administrators with `include_inactive`).
     pub async fn plans(&self, include_inactive: bool) -> Result<Vec<Plan>> {
-        let rows: Vec<PlanRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<PlanRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(format!(
             "select {PLAN_COLUMNS} from plans where active or $1 order by sort_order, id")))
             .bind(include_inactive)
             .fetch_all(pool)
@@ -872,7 +873,7 @@ impl Kernel {
     /// The credit packages on sale (every package, for administrators with `include_inactive`).
     pub async fn credit_packages(&self, include_inactive: bool) -> Result<Vec<CreditPackage>> {
         Ok(
-            with_db!(&self.db, pool => sqlx::query_as::<_, CreditPackage>(sqlx::AssertSqlSafe(format!(
+            with_db!(&self.db, pool => sql::query_as::<CreditPackage>(sqlx::AssertSqlSafe(format!(
             "select {PACKAGE_COLUMNS} from credit_packages where active or $1 order by sort_order, id")))
             .bind(include_inactive)
             .fetch_all(pool)
@@ -882,7 +883,7 @@ impl Kernel {
 
     /// The tier in force for `tenant_id`: its plan's while trialing, active or past due, else free.
     pub async fn tenant_tier(&self, tenant_id: Uuid) -> Result<Tier> {
-        let tier: Option<String> = with_db!(&self.db, pool => sqlx::query_scalar(
+        let tier: Option<String> = with_db!(&self.db, pool => sql::query_scalar(
             "select p.tier from subscriptions s join plans p on p.id = s.plan_id \
              where s.tenant_id = $1 and s.status <> 'canceled'")
             .bind(tenant_id)
@@ -1086,7 +1087,7 @@ impl Kernel {
         access.require(Permission::Read)?;
         let limit = limit.clamp(1, 100);
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
-        let rows: Vec<InvoiceRow> = with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<InvoiceRow> = with_tx!(&mut tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
             "select {INVOICE_COLUMNS} from invoices where tenant_id = $1 and status <> 'draft' \
              and ($2 is null or id < $2) order by id desc limit $3")))
             .bind(access.tenant_id)
@@ -1127,7 +1128,7 @@ impl Kernel {
     pub async fn run_billing(&self, now: DateTime<Utc>) -> Result<BillingReport> {
         let mut report = BillingReport::default();
         let mut tx = self.db.begin().await?;
-        report.payments_expired = with_tx!(&mut tx, conn => sqlx::query(
+        report.payments_expired = with_tx!(&mut tx, conn => sql::query(
             "update payments set status = 'expired', updated_at = $1 where status = 'pending' and expires_at <= $1")
             .bind(now)
             .execute(conn)
@@ -1135,7 +1136,7 @@ impl Kernel {
             .map(|r| r.rows_affected()))?;
         tx.commit().await?;
 
-        let due: Vec<SubscriptionRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let due: Vec<SubscriptionRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(format!(
             "select {SUBSCRIPTION_COLUMNS} from subscriptions where status <> 'canceled' and current_period_end <= $1")))
             .bind(now)
             .fetch_all(pool)
@@ -1148,13 +1149,13 @@ impl Kernel {
             }
         }
 
-        #[derive(sqlx::FromRow)]
+        #[derive(lumiku_plugin::sql::FromRow)]
         struct Ungranted {
             tenant_id: Uuid,
             current_period_start: DateTime<Utc>,
             plan_id: String,
         }
-        let ungranted: Vec<Ungranted> = with_db!(&self.db, pool => sqlx::query_as(
+        let ungranted: Vec<Ungranted> = with_db!(&self.db, pool => sql::query_as(
             "select s.tenant_id, s.current_period_start, s.plan_id from subscriptions s \
              join plans p on p.id = s.plan_id \
              where s.status = 'active' and p.monthly_credits > 0 and s.current_period_start <= $1 \
@@ -1342,7 +1343,7 @@ impl Kernel {
         }
         plan.active = patch.active.unwrap_or(plan.active);
         plan.sort_order = patch.sort_order.unwrap_or(plan.sort_order);
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "update plans set name = $2, price_idr = $3, monthly_credits = $4, trial_days = $5, features = $6, \
              active = $7, sort_order = $8, updated_at = $9 where id = $1")
             .bind(&plan.id)
@@ -1401,7 +1402,7 @@ impl Kernel {
         }
         let mut tx = self.db.begin().await?;
         let mut package: CreditPackage =
-            with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            with_tx!(&mut tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
             "select {PACKAGE_COLUMNS} from credit_packages where id = $1")))
             .bind(package_id)
             .fetch_optional(conn)
@@ -1415,7 +1416,7 @@ impl Kernel {
         package.price_idr = patch.price_idr.unwrap_or(package.price_idr);
         package.active = patch.active.unwrap_or(package.active);
         package.sort_order = patch.sort_order.unwrap_or(package.sort_order);
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "update credit_packages set name = $2, credits = $3, bonus_credits = $4, price_idr = $5, active = $6, \
              sort_order = $7, updated_at = $8 where id = $1")
             .bind(&package.id)
@@ -1487,7 +1488,7 @@ impl Kernel {
             return Err(Error::Invalid(fields));
         }
         let mut tx = self.db.begin().await?;
-        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar("select id from tenants where id = $1")
+        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar("select id from tenants where id = $1")
             .bind(tenant_id)
             .fetch_optional(conn)
             .await)?;
@@ -1551,7 +1552,7 @@ impl Kernel {
     ) -> Result<Invoice> {
         admin.require_admin("only platform administrators may change billing")?;
         let mut tx = self.db.begin().await?;
-        let tenant_id: Uuid = with_tx!(&mut tx, conn => sqlx::query_scalar("select tenant_id from invoices where id = $1")
+        let tenant_id: Uuid = with_tx!(&mut tx, conn => sql::query_scalar("select tenant_id from invoices where id = $1")
             .bind(invoice_id)
             .fetch_optional(conn)
             .await)?
@@ -1563,7 +1564,7 @@ impl Kernel {
         let audit_action = match (invoice.status, status) {
             (InvoiceStatus::Draft, InvoiceStatus::Open) => {
                 let number = next_invoice_number(&mut tx, tenant_id).await?;
-                with_tx!(&mut tx, conn => sqlx::query(
+                with_tx!(&mut tx, conn => sql::query(
                     "update invoices set status = 'open', number = $2, issued_at = $3, due_at = $4, updated_at = $3 \
                      where id = $1 and status = 'draft'")
                     .bind(invoice_id)
@@ -1576,14 +1577,14 @@ impl Kernel {
                 action::INVOICE_ISSUED
             }
             (InvoiceStatus::Open, InvoiceStatus::Void) => {
-                with_tx!(&mut tx, conn => sqlx::query(
+                with_tx!(&mut tx, conn => sql::query(
                     "update payments set status = 'expired', updated_at = $2 where invoice_id = $1 and status = 'pending'")
                     .bind(invoice_id)
                     .bind(now)
                     .execute(conn)
                     .await
                     .map(|r| r.rows_affected()))?;
-                with_tx!(&mut tx, conn => sqlx::query(
+                with_tx!(&mut tx, conn => sql::query(
                     "update invoices set status = 'void', voided_at = $2, updated_at = $2 where id = $1 and status = 'open'")
                     .bind(invoice_id)
                     .bind(now)
@@ -1634,7 +1635,7 @@ async fn claim_subscription(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let canceled_at = (status == SubscriptionStatus::Canceled).then_some(now);
-    let changed = with_tx!(tx, conn => sqlx::query(
+    let changed = with_tx!(tx, conn => sql::query(
         "update subscriptions set status = $4, canceled_at = coalesce($5, canceled_at), updated_at = $6 \
          where tenant_id = $1 and status = $2 and current_period_end = $3")
         .bind(sub.tenant_id)
@@ -1655,7 +1656,7 @@ async fn set_cancel_at_period_end(
     cancel: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "update subscriptions set cancel_at_period_end = $2, updated_at = $3 where tenant_id = $1")
         .bind(tenant_id)
         .bind(cancel)

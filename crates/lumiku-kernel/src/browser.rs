@@ -4,6 +4,7 @@
 //! they come from our own pages with a CSRF token bound to the session.
 
 use hmac::{Hmac, Mac};
+use lumiku_plugin::sql;
 use serde::Serialize;
 use sha2::Sha256;
 use uuid::Uuid;
@@ -16,7 +17,7 @@ use crate::token::{hash_refresh_token, hex, random_token};
 use crate::{Kernel, with_db, with_tx};
 
 /// A platform user as administrators see them.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSummary {
     /// User id.
@@ -60,7 +61,7 @@ impl Kernel {
     pub async fn attach_browser_cookie(&self, session_id: Uuid) -> Result<String> {
         let token = random_token(32)?;
         let mut tx = self.db.begin().await?;
-        let changed = with_tx!(&mut tx, conn => sqlx::query(
+        let changed = with_tx!(&mut tx, conn => sql::query(
             "update sessions set cookie_hash = $2 where id = $1 and revoked_at is null")
             .bind(session_id)
             .bind(hash_refresh_token(&token))
@@ -76,14 +77,14 @@ impl Kernel {
 
     /// The caller behind a browser cookie whose session is still live.
     pub async fn authenticate_cookie(&self, cookie: &str) -> Result<Caller> {
-        #[derive(sqlx::FromRow)]
+        #[derive(lumiku_plugin::sql::FromRow)]
         struct Row {
             id: Uuid,
             user_id: Uuid,
             platform_role: String,
             expires_at: chrono::DateTime<chrono::Utc>,
         }
-        let row: Option<Row> = with_db!(&self.db, pool => sqlx::query_as(
+        let row: Option<Row> = with_db!(&self.db, pool => sql::query_as(
             "select s.id, s.user_id, u.platform_role, s.expires_at from sessions s join users u on u.id = s.user_id \
              where s.cookie_hash = $1 and s.revoked_at is null and s.expires_at > $2")
             .bind(hash_refresh_token(cookie))
@@ -133,7 +134,7 @@ impl Kernel {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")));
-        let items: Vec<UserSummary> = with_db!(&self.db, pool => sqlx::query_as(
+        let items: Vec<UserSummary> = with_db!(&self.db, pool => sql::query_as(
             "select u.id, u.email, u.name, u.platform_role, t.id as personal_tenant_id, \
              w.balance_credits as balance, u.created_at from users u \
              left join tenants t on t.created_by = u.id and t.kind = 'personal' \
@@ -162,7 +163,7 @@ impl Kernel {
         admin.require_admin("only platform administrators may read the platform's audit log")?;
         let limit = limit.clamp(1, 200);
         let action = action.map(str::trim).filter(|a| !a.is_empty());
-        let items: Vec<AuditEvent> = with_db!(&self.db, pool => sqlx::query_as(
+        let items: Vec<AuditEvent> = with_db!(&self.db, pool => sql::query_as(
             "select id, tenant_id, actor_user_id, action, target_type, target_id, ip_address, details, created_at \
              from audit_events where ($1 is null or action = $1) and ($2 is null or id < $2) \
              order by id desc limit $3")

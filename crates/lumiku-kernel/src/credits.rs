@@ -3,6 +3,7 @@
 //! carrying the amount and the balance after it, on the caller's transaction.
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::sql;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::types::Json;
@@ -48,7 +49,7 @@ impl EntryKind {
 }
 
 /// One ledger row.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LedgerEntry {
     /// Time-ordered id; also the history cursor.
@@ -90,7 +91,7 @@ pub struct NewEntry<'a> {
 
 /// Creates the tenant's empty wallet.
 pub(crate) async fn create_wallet(tx: &mut Tx, tenant_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into wallets (tenant_id, balance_credits, updated_at) values ($1, 0, $2)")
         .bind(tenant_id)
         .bind(now)
@@ -108,7 +109,7 @@ pub async fn move_balance(
     amount: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let balance: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(
+    let balance: Option<i64> = with_tx!(tx, conn => sql::query_scalar(
         "update wallets set balance_credits = balance_credits + $2, updated_at = $3 \
          where tenant_id = $1 and balance_credits + $2 >= 0 returning balance_credits")
         .bind(tenant_id)
@@ -130,7 +131,7 @@ pub async fn move_balance(
 
 /// The wallet's balance as `tx` sees it.
 pub async fn current_balance(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
-    let balance: Option<i64> = with_tx!(tx, conn => sqlx::query_scalar(
+    let balance: Option<i64> = with_tx!(tx, conn => sql::query_scalar(
         "select balance_credits from wallets where tenant_id = $1")
         .bind(tenant_id)
         .fetch_optional(conn)
@@ -150,7 +151,7 @@ pub async fn append_entry(
         Some((kind, id)) => (Some(*kind), Some(id.as_str())),
         None => (None, None),
     };
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into ledger_entries (id, tenant_id, amount_credits, balance_after_credits, kind, description, \
          reference_type, reference_id, actor_user_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(id)
@@ -204,7 +205,7 @@ pub struct UsageRecord<'a> {
 pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
     let now = now();
     let usage_id = new_id();
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(usage_id)
@@ -254,7 +255,7 @@ pub struct History {
 }
 
 /// Usage totals of one app action.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageTotal {
     /// The app.
@@ -302,7 +303,7 @@ impl Kernel {
         access.require(Permission::Read)?;
         let limit = limit.clamp(1, 200);
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
-        let items = with_tx!(&mut tx, conn => sqlx::query_as::<_, LedgerEntry>(
+        let items = with_tx!(&mut tx, conn => sql::query_as::<LedgerEntry>(
             "select id, amount_credits, balance_after_credits, kind, description, reference_type, reference_id, \
              actor_user_id, created_at from ledger_entries \
              where tenant_id = $1 and ($2 is null or id < $2) order by id desc limit $3")
@@ -332,7 +333,7 @@ impl Kernel {
             return Err(Error::invalid("from", "must be before to"));
         }
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
-        let totals = with_tx!(&mut tx, conn => sqlx::query_as::<_, UsageTotal>(
+        let totals = with_tx!(&mut tx, conn => sql::query_as::<UsageTotal>(
             "select app_id, action, count(*) as count, cast(coalesce(sum(credits), 0) as bigint) as credits from app_usage \
              where tenant_id = $1 and created_at >= $2 and created_at < $3 \
              group by app_id, action order by credits desc, app_id, action")
@@ -384,7 +385,7 @@ impl Kernel {
             return Err(Error::Invalid(fields));
         }
         let mut tx = self.db.begin_tenant(tenant_id).await?;
-        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar("select id from tenants where id = $1")
+        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar("select id from tenants where id = $1")
             .bind(tenant_id)
             .fetch_optional(conn)
             .await)?;
@@ -412,7 +413,7 @@ impl Kernel {
             },
         )
         .await?;
-        let row = with_tx!(&mut tx, conn => sqlx::query_as::<_, LedgerEntry>(
+        let row = with_tx!(&mut tx, conn => sql::query_as::<LedgerEntry>(
             "select id, amount_credits, balance_after_credits, kind, description, reference_type, reference_id, \
              actor_user_id, created_at from ledger_entries where tenant_id = $1 order by id desc limit 1")
             .bind(tenant_id)

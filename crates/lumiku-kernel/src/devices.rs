@@ -3,6 +3,7 @@
 //! session opened from it.
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::sql;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -16,7 +17,7 @@ use crate::token::hex;
 use crate::{ClientInfo, Kernel, with_db, with_tx};
 
 /// A device as its owner sees it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     /// Device id.
@@ -32,7 +33,7 @@ pub struct Device {
     /// First sign-in.
     pub created_at: DateTime<Utc>,
     /// Whether the caller's own session is on this device.
-    #[sqlx(default)]
+    #[row(default)]
     pub current: bool,
 }
 
@@ -66,7 +67,7 @@ pub(crate) async fn upsert(
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(100).collect())
         .unwrap_or_else(|| describe_user_agent(&user_agent));
-    let id: Uuid = with_tx!(tx, conn => sqlx::query_scalar(
+    let id: Uuid = with_tx!(tx, conn => sql::query_scalar(
         "insert into devices (id, user_id, device_hash, name, user_agent, client_device_id, ip_address, last_used_at, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          on conflict (user_id, device_hash) do update set ip_address = excluded.ip_address, last_used_at = excluded.last_used_at \
@@ -127,13 +128,13 @@ pub fn describe_user_agent(user_agent: &str) -> String {
 impl Kernel {
     /// The caller's devices, most recently used first.
     pub async fn list_devices(&self, caller: &Caller) -> Result<Vec<Device>> {
-        let mut devices = with_db!(&self.db, pool => sqlx::query_as::<_, Device>(
+        let mut devices = with_db!(&self.db, pool => sql::query_as::<Device>(
             "select id, name, user_agent, ip_address, last_used_at, created_at from devices \
              where user_id = $1 order by last_used_at desc, id desc")
             .bind(caller.user_id)
             .fetch_all(pool)
             .await)?;
-        let current: Option<Option<Uuid>> = with_db!(&self.db, pool => sqlx::query_scalar(
+        let current: Option<Option<Uuid>> = with_db!(&self.db, pool => sql::query_scalar(
             "select device_id from sessions where id = $1")
             .bind(caller.session_id)
             .fetch_optional(pool)
@@ -161,7 +162,7 @@ impl Kernel {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let device = with_tx!(&mut tx, conn => sqlx::query_as::<_, Device>(
+        let device = with_tx!(&mut tx, conn => sql::query_as::<Device>(
             "update devices set name = $3 where id = $1 and user_id = $2 \
              returning id, name, user_agent, ip_address, last_used_at, created_at")
             .bind(device_id)
@@ -183,14 +184,14 @@ impl Kernel {
     ) -> Result<()> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let name: Option<String> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let name: Option<String> = with_tx!(&mut tx, conn => sql::query_scalar(
             "select name from devices where id = $1 and user_id = $2")
             .bind(device_id)
             .bind(caller.user_id)
             .fetch_optional(conn)
             .await)?;
         let name = name.ok_or(Error::NotFound("device"))?;
-        let sessions: Vec<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let sessions: Vec<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
             "select id from sessions where device_id = $1 and revoked_at is null")
             .bind(device_id)
             .fetch_all(conn)
@@ -198,7 +199,7 @@ impl Kernel {
         for session_id in &sessions {
             revoke_session(&mut tx, *session_id, "device_revoked", now).await?;
         }
-        with_tx!(&mut tx, conn => sqlx::query("delete from devices where id = $1")
+        with_tx!(&mut tx, conn => sql::query("delete from devices where id = $1")
             .bind(device_id)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 pub use error::{Error, Result};
 pub use lumiku_plugin::db::{self, Backend, Db, DbOptions, Tx};
-pub use lumiku_plugin::{with_db, with_tx};
+pub use lumiku_plugin::{sql, with_db, with_tx};
 
 use anyhow::Context as _;
 
@@ -34,10 +34,20 @@ use token::Tokens;
 /// (sqlx takes an advisory lock on PostgreSQL; SQLite serialises writers).
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     match db {
-        Db::Sqlite(sqlite) => sqlx::migrate!("migrations/sqlite")
-            .run(&sqlite.writer)
-            .await
-            .context("running SQLite migrations")?,
+        Db::Sqlite(sqlite) => {
+            // sqlx runs the migrations on a connection of its own, while this process's writer
+            // is held aside so nothing else writes meanwhile.
+            use sqlx::Connection as _;
+            let _writer = sqlite.hold_writer().await?;
+            let mut conn = sqlx::SqliteConnection::connect_with(&sqlite.sqlx_options()?)
+                .await
+                .context("opening SQLite for migrations")?;
+            sqlx::migrate!("migrations/sqlite")
+                .run(&mut conn)
+                .await
+                .context("running SQLite migrations")?;
+            conn.close().await?;
+        }
         Db::Postgres(pool) => sqlx::migrate!("migrations/postgres")
             .run(pool)
             .await

@@ -2,6 +2,7 @@
 //! count. A sliding window: an attempt is refused while `limit` failures happened in the last
 //! `window`, and the refusal says when the oldest of them leaves the window.
 
+use lumiku_plugin::sql;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -52,7 +53,7 @@ pub async fn check(
     const SQL: &str = "select failed_at from auth_failures where key = $1 and failed_at > $2 \
         order by failed_at limit $3";
     let since = now - window;
-    let failures: Vec<DateTime<Utc>> = with_db!(db, pool => sqlx::query_scalar(SQL)
+    let failures: Vec<DateTime<Utc>> = with_db!(db, pool => sql::query_scalar(SQL)
         .bind(key)
         .bind(since)
         .bind(i64::from(limit))
@@ -74,12 +75,12 @@ pub async fn record_failure(
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query("delete from auth_failures where key = $1 and failed_at <= $2")
+    with_tx!(tx, conn => sql::query("delete from auth_failures where key = $1 and failed_at <= $2")
         .bind(key)
         .bind(now - window)
         .execute(&mut *conn)
         .await.map(|r| r.rows_affected()))?;
-    with_tx!(tx, conn => sqlx::query("insert into auth_failures (id, key, failed_at) values ($1, $2, $3)")
+    with_tx!(tx, conn => sql::query("insert into auth_failures (id, key, failed_at) values ($1, $2, $3)")
         .bind(new_id())
         .bind(key)
         .bind(now)
@@ -90,7 +91,7 @@ pub async fn record_failure(
 
 /// Forgets every failure of `key` (after a successful login).
 pub async fn clear(tx: &mut Tx, key: &str) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query("delete from auth_failures where key = $1")
+    with_tx!(tx, conn => sql::query("delete from auth_failures where key = $1")
         .bind(key)
         .execute(conn)
         .await.map(|r| r.rows_affected()))?;

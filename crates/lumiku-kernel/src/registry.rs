@@ -5,6 +5,7 @@
 //! table, read on every request so a change reaches every node at once.
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::sql;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -21,7 +22,7 @@ use crate::token::hex;
 use crate::{ClientInfo, Kernel, with_db, with_tx};
 
 /// An app's stored state.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AppRecord {
     /// The app's id.
@@ -47,7 +48,7 @@ pub struct AppRecord {
 }
 
 /// An app's state as administrators set it, without its counters.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, lumiku_plugin::sql::FromRow)]
 pub struct AppFlags {
     /// The app's id.
     pub app_id: String,
@@ -148,7 +149,7 @@ pub async fn migrate_app(
             TxInner::Sqlite(_) => migration.sqlite,
             TxInner::Postgres(_) => migration.postgres,
         };
-        let applied: Option<String> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let applied: Option<String> = with_tx!(&mut tx, conn => sql::query_scalar(
             "select checksum from app_migrations where app_id = $1 and version = $2")
             .bind(manifest.app_id)
             .bind(migration.version)
@@ -164,9 +165,14 @@ pub async fn migrate_app(
             ),
             None => {}
         }
-        with_tx!(&mut tx, conn => sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(conn).await.map(|r| r.rows_affected()))
-            .with_context(|| format!("app '{}': migration {} ({})", manifest.app_id, migration.version, migration.name))?;
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::raw_sql(sql).execute(conn).await.map(|r| r.rows_affected()))
+            .with_context(|| {
+                format!(
+                    "app '{}': migration {} ({})",
+                    manifest.app_id, migration.version, migration.name
+                )
+            })?;
+        with_tx!(&mut tx, conn => sql::query(
             "insert into app_migrations (app_id, version, name, checksum, applied_at) values ($1, $2, $3, $4, $5)")
             .bind(manifest.app_id)
             .bind(migration.version)
@@ -186,7 +192,7 @@ pub async fn migrate_app(
 pub async fn register_app(db: &Db, manifest: &Manifest) -> anyhow::Result<()> {
     let now = now();
     let mut tx = db.begin().await?;
-    with_tx!(&mut tx, conn => sqlx::query(
+    with_tx!(&mut tx, conn => sql::query(
         "insert into apps (app_id, name, version, enabled, beta, coming_soon, dashboard_order, \
          created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          on conflict (app_id) do update set name = excluded.name, version = excluded.version")
@@ -227,7 +233,7 @@ pub async fn claim_idempotency_key(
     key: &str,
     request_hash: &str,
 ) -> Result<Claim> {
-    let inserted = with_tx!(tx, conn => sqlx::query(
+    let inserted = with_tx!(tx, conn => sql::query(
         "insert into idempotency_keys (tenant_id, key, request_hash, created_at) values ($1, $2, $3, $4) \
          on conflict do nothing")
         .bind(tenant_id)
@@ -240,13 +246,13 @@ pub async fn claim_idempotency_key(
     if inserted == 1 {
         return Ok(Claim::Owned);
     }
-    #[derive(sqlx::FromRow)]
+    #[derive(lumiku_plugin::sql::FromRow)]
     struct Stored {
         request_hash: String,
         response_status: Option<i32>,
         response_body: Option<Json<Value>>,
     }
-    let stored = with_tx!(tx, conn => sqlx::query_as::<_, Stored>(
+    let stored = with_tx!(tx, conn => sql::query_as::<Stored>(
         "select request_hash, response_status, response_body from idempotency_keys where tenant_id = $1 and key = $2")
         .bind(tenant_id)
         .bind(key)
@@ -275,7 +281,7 @@ pub async fn store_idempotent_response(
     status: u16,
     body: &Value,
 ) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "update idempotency_keys set response_status = $3, response_body = $4 where tenant_id = $1 and key = $2")
         .bind(tenant_id)
         .bind(key)
@@ -310,7 +316,7 @@ pub struct AppRequest {
     pub tier: Tier,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(lumiku_plugin::sql::FromRow)]
 struct AppRequestRow {
     session_id: Uuid,
     user_id: Uuid,
@@ -351,7 +357,7 @@ impl Kernel {
             Credential::AccessToken(token) => {
                 let claims = self.tokens.verify_access(token)?;
                 let sql = format!("{APP_REQUEST_SQL}s.id = $1 and s.user_id = $2");
-                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(claims.sid)
                     .bind(claims.sub)
                     .bind(tenant)
@@ -365,7 +371,7 @@ impl Kernel {
                 // $2 stays in the text (bound to null) so the parameters keep their numbers:
                 // PostgreSQL refuses a statement that skips one.
                 let sql = format!("{APP_REQUEST_SQL}s.cookie_hash = $1 and $2 is null");
-                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(crate::token::hash_refresh_token(cookie))
                     .bind(None::<Uuid>)
                     .bind(tenant)
@@ -405,7 +411,7 @@ impl Kernel {
     pub async fn list_app_records(&self) -> Result<Vec<AppRecord>> {
         let sql = format!("select {APP_COLUMNS} from apps order by dashboard_order, app_id");
         Ok(
-            with_db!(&self.db, pool => sqlx::query_as::<_, AppRecord>(sqlx::AssertSqlSafe(sql))
+            with_db!(&self.db, pool => sql::query_as::<AppRecord>(sqlx::AssertSqlSafe(sql))
             .fetch_all(pool)
             .await)?,
         )
@@ -416,7 +422,7 @@ impl Kernel {
     pub async fn list_app_flags(&self) -> Result<Vec<AppFlags>> {
         let sql = format!("select {FLAG_COLUMNS} from apps order by dashboard_order, app_id");
         Ok(
-            with_db!(&self.db, pool => sqlx::query_as::<_, AppFlags>(sqlx::AssertSqlSafe(sql))
+            with_db!(&self.db, pool => sql::query_as::<AppFlags>(sqlx::AssertSqlSafe(sql))
             .fetch_all(pool)
             .await)?,
         )
@@ -426,7 +432,7 @@ impl Kernel {
     pub async fn app_flags(&self, app_id: &str) -> Result<Option<AppFlags>> {
         let sql = format!("select {FLAG_COLUMNS} from apps where app_id = $1");
         Ok(
-            with_db!(&self.db, pool => sqlx::query_as::<_, AppFlags>(sqlx::AssertSqlSafe(sql))
+            with_db!(&self.db, pool => sql::query_as::<AppFlags>(sqlx::AssertSqlSafe(sql))
             .bind(app_id)
             .fetch_optional(pool)
             .await)?,
@@ -452,7 +458,7 @@ impl Kernel {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let changed = with_tx!(&mut tx, conn => sqlx::query(
+        let changed = with_tx!(&mut tx, conn => sql::query(
             "update apps set enabled = coalesce($2, enabled), beta = coalesce($3, beta), \
              coming_soon = coalesce($4, coming_soon), dashboard_order = coalesce($5, dashboard_order), \
              updated_at = $6 where app_id = $1")
@@ -469,7 +475,7 @@ impl Kernel {
             return Err(Error::NotFound("app"));
         }
         let sql = format!("select {APP_COLUMNS} from apps where app_id = $1");
-        let record = with_tx!(&mut tx, conn => sqlx::query_as::<_, AppRecord>(sqlx::AssertSqlSafe(sql))
+        let record = with_tx!(&mut tx, conn => sql::query_as::<AppRecord>(sqlx::AssertSqlSafe(sql))
             .bind(app_id)
             .fetch_one(conn)
             .await)?;
@@ -497,7 +503,7 @@ impl Kernel {
     /// Per app, how many metered actions the tenant performed and the credits they cost.
     pub async fn tenant_app_usage(&self, tenant_id: Uuid) -> Result<Vec<(String, i64, i64)>> {
         let mut tx = self.db.begin_tenant_read(tenant_id).await?;
-        let rows: Vec<(String, i64, i64)> = with_tx!(&mut tx, conn => sqlx::query_as(
+        let rows: Vec<(String, i64, i64)> = with_tx!(&mut tx, conn => sql::query_as(
             "select app_id, count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where tenant_id = $1 group by app_id")
             .bind(tenant_id)
             .fetch_all(conn)

@@ -4,6 +4,7 @@
 //! Roles map to permissions in [`Role::can`], the one place that decides who may do what.
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::sql;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -37,7 +38,7 @@ pub struct Tenant {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(lumiku_plugin::sql::FromRow)]
 struct TenantRow {
     id: Uuid,
     name: String,
@@ -75,7 +76,7 @@ pub struct Member {
     pub joined_at: DateTime<Utc>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(lumiku_plugin::sql::FromRow)]
 struct MemberRow {
     user_id: Uuid,
     email: String,
@@ -164,7 +165,7 @@ async fn insert_tenant(
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
     let id = new_id();
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into tenants (id, name, kind, created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
         .bind(id)
         .bind(name)
@@ -185,7 +186,7 @@ async fn insert_member(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sqlx::query(
+    with_tx!(tx, conn => sql::query(
         "insert into tenant_members (tenant_id, user_id, role, created_at, updated_at) values ($1, $2, $3, $4, $4)")
         .bind(tenant_id)
         .bind(user_id)
@@ -205,7 +206,7 @@ async fn insert_member(
 
 /// The id of `user_id`'s personal tenant.
 pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uuid> {
-    let id: Option<Uuid> = with_tx!(tx, conn => sqlx::query_scalar(
+    let id: Option<Uuid> = with_tx!(tx, conn => sql::query_scalar(
         "select id from tenants where created_by = $1 and kind = 'personal'")
         .bind(user_id)
         .fetch_optional(conn)
@@ -226,7 +227,7 @@ pub(crate) async fn lock_tenant(tx: &mut Tx, tenant_id: Uuid) -> Result<()> {
 }
 
 async fn member_role(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<Option<Role>> {
-    let role: Option<String> = with_tx!(tx, conn => sqlx::query_scalar(
+    let role: Option<String> = with_tx!(tx, conn => sql::query_scalar(
         "select role from tenant_members where tenant_id = $1 and user_id = $2")
         .bind(tenant_id)
         .bind(user_id)
@@ -236,7 +237,7 @@ async fn member_role(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<Opti
 }
 
 async fn owner_count(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
-    Ok(with_tx!(tx, conn => sqlx::query_scalar(
+    Ok(with_tx!(tx, conn => sql::query_scalar(
         "select count(*) from tenant_members where tenant_id = $1 and role = 'owner'")
         .bind(tenant_id)
         .fetch_one(conn)
@@ -257,13 +258,13 @@ impl Kernel {
         requested: Option<Uuid>,
     ) -> Result<TenantAccess> {
         let role: Option<(Uuid, String)> = match requested {
-            Some(tenant_id) => with_db!(&self.db, pool => sqlx::query_as(
+            Some(tenant_id) => with_db!(&self.db, pool => sql::query_as(
                 "select tenant_id, role from tenant_members where tenant_id = $1 and user_id = $2")
                 .bind(tenant_id)
                 .bind(caller.user_id)
                 .fetch_optional(pool)
                 .await)?,
-            None => with_db!(&self.db, pool => sqlx::query_as(
+            None => with_db!(&self.db, pool => sql::query_as(
                 "select m.tenant_id, m.role from tenant_members m join tenants t on t.id = m.tenant_id \
                  where t.created_by = $1 and t.kind = 'personal' and m.user_id = $1")
                 .bind(caller.user_id)
@@ -319,7 +320,7 @@ impl Kernel {
     /// Every tenant the caller belongs to, oldest first (the personal one comes first).
     pub async fn list_tenants(&self, caller: &Caller) -> Result<Vec<Tenant>> {
         let sql = format!("{TENANT_SELECT} where m.user_id = $1 order by t.created_at, t.id");
-        let rows = with_db!(&self.db, pool => sqlx::query_as::<_, TenantRow>(sqlx::AssertSqlSafe(sql))
+        let rows = with_db!(&self.db, pool => sql::query_as::<TenantRow>(sqlx::AssertSqlSafe(sql))
             .bind(caller.user_id)
             .fetch_all(pool)
             .await)?;
@@ -331,7 +332,7 @@ impl Kernel {
         let access = self.tenant_access(caller, tenant_id).await?;
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let sql = format!("{TENANT_SELECT} where t.id = $1 and m.user_id = $2");
-        let row = with_tx!(&mut tx, conn => sqlx::query_as::<_, TenantRow>(sqlx::AssertSqlSafe(sql))
+        let row = with_tx!(&mut tx, conn => sql::query_as::<TenantRow>(sqlx::AssertSqlSafe(sql))
             .bind(tenant_id)
             .bind(caller.user_id)
             .fetch_optional(conn)
@@ -347,7 +348,7 @@ impl Kernel {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let sql =
             format!("{MEMBER_SELECT} where m.tenant_id = $1 order by m.created_at, m.user_id");
-        let rows = with_tx!(&mut tx, conn => sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
+        let rows = with_tx!(&mut tx, conn => sql::query_as::<MemberRow>(sqlx::AssertSqlSafe(sql))
             .bind(tenant_id)
             .fetch_all(conn)
             .await)?;
@@ -397,7 +398,7 @@ impl Kernel {
 
     async fn fetch_member(&self, tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<Member> {
         let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.user_id = $2");
-        let row = with_tx!(tx, conn => sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
+        let row = with_tx!(tx, conn => sql::query_as::<MemberRow>(sqlx::AssertSqlSafe(sql))
             .bind(tenant_id)
             .bind(user_id)
             .fetch_optional(conn)
@@ -430,7 +431,7 @@ impl Kernel {
             tx.commit().await?;
             return Ok(member);
         }
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "update tenant_members set role = $3, updated_at = $4 where tenant_id = $1 and user_id = $2")
             .bind(tenant_id)
             .bind(user_id)
@@ -480,7 +481,7 @@ impl Kernel {
         if previous == Role::Owner && !leaving {
             access.require(Permission::ManageOwners)?;
         }
-        with_tx!(&mut tx, conn => sqlx::query("delete from tenant_members where tenant_id = $1 and user_id = $2")
+        with_tx!(&mut tx, conn => sql::query("delete from tenant_members where tenant_id = $1 and user_id = $2")
             .bind(tenant_id)
             .bind(user_id)
             .execute(conn)

@@ -11,41 +11,30 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{PgPool, Postgres};
+
+pub use crate::sqlite::{SqliteDb, SqliteTx};
 use uuid::Uuid;
 
-/// Runs `$body` with `$conn` bound to the transaction's connection, whichever the backend.
-/// The body is compiled once per backend, so `query_as::<_, Row>` decodes natively on each.
+/// Runs `$body` with `$conn` bound to the transaction (a `&mut Tx`), for queries written with
+/// [`sql`](crate::sql). Kept so a block of statements on one transaction reads as one unit.
 #[macro_export]
 macro_rules! with_tx {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx.inner_mut() {
-            $crate::db::TxInner::Sqlite(t) => {
-                let $conn = &mut **t;
-                $body
-            }
-            $crate::db::TxInner::Postgres(t) => {
-                let $conn = &mut **t;
-                $body
-            }
-        }
-    };
+    ($tx:expr, $conn:ident => $body:expr) => {{
+        let $conn: &mut $crate::db::Tx = &mut *$tx;
+        $body
+    }};
 }
 
-/// Runs `$body` with `$pool` bound to the pool for reads outside a transaction, whichever the
-/// backend. On SQLite that pool is read-only: write through [`Db::begin`].
+/// Runs `$body` with `$pool` bound to the database (a `&Db`), for reads outside a transaction
+/// written with [`sql`](crate::sql). On SQLite those run on a read-only connection: write
+/// through [`Db::begin`].
 #[macro_export]
 macro_rules! with_db {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite(sqlite) => {
-                let $pool = &sqlite.reader;
-                $body
-            }
-            $crate::db::Db::Postgres($pool) => $body,
-        }
-    };
+    ($db:expr, $pool:ident => $body:expr) => {{
+        let $pool: &$crate::db::Db = $db;
+        $body
+    }};
 }
 
 /// Which database engine a [`Db`] talks to.
@@ -66,25 +55,12 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// SQLite's two pools. SQLite has one writer at a time; writers sharing the reader pool would
-/// collide on the write lock and wait in SQLite's busy handler, which sleeps in steps of up to
-/// 100 ms. So every write transaction goes through `writer`, one connection, where writers queue
-/// in order on the pool; reads go through `reader`, read-only connections that WAL lets run
-/// beside the writer.
-#[derive(Debug, Clone)]
-pub struct SqliteDb {
-    /// The one connection that writes.
-    pub writer: SqlitePool,
-    /// Read-only connections.
-    pub reader: SqlitePool,
-}
-
 /// How to open the database.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
     /// `sqlite://path.db` or `postgres://…`.
     pub url: String,
-    /// Maximum pool size.
+    /// Maximum pool size (on SQLite, of the read-only connections).
     pub max_connections: u32,
 }
 
@@ -102,28 +78,7 @@ impl Db {
                 .context("connecting to PostgreSQL")?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            let connect = SqliteConnectOptions::from_str(url)
-                .context("parsing the SQLite URL")?
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-                .pragma("temp_store", "memory")
-                .pragma("cache_size", "-16000");
-            // The writer first: it creates the file and turns on WAL, which the readers need.
-            let writer = SqlitePoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(connect.clone().create_if_missing(true))
-                .await
-                .with_context(|| format!("opening the SQLite database {url}"))?;
-            let reader = SqlitePoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(connect.read_only(true))
-                .await
-                .with_context(|| format!("opening the SQLite database {url} for reading"))?;
-            Ok(Db::Sqlite(SqliteDb { writer, reader }))
+            Ok(Db::Sqlite(SqliteDb::open(url, options.max_connections)?))
         } else {
             anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://): {url}")
         }
@@ -139,18 +94,16 @@ impl Db {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        with_db!(self, pool => sqlx::query("select 1").execute(pool).await.map(|r| r.rows_affected()))?;
+        crate::sql::query("select 1").execute(self).await?;
         Ok(())
     }
 
     /// Begins a transaction that sees every tenant's rows: for platform-level work (accounts,
-    /// sessions, creating tenants). On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
-    /// so two writers queue instead of failing when one upgrades a read lock.
+    /// sessions, creating tenants). On SQLite it waits its turn for the one writer connection and
+    /// takes the write lock at once (`BEGIN IMMEDIATE`).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite(sqlite) => {
-                TxInner::Sqlite(sqlite.writer.begin_with("BEGIN IMMEDIATE").await?)
-            }
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_write().await?),
             Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx {
@@ -164,7 +117,7 @@ impl Db {
     /// a query that forgot its tenant filter. On SQLite the application's filters are the wall.
     pub async fn begin_tenant(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite(_) => self.begin().await?.inner,
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_write().await?),
             Db::Postgres(pool) => {
                 TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
             }
@@ -175,11 +128,11 @@ impl Db {
         })
     }
 
-    /// Like [`Db::begin_tenant`] for reads: on SQLite a deferred transaction, which does not wait
-    /// for (or hold) the write lock.
+    /// Like [`Db::begin_tenant`] for reads: on SQLite a read-only connection in a deferred
+    /// transaction, which never waits for the writer.
     pub async fn begin_tenant_read(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.reader.begin().await?),
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_read().await?),
             Db::Postgres(pool) => {
                 TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
             }
@@ -190,13 +143,10 @@ impl Db {
         })
     }
 
-    /// Closes every connection.
+    /// Closes every idle connection.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(sqlite) => {
-                sqlite.reader.close().await;
-                sqlite.writer.close().await;
-            }
+            Db::Sqlite(sqlite) => sqlite.close(),
             Db::Postgres(pool) => pool.close().await,
         }
     }
@@ -219,18 +169,26 @@ pub struct Tx {
     tenant: Option<Uuid>,
 }
 
-/// The backend-specific transaction inside a [`Tx`]; used through [`with_tx!`].
+/// The backend-specific transaction inside a [`Tx`].
 pub enum TxInner {
-    /// SQLite.
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// SQLite: a connection of its own, inside `BEGIN`.
+    Sqlite(SqliteTx),
     /// PostgreSQL.
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
-    /// The backend-specific transaction, for [`with_tx!`].
+    /// The backend-specific transaction.
     pub fn inner_mut(&mut self) -> &mut TxInner {
         &mut self.inner
+    }
+
+    /// The engine this transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// The tenant this transaction is scoped to, if any.
@@ -241,7 +199,7 @@ impl Tx {
     /// Makes every write of the transaction durable.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.inner {
-            TxInner::Sqlite(t) => t.commit().await,
+            TxInner::Sqlite(t) => t.commit(),
             TxInner::Postgres(t) => t.commit().await,
         }
     }

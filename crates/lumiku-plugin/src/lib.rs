@@ -6,6 +6,8 @@
 //! that error ([`extract`]), tenant roles ([`role`]) and the request id ([`request_id`]).
 #![warn(missing_docs)]
 
+extern crate self as lumiku_plugin;
+
 pub mod context;
 pub mod db;
 pub mod error;
@@ -15,6 +17,8 @@ pub mod page;
 pub mod plugin;
 pub mod request_id;
 pub mod role;
+pub mod sql;
+mod sqlite;
 
 pub use context::{Action, AppContext, Metered};
 pub use db::{Backend, Db, Tx};

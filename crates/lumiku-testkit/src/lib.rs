@@ -2,6 +2,7 @@
 //! default or PostgreSQL (a new database per test on `LUMIKU_TEST_POSTGRES_URL`), removed when the
 //! test ends. [`backend_tests!`] runs one test function on both backends.
 
+use lumiku_plugin::sql;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -428,19 +429,19 @@ impl TestApp {
     pub async fn wallet(&self, tenant_id: Uuid) -> WalletState {
         use lumiku_kernel::with_tx;
         let mut tx = self.kernel.db().begin().await.expect("a transaction");
-        let balance: i64 = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let balance: i64 = with_tx!(&mut tx, conn => sql::query_scalar(
             "select balance_credits from wallets where tenant_id = $1")
             .bind(tenant_id)
             .fetch_one(conn)
             .await)
         .expect("the wallet");
-        let (ledger_sum, ledger_rows): (i64, i64) = with_tx!(&mut tx, conn => sqlx::query_as(
+        let (ledger_sum, ledger_rows): (i64, i64) = with_tx!(&mut tx, conn => sql::query_as(
             "select cast(coalesce(sum(amount_credits), 0) as bigint), count(*) from ledger_entries where tenant_id = $1")
             .bind(tenant_id)
             .fetch_one(conn)
             .await)
         .expect("the ledger");
-        let last: Option<i64> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+        let last: Option<i64> = with_tx!(&mut tx, conn => sql::query_scalar(
             "select balance_after_credits from ledger_entries where tenant_id = $1 order by id desc limit 1")
             .bind(tenant_id)
             .fetch_optional(conn)
@@ -459,7 +460,7 @@ impl TestApp {
     pub async fn execute_sql(&self, sql: &'static str) {
         use lumiku_kernel::with_tx;
         let mut tx = self.kernel.db().begin().await.expect("a transaction");
-        with_tx!(&mut tx, conn => sqlx::raw_sql(sql).execute(conn).await.map(|r| r.rows_affected()))
+        with_tx!(&mut tx, conn => sql::raw_sql(sql).execute(conn).await.map(|r| r.rows_affected()))
             .expect("running SQL");
         tx.commit().await.expect("committing");
     }

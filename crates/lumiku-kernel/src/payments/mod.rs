@@ -11,6 +11,7 @@
 pub mod duitku;
 pub mod sandbox;
 
+use lumiku_plugin::sql;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -254,7 +255,7 @@ pub struct Payment {
     pub paid_at: Option<DateTime<Utc>>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(lumiku_plugin::sql::FromRow)]
 struct PaymentRow {
     id: Uuid,
     reference: String,
@@ -303,7 +304,7 @@ impl PaymentRow {
 
 async fn fetch_payment(tx: &mut Tx, reference: &str) -> Result<Option<PaymentRow>> {
     Ok(
-        with_tx!(tx, conn => sqlx::query_as::<_, PaymentRow>(sqlx::AssertSqlSafe(format!(
+        with_tx!(tx, conn => sql::query_as::<PaymentRow>(sqlx::AssertSqlSafe(format!(
         "select {PAYMENT_COLUMNS} from payments where reference = $1")))
         .bind(reference)
         .fetch_optional(conn)
@@ -409,7 +410,7 @@ impl Kernel {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let invoice = match target {
             PaymentTarget::Package(package_id) => {
-                let package: CreditPackage = with_tx!(&mut tx, conn => sqlx::query_as(
+                let package: CreditPackage = with_tx!(&mut tx, conn => sql::query_as(
                     "select id, name, credits, bonus_credits, price_idr, active, sort_order from credit_packages \
                      where id = $1 and active")
                     .bind(&package_id)
@@ -482,7 +483,7 @@ impl Kernel {
             });
         }
         // A new payment supersedes the invoice's earlier pending ones.
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "update payments set status = 'expired', updated_at = $3 where tenant_id = $1 and invoice_id = $2 and status = 'pending'")
             .bind(access.tenant_id)
             .bind(invoice.id)
@@ -492,7 +493,7 @@ impl Kernel {
             .map(|r| r.rows_affected()))?;
         let reference = format!("LMK-{}", new_id().simple());
         let expires_at = now + Duration::minutes(self.settings.billing.payment_expiry_minutes);
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "insert into payments (id, reference, tenant_id, invoice_id, gateway, amount_idr, status, payment_method, \
              created_by, created_at, expires_at, updated_at) values ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $9)")
             .bind(new_id())
@@ -551,7 +552,7 @@ impl Kernel {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         match created {
             Ok(created) => {
-                with_tx!(&mut tx, conn => sqlx::query(
+                with_tx!(&mut tx, conn => sql::query(
                     "update payments set gateway_reference = $2, payment_url = $3, updated_at = $4 where reference = $1")
                     .bind(&reference)
                     .bind(&created.gateway_reference)
@@ -568,7 +569,7 @@ impl Kernel {
             }
             Err(error) => {
                 tracing::warn!(%reference, error = %error, "the payment gateway refused to open a payment");
-                with_tx!(&mut tx, conn => sqlx::query(
+                with_tx!(&mut tx, conn => sql::query(
                     "update payments set status = 'failed', updated_at = $2 where reference = $1 and status = 'pending'")
                     .bind(&reference)
                     .bind(crate::db::now())
@@ -616,7 +617,7 @@ impl Kernel {
     /// The payment `reference` of any tenant, read outside a transaction.
     async fn find_payment(&self, reference: &str) -> Result<Option<PaymentRow>> {
         Ok(
-            with_db!(&self.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(format!(
             "select {PAYMENT_COLUMNS} from payments where reference = $1")))
             .bind(reference)
             .fetch_optional(pool)
@@ -709,7 +710,7 @@ impl Kernel {
         let now = now();
         let mut tx = self.db.begin().await?;
         // The claim: only the transaction that moves the payment to success goes on.
-        let claimed = with_tx!(&mut tx, conn => sqlx::query(
+        let claimed = with_tx!(&mut tx, conn => sql::query(
             "update payments set status = 'success', paid_at = $2, updated_at = $2, \
              gateway_reference = coalesce($3, gateway_reference), payment_method = coalesce($4, payment_method), \
              callback_data = $5 where id = $1 and status <> 'success'")
@@ -766,7 +767,7 @@ impl Kernel {
     ) -> Result<CallbackOutcome> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let changed = with_tx!(&mut tx, conn => sqlx::query(
+        let changed = with_tx!(&mut tx, conn => sql::query(
             "update payments set status = 'failed', updated_at = $2, callback_data = $3 \
              where id = $1 and status in ('pending', 'expired')")
             .bind(payment.id)

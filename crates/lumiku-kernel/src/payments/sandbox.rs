@@ -3,6 +3,7 @@
 //! the sandbox's own book and drives the same callback handler Duitku's callbacks go through,
 //! with a callback signed the way Duitku signs, so the whole purchase flow runs on a laptop.
 
+use lumiku_plugin::sql;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -59,7 +60,7 @@ impl PaymentGateway for Sandbox {
         Box::pin(async move {
             let record = async {
                 let mut tx = self.db.begin().await?;
-                with_tx!(&mut tx, conn => sqlx::query(
+                with_tx!(&mut tx, conn => sql::query(
                     "insert into sandbox_transactions (reference, amount_idr, created_at) values ($1, $2, $3)")
                     .bind(&request.reference)
                     .bind(request.amount_idr)
@@ -84,7 +85,7 @@ impl PaymentGateway for Sandbox {
         reference: &'a str,
     ) -> BoxFuture<'a, Result<GatewayStatus, GatewayError>> {
         Box::pin(async move {
-            let row: Option<(i64, Option<String>)> = with_db!(&self.db, pool => sqlx::query_as(
+            let row: Option<(i64, Option<String>)> = with_db!(&self.db, pool => sql::query_as(
                 "select amount_idr, result_code from sandbox_transactions where reference = $1")
                 .bind(reference)
                 .fetch_optional(pool)
@@ -136,7 +137,7 @@ impl Kernel {
     /// The sandbox payment `reference`, for its page.
     pub async fn sandbox_payment(&self, reference: &str) -> Result<SandboxPayment> {
         self.sandbox()?;
-        #[derive(sqlx::FromRow)]
+        #[derive(lumiku_plugin::sql::FromRow)]
         struct Row {
             amount_idr: i64,
             result_code: Option<String>,
@@ -144,7 +145,7 @@ impl Kernel {
             description: String,
             expires_at: DateTime<Utc>,
         }
-        let row: Option<Row> = with_db!(&self.db, pool => sqlx::query_as(
+        let row: Option<Row> = with_db!(&self.db, pool => sql::query_as(
             "select s.amount_idr, s.result_code, p.status, i.description, p.expires_at \
              from sandbox_transactions s join payments p on p.reference = s.reference \
              join invoices i on i.id = p.invoice_id where s.reference = $1")
@@ -174,7 +175,7 @@ impl Kernel {
         let signer = self.sandbox()?.clone();
         let code = if pay { "00" } else { "01" };
         let mut tx = self.db.begin().await?;
-        with_tx!(&mut tx, conn => sqlx::query(
+        with_tx!(&mut tx, conn => sql::query(
             "update sandbox_transactions set result_code = $2, decided_at = $3 where reference = $1 and result_code is null")
             .bind(reference)
             .bind(code)
