@@ -199,7 +199,7 @@ impl Tx {
     /// Makes every write of the transaction durable.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.inner {
-            TxInner::Sqlite(t) => t.commit(),
+            TxInner::Sqlite(t) => t.commit().await,
             TxInner::Postgres(t) => t.commit().await,
         }
     }

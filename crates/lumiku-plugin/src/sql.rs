@@ -24,7 +24,6 @@ use serde::de::DeserializeOwned;
 use sqlx::Postgres;
 use sqlx::error::{BoxDynError, DatabaseError, ErrorKind};
 use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::db::{Db, Tx, TxInner};
@@ -32,6 +31,7 @@ use crate::db::{Db, Tx, TxInner};
 pub use lumiku_macros::FromRow;
 /// Errors are sqlx's on both backends, so callers match one type.
 pub use sqlx::Error;
+pub use sqlx::types::Json;
 
 /// SQL text: a literal, or a string built at run time and vouched for with
 /// [`sqlx::AssertSqlSafe`].
@@ -823,10 +823,10 @@ fn sqlite_fetch<T>(
 }
 
 /// An SQLite error as sqlx reports database errors, so callers match one error type.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SqliteError {
-    message: String,
-    code: i32,
+    pub(crate) message: String,
+    pub(crate) code: i32,
 }
 
 impl fmt::Display for SqliteError {

@@ -1,26 +1,43 @@
 //! SQLite storage: one writer connection and a pool of read-only ones, each a plain rusqlite
 //! connection that statements run on directly, on the calling thread.
 //!
-//! SQLite has one writer at a time. Every write transaction takes the one writer connection, in
-//! turn (a fair semaphore), and begins with `BEGIN IMMEDIATE`; so writers queue in order instead
-//! of meeting in SQLite's busy handler, which sleeps in steps of up to 100 ms. Reads take a
-//! read-only connection, which WAL lets run beside the writer.
+//! SQLite has one writer at a time. Every write transaction takes its turn on the one writer
+//! connection (a fair semaphore), so writers queue in order instead of meeting in SQLite's busy
+//! handler, which sleeps in steps of up to 100 ms. Reads take a read-only connection, which WAL
+//! lets run beside the writer.
 //!
-//! A transaction holds its connection until it commits or is dropped; dropped, it rolls back on
-//! the spot (rusqlite is synchronous, so there is nothing to schedule). Statements are prepared
-//! once per connection and kept in its cache.
+//! Writers commit in groups. A write transaction is a savepoint inside the writer's open SQLite
+//! transaction (the *batch*, begun with `BEGIN IMMEDIATE`): its commit releases the savepoint
+//! into the batch and hands the writer to the next transaction in the queue. The batch's first
+//! member (its leader) queues once more for the writer and, when its turn comes, commits the batch
+//! with every member that joined meanwhile: N writers queued behind each other pay for one
+//! `COMMIT`, not N. Each member's commit returns only once the batch is durable, with the batch's
+//! outcome. A transaction that rolls back undoes its own savepoint and nothing else. Alone, a
+//! transaction commits at once: its turn comes straight back.
+//!
+//! Checkpoints (copying the WAL back into the database file) run on a thread of their own, so the
+//! writer does not stop every thousand pages to copy them. Left alone that would let the WAL grow
+//! without end under steady writes: SQLite rewinds the WAL only when a write transaction starts
+//! with every frame copied back, which a checkpoint racing the writer never quite reaches. So when
+//! the WAL passes [`WAL_REWIND_FRAMES`], the checkpoint thread asks the writer to copy the last few
+//! frames itself after its next commit, when nothing else can append; its next batch then starts
+//! the WAL over.
+//!
+//! Statements are prepared once per connection and kept in its cache.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::sqlite::SqliteConnectOptions;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
-use crate::sql::{Error, sqlite_error};
+use crate::sql::{Error, SqliteError, sqlite_error};
 
 /// How long a write transaction waits for the writer, and a read for a connection.
 const WRITE_WAIT: Duration = Duration::from_secs(30);
@@ -30,6 +47,13 @@ const READ_WAIT: Duration = Duration::from_secs(10);
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Prepared statements kept per connection: more than every statement Lumiku and its apps have.
 const STATEMENT_CACHE: usize = 512;
+/// WAL frames (pages) past which the writer helps the checkpoint so the WAL starts over: 64 MiB.
+const WAL_REWIND_FRAMES: i64 = 16_384;
+/// The least time between two requests for the writer's help (each holds the writer up for two
+/// fsyncs, and may find a long read still holding old pages).
+const REWIND_INTERVAL: Duration = Duration::from_secs(1);
+/// How long the checkpoint thread gathers commits before copying them back.
+const CHECKPOINT_PAUSE: Duration = Duration::from_millis(20);
 
 /// An SQLite database: its file, the writer and the readers.
 #[derive(Clone)]
@@ -40,7 +64,7 @@ pub struct SqliteDb {
 struct Shared {
     path: PathBuf,
     url: String,
-    writer: Arc<Pool>,
+    writer: Arc<Writer>,
     readers: Arc<Pool>,
 }
 
@@ -50,14 +74,6 @@ impl std::fmt::Debug for SqliteDb {
             .field("path", &self.shared.path)
             .finish_non_exhaustive()
     }
-}
-
-struct Pool {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    permits: Arc<Semaphore>,
-    wait: Duration,
-    read_only: bool,
 }
 
 impl SqliteDb {
@@ -74,13 +90,32 @@ impl SqliteDb {
         // The writer first: it creates the file and turns on WAL, which the readers need.
         let writer = open(&path, false)
             .with_context(|| format!("opening the SQLite database {}", path.display()))?;
+        let checkpointer = open(&path, false)?;
+        let rewind = Arc::new(AtomicBool::new(false));
+        let (committed, commits) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("lumiku-sqlite-checkpoint".into())
+            .spawn({
+                let rewind = Arc::clone(&rewind);
+                move || checkpoint_loop(&checkpointer, &commits, &rewind)
+            })
+            .context("starting the SQLite checkpoint thread")?;
         let shared = Shared {
             url: url.to_owned(),
-            writer: Arc::new(Pool::new(&path, 1, WRITE_WAIT, false)),
-            readers: Arc::new(Pool::new(&path, readers.max(1) as usize, READ_WAIT, true)),
+            writer: Arc::new(Writer {
+                path: path.clone(),
+                committed,
+                rewind,
+                turns: Arc::new(Semaphore::new(1)),
+                state: Mutex::new(WriterState {
+                    conn: Some(writer),
+                    batch: None,
+                    members: 0,
+                }),
+            }),
+            readers: Arc::new(Pool::new(&path, readers.max(1) as usize)),
             path,
         };
-        shared.writer.idle.lock().expect("pool lock").push(writer);
         Ok(Self {
             shared: Arc::new(shared),
         })
@@ -99,33 +134,44 @@ impl SqliteDb {
             .busy_timeout(BUSY_TIMEOUT))
     }
 
-    /// The writer, in `BEGIN IMMEDIATE`.
+    /// A write transaction: a savepoint in the writer's batch.
     pub(crate) async fn begin_write(&self) -> Result<SqliteTx, Error> {
-        let conn = Pool::acquire(&self.shared.writer).await?;
-        SqliteTx::begin(conn, "BEGIN IMMEDIATE")
+        let mut turn = self.shared.writer.turn(Some(WRITE_WAIT)).await?;
+        turn.join()?;
+        Ok(SqliteTx {
+            conn: TxConn::Write(Some(turn)),
+        })
     }
 
     /// A reader, in a deferred transaction: one snapshot for all its reads.
     pub(crate) async fn begin_read(&self) -> Result<SqliteTx, Error> {
-        let conn = Pool::acquire(&self.shared.readers).await?;
-        SqliteTx::begin(conn, "BEGIN")
+        let conn = self.shared.readers.acquire().await?;
+        execute(&conn, "BEGIN")?;
+        Ok(SqliteTx {
+            conn: TxConn::Read(conn),
+        })
     }
 
     /// Holds the writer without using it, so this process writes nothing until the guard drops
-    /// (while something else writes through another connection: migrations).
+    /// (while something else writes through another connection: migrations). An open batch
+    /// commits first, so the file is not locked.
     pub async fn hold_writer(&self) -> Result<impl Send + use<>, Error> {
-        Pool::acquire(&self.shared.writer).await
+        let mut turn = self.shared.writer.turn(Some(WRITE_WAIT)).await?;
+        turn.flush();
+        Ok(turn)
     }
 
     /// A reader for one statement.
     pub(crate) async fn read(&self) -> Result<Pooled, Error> {
-        Pool::acquire(&self.shared.readers).await
+        self.shared.readers.acquire().await
     }
 
-    /// Closes the idle connections; the next use opens new ones.
+    /// Closes the idle connections (committing an open batch); the next use opens new ones.
     pub(crate) fn close(&self) {
-        for pool in [&self.shared.writer, &self.shared.readers] {
-            pool.idle.lock().expect("pool lock").clear();
+        self.shared.readers.idle.lock().expect("pool lock").clear();
+        if let Some(mut turn) = self.shared.writer.try_turn() {
+            turn.flush();
+            turn.conn = None;
         }
     }
 }
@@ -142,28 +188,388 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
     let pragmas = if read_only {
         "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"
     } else {
+        // The checkpoint thread copies the WAL back (module docs); after the WAL starts over, its
+        // file is cut back to 64 MiB.
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000; PRAGMA wal_autocheckpoint = 0; \
+         PRAGMA journal_size_limit = 67108864;"
     };
     conn.execute_batch(pragmas).map_err(sqlite_error)?;
     Ok(conn)
 }
 
+/// Runs one statement without parameters, prepared once per connection.
+fn execute(conn: &Connection, sql: &str) -> Result<(), Error> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute([]))
+        .map(drop)
+        .map_err(sqlite_error)
+}
+
+/// `PRAGMA wal_checkpoint(PASSIVE)`: copies back what it can without waiting for anyone, and
+/// answers whether everything in the WAL now is in the database file.
+fn checkpoint(conn: &Connection) -> Result<(bool, i64), Error> {
+    let (log, copied): (i64, i64) = conn
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+            Ok((row.get(1)?, row.get(2)?))
+        })
+        .map_err(sqlite_error)?;
+    Ok((log == copied, log))
+}
+
+/// The checkpoint thread: after commits, waits a moment for more, copies the WAL back, and asks the
+/// writer for help (at most once a second) when the WAL is long. Ends when the database is dropped.
+fn checkpoint_loop(conn: &Connection, commits: &Receiver<()>, rewind: &AtomicBool) {
+    let mut last_request: Option<std::time::Instant> = None;
+    while commits.recv().is_ok() {
+        std::thread::sleep(CHECKPOINT_PAUSE);
+        if rewind.load(Ordering::Relaxed) {
+            // The writer is about to copy the rest itself; two checkpoints would queue.
+            continue;
+        }
+        match checkpoint(conn) {
+            Ok((_, log))
+                if log > WAL_REWIND_FRAMES
+                    && last_request.is_none_or(|t| t.elapsed() >= REWIND_INTERVAL) =>
+            {
+                // Catch up once more with what came in meanwhile, so the writer is left only the
+                // frames of a batch or two.
+                let _ = checkpoint(conn);
+                last_request = Some(std::time::Instant::now());
+                rewind.store(true, Ordering::Relaxed);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "SQLite checkpoint failed"),
+        }
+    }
+}
+
+/// The error every member of a batch that SQLite rolled back gets.
+fn rolled_back() -> SqliteError {
+    SqliteError {
+        message: "SQLite rolled the transaction back after an earlier error".into(),
+        code: rusqlite::ffi::SQLITE_ABORT,
+    }
+}
+
+fn as_sqlite_error(error: Error) -> SqliteError {
+    match error {
+        Error::Database(e) => SqliteError {
+            message: e.message().to_owned(),
+            code: e
+                .code()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(rusqlite::ffi::SQLITE_ERROR),
+        },
+        other => SqliteError {
+            message: other.to_string(),
+            code: rusqlite::ffi::SQLITE_ERROR,
+        },
+    }
+}
+
+/// The one writer connection, taken in turns, and the batch it has open.
+struct Writer {
+    path: PathBuf,
+    /// Wakes the checkpoint thread after a commit.
+    committed: SyncSender<()>,
+    /// Set by the checkpoint thread: the WAL is long, help it start over.
+    rewind: Arc<AtomicBool>,
+    turns: Arc<Semaphore>,
+    state: Mutex<WriterState>,
+}
+
+struct WriterState {
+    /// The connection; `None` while a turn has it, or after it was closed.
+    conn: Option<Connection>,
+    /// The open batch: the connection is inside `BEGIN IMMEDIATE`.
+    batch: Option<Arc<Batch>>,
+    /// Transactions released into the open batch and waiting for its commit.
+    members: usize,
+}
+
+/// A group of write transactions that commit together.
+struct Batch {
+    outcome: OnceLock<Result<(), SqliteError>>,
+    done: Notify,
+}
+
+impl Batch {
+    fn close(&self, outcome: Result<(), SqliteError>) {
+        let _ = self.outcome.set(outcome);
+        self.done.notify_waiters();
+    }
+}
+
+impl Writer {
+    /// Waits for the writer (at most `wait`, if given).
+    async fn turn(self: &Arc<Self>, wait: Option<Duration>) -> Result<Turn, Error> {
+        let permit = match self.turns.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let acquire = self.turns.clone().acquire_owned();
+                match wait {
+                    Some(wait) => tokio::time::timeout(wait, acquire)
+                        .await
+                        .map_err(|_| Error::PoolTimedOut)?,
+                    None => acquire.await,
+                }
+                .map_err(|_| Error::PoolClosed)?
+            }
+        };
+        self.start_turn(permit)
+    }
+
+    /// The writer, if nobody has it.
+    fn try_turn(self: &Arc<Self>) -> Option<Turn> {
+        let permit = self.turns.clone().try_acquire_owned().ok()?;
+        self.start_turn(permit).ok()
+    }
+
+    fn start_turn(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> Result<Turn, Error> {
+        let conn = self.state.lock().expect("writer lock").conn.take();
+        let conn = match conn {
+            Some(conn) => conn,
+            None => open(&self.path, false)?,
+        };
+        Ok(Turn {
+            writer: Arc::clone(self),
+            conn: Some(conn),
+            _permit: permit,
+        })
+    }
+}
+
+/// The writer connection while it is this task's turn; given back when dropped.
+struct Turn {
+    writer: Arc<Writer>,
+    conn: Option<Connection>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Turn {
+    fn conn(&self) -> &Connection {
+        self.conn.as_ref().expect("the writer until the turn ends")
+    }
+
+    /// Opens a batch if none is open, and a savepoint in it for one transaction.
+    fn join(&mut self) -> Result<(), Error> {
+        let mut state = self.writer.state.lock().expect("writer lock");
+        if state.batch.is_some() && self.conn().is_autocommit() {
+            // SQLite ended the batch on its own after an error: its members did not commit.
+            fail(&mut state, rolled_back());
+        }
+        if state.batch.is_none() {
+            execute(self.conn(), "BEGIN IMMEDIATE")?;
+            state.batch = Some(Arc::new(Batch {
+                outcome: OnceLock::new(),
+                done: Notify::new(),
+            }));
+            state.members = 0;
+        }
+        if let Err(e) = execute(self.conn(), "SAVEPOINT lumiku_tx") {
+            drop(state);
+            self.end_if_empty();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Releases this turn's savepoint into the batch, returning the batch to wait on and whether
+    /// this transaction leads it (is its first member, which commits it).
+    fn release(mut self) -> Result<(Arc<Batch>, bool), Error> {
+        if let Err(e) = execute(self.conn(), "RELEASE lumiku_tx") {
+            self.rollback();
+            return Err(e);
+        }
+        let mut state = self.writer.state.lock().expect("writer lock");
+        match state.batch.clone() {
+            Some(batch) if !self.conn().is_autocommit() => {
+                state.members += 1;
+                Ok((batch, state.members == 1))
+            }
+            _ => {
+                fail(&mut state, rolled_back());
+                Err(sqlite_failure(rolled_back()))
+            }
+        }
+    }
+
+    /// Undoes this turn's savepoint, and ends the batch if nobody else is in it.
+    fn rollback(&mut self) {
+        let undone = execute(self.conn(), "ROLLBACK TO lumiku_tx")
+            .and_then(|()| execute(self.conn(), "RELEASE lumiku_tx"));
+        if undone.is_err() || self.conn().is_autocommit() {
+            let mut state = self.writer.state.lock().expect("writer lock");
+            fail(&mut state, rolled_back());
+            drop(state);
+            self.abort();
+        } else {
+            self.end_if_empty();
+        }
+    }
+
+    /// Rolls back an open batch with no members, so the file is not left locked.
+    fn end_if_empty(&mut self) {
+        let mut state = self.writer.state.lock().expect("writer lock");
+        if state.members == 0
+            && let Some(batch) = state.batch.take()
+        {
+            batch.close(Err(rolled_back()));
+            drop(state);
+            self.abort();
+        }
+    }
+
+    /// Ends whatever transaction the connection is in, closing it if even that fails.
+    fn abort(&mut self) {
+        if !self.conn().is_autocommit() {
+            let _ = execute(self.conn(), "ROLLBACK");
+            if !self.conn().is_autocommit() {
+                self.conn = None;
+            }
+        }
+    }
+
+    /// Commits the open batch, if any, and tells its members the outcome.
+    fn flush(&mut self) {
+        let mut state = self.writer.state.lock().expect("writer lock");
+        let Some(batch) = state.batch.take() else {
+            return;
+        };
+        state.members = 0;
+        drop(state);
+        let outcome = if self.conn().is_autocommit() {
+            Err(rolled_back())
+        } else {
+            execute(self.conn(), "COMMIT").map_err(as_sqlite_error)
+        };
+        if outcome.is_err() {
+            self.abort();
+        } else {
+            self.after_commit();
+        }
+        batch.close(outcome);
+    }
+
+    /// Wakes the checkpoint thread and, if it asked, copies the WAL's last frames back now, while
+    /// nothing can append, so the next batch starts the WAL over.
+    fn after_commit(&mut self) {
+        // Full: a wake-up is already pending. Disconnected: the thread is gone with the database.
+        let _ = self.writer.committed.try_send(());
+        // Asked once, tried once: if a long read still holds older pages, the WAL cannot start
+        // over yet, and the checkpoint thread asks again later.
+        if self.writer.rewind.swap(false, Ordering::Relaxed)
+            && let Err(e) = checkpoint(self.conn())
+        {
+            tracing::warn!(error = %e, "SQLite checkpoint failed");
+        }
+    }
+}
+
+/// Closes the open batch as failed: its members did not commit.
+fn fail(state: &mut WriterState, error: SqliteError) {
+    if let Some(batch) = state.batch.take() {
+        batch.close(Err(error));
+    }
+    state.members = 0;
+}
+
+fn sqlite_failure(error: SqliteError) -> Error {
+    Error::Database(Box::new(error))
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.writer.state.lock().expect("writer lock").conn = Some(conn);
+        }
+    }
+}
+
+/// A member waiting for its batch to commit. The leader, dropped before that (its request was
+/// cancelled), leaves a task to commit the batch, so a batch is never left open with nobody to
+/// close it.
+struct Pending {
+    writer: Arc<Writer>,
+    batch: Arc<Batch>,
+    leader: bool,
+    /// This is the task left by a dropped leader: dropped in turn (the runtime is shutting down),
+    /// it leaves nothing behind.
+    detached: bool,
+}
+
+impl Pending {
+    /// The batch's outcome. The leader queues for the writer and commits the batch when its turn
+    /// comes (every member queued before that turn is in it); the others wait to be told. Only the
+    /// leader queues, so the writer is never handed to a member that no longer needs it.
+    async fn wait(&mut self) -> Result<(), Error> {
+        loop {
+            let notified = self.batch.done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(outcome) = self.batch.outcome.get() {
+                self.leader = false;
+                return outcome.clone().map_err(sqlite_failure);
+            }
+            if !self.leader {
+                notified.await;
+                continue;
+            }
+            tokio::select! {
+                biased;
+                () = &mut notified => {}
+                turn = self.writer.turn(None) => {
+                    let mut turn = turn?;
+                    if self.batch.outcome.get().is_none() {
+                        turn.flush();
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.leader || self.detached {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let mut pending = Pending {
+                writer: Arc::clone(&self.writer),
+                batch: Arc::clone(&self.batch),
+                leader: true,
+                detached: true,
+            };
+            self.leader = false;
+            runtime.spawn(async move {
+                let _ = pending.wait().await;
+            });
+        }
+    }
+}
+
+/// The read-only connections.
+struct Pool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
 impl Pool {
-    fn new(path: &Path, size: usize, wait: Duration, read_only: bool) -> Self {
+    fn new(path: &Path, size: usize) -> Self {
         Self {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
-            wait,
-            read_only,
         }
     }
 
     async fn acquire(self: &Arc<Self>) -> Result<Pooled, Error> {
         let permit = match self.permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
-            Err(_) => tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            Err(_) => tokio::time::timeout(READ_WAIT, self.permits.clone().acquire_owned())
                 .await
                 .map_err(|_| Error::PoolTimedOut)?
                 .map_err(|_| Error::PoolClosed)?,
@@ -171,7 +577,7 @@ impl Pool {
         let idle = self.idle.lock().expect("pool lock").pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => open(&self.path, self.read_only)?,
+            None => open(&self.path, true)?,
         };
         Ok(Pooled {
             conn: Some(conn),
@@ -181,7 +587,7 @@ impl Pool {
     }
 }
 
-/// A connection taken from a pool, given back when dropped.
+/// A read-only connection taken from the pool, given back when dropped.
 pub(crate) struct Pooled {
     conn: Option<Connection>,
     pool: Arc<Pool>,
@@ -202,10 +608,8 @@ impl Drop for Pooled {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
         if !conn.is_autocommit() {
-            // Left inside a transaction: roll it back, and close the connection if even that fails.
-            let _ = conn
-                .prepare_cached("ROLLBACK")
-                .and_then(|mut s| s.execute([]));
+            // Left inside a transaction: end it, and close the connection if even that fails.
+            let _ = execute(&conn, "ROLLBACK");
             if !conn.is_autocommit() {
                 return;
             }
@@ -214,30 +618,51 @@ impl Drop for Pooled {
     }
 }
 
-/// An SQLite transaction: a connection inside `BEGIN`. Dropped without [`SqliteTx::commit`], its
-/// connection rolls back as it goes back to the pool.
+/// An SQLite transaction. Dropped without [`SqliteTx::commit`], it rolls back: a read ends its
+/// snapshot, a write undoes its savepoint.
 pub struct SqliteTx {
-    conn: Pooled,
+    conn: TxConn,
+}
+
+enum TxConn {
+    Read(Pooled),
+    /// `None` once committed.
+    Write(Option<Turn>),
 }
 
 impl SqliteTx {
-    fn begin(conn: Pooled, begin: &str) -> Result<Self, Error> {
-        conn.prepare_cached(begin)
-            .and_then(|mut s| s.execute([]))
-            .map_err(sqlite_error)?;
-        Ok(Self { conn })
-    }
-
     /// The connection, for statements inside the transaction.
     pub fn connection(&self) -> &Connection {
-        &self.conn
+        match &self.conn {
+            TxConn::Read(conn) => conn,
+            TxConn::Write(turn) => turn.as_ref().expect("a transaction until it ends").conn(),
+        }
     }
 
-    pub(crate) fn commit(self) -> Result<(), Error> {
-        self.conn
-            .prepare_cached("COMMIT")
-            .and_then(|mut s| s.execute([]))
-            .map_err(sqlite_error)?;
-        Ok(())
+    /// Commits: a read ends its snapshot; a write returns once its batch is durable.
+    pub(crate) async fn commit(mut self) -> Result<(), Error> {
+        match &mut self.conn {
+            TxConn::Read(conn) => execute(conn, "COMMIT"),
+            TxConn::Write(turn) => {
+                let turn = turn.take().expect("a transaction until it ends");
+                let writer = Arc::clone(&turn.writer);
+                let (batch, leader) = turn.release()?;
+                let mut pending = Pending {
+                    writer,
+                    batch,
+                    leader,
+                    detached: false,
+                };
+                pending.wait().await
+            }
+        }
+    }
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if let TxConn::Write(Some(turn)) = &mut self.conn {
+            turn.rollback();
+        }
     }
 }

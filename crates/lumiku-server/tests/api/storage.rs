@@ -1,0 +1,221 @@
+//! The storage layer under the kernel and the apps: the query API on both backends, and on
+//! SQLite the writer's group commit (write transactions are savepoints in a shared batch that
+//! commits once).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use lumiku_kernel::db::{Db, is_unique_violation};
+use lumiku_kernel::with_tx;
+use lumiku_plugin::sql;
+use lumiku_testkit::{Backend, TestApp, backend_tests};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+backend_tests!(
+    parameters_bind_by_their_number,
+    values_read_back_as_written,
+    a_duplicate_key_is_a_unique_violation,
+    concurrent_writers_keep_exactly_the_committed_work,
+    a_commit_dropped_while_waiting_leaves_the_database_writable,
+);
+
+/// A scratch table, the same on both backends (SQLite takes the type names as affinities).
+async fn probe_table(db: &Db) {
+    let mut tx = db.begin().await.unwrap();
+    with_tx!(&mut tx, conn => sql::raw_sql(
+        "create table storage_probe (id uuid primary key, n bigint not null, label text, \
+         flag boolean, at timestamptz, doc jsonb)")
+        .execute(conn)
+        .await)
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn probe_keys(db: &Db) -> BTreeSet<i64> {
+    sql::query_scalar::<i64>("select n from storage_probe")
+        .fetch_all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+async fn insert_probe(db: &Db, n: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, $2)")
+        .bind(Uuid::now_v7())
+        .bind(n)
+        .execute(conn)
+        .await)?;
+    tx.commit().await
+}
+
+async fn parameters_bind_by_their_number(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (second, first, again): (String, i64, String) =
+        sql::query_as("select cast($2 as text), cast($1 as bigint), cast($2 as text)")
+            .bind(7_i64)
+            .bind("two")
+            .fetch_one(app.kernel.db())
+            .await
+            .unwrap();
+    assert_eq!((second.as_str(), first, again.as_str()), ("two", 7, "two"));
+}
+
+async fn values_read_back_as_written(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.kernel.db();
+    probe_table(db).await;
+    let id = Uuid::now_v7();
+    let at: DateTime<Utc> = Utc::now().trunc_subsecs(6);
+    let doc = json!({ "a": [1, 2, { "b": null }], "é": "ü" });
+    let mut tx = db.begin().await.unwrap();
+    with_tx!(&mut tx, conn => sql::query(
+        "insert into storage_probe (id, n, label, flag, at, doc) values ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(i64::MIN)
+        .bind(None::<String>)
+        .bind(true)
+        .bind(at)
+        .bind(sql::Json(&doc))
+        .execute(conn)
+        .await)
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    type Probe = (Uuid, i64, Option<String>, bool, DateTime<Utc>, Value);
+    let row: Probe = sql::query_as(
+        "select id, n, label, flag, at, doc from storage_probe where id = $1 and at = $2",
+    )
+    .bind(id)
+    .bind(at)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(row, (id, i64::MIN, None, true, at, doc));
+}
+
+async fn a_duplicate_key_is_a_unique_violation(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.kernel.db();
+    probe_table(db).await;
+    let id = Uuid::now_v7();
+    let mut tx = db.begin().await.unwrap();
+    let insert = "insert into storage_probe (id, n) values ($1, $2)";
+    with_tx!(&mut tx, conn => sql::query(insert).bind(id).bind(1_i64).execute(conn).await).unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    let error =
+        with_tx!(&mut tx, conn => sql::query(insert).bind(id).bind(2_i64).execute(conn).await)
+            .unwrap_err();
+    assert!(is_unique_violation(&error), "{error:?}");
+    drop(tx);
+    assert_eq!(probe_keys(db).await, BTreeSet::from([1]));
+}
+
+/// Many writers at once, every third rolling back its own work after writing it and every fifth
+/// meeting a unique violation after its write and giving up (as a handler returns the error; on
+/// PostgreSQL the transaction is dead after any error): exactly the work of the transactions that
+/// committed is stored, and every commit that said so really did.
+async fn concurrent_writers_keep_exactly_the_committed_work(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.kernel.db().clone();
+    probe_table(&db).await;
+    let taken = Uuid::now_v7();
+    {
+        let mut tx = db.begin().await.unwrap();
+        with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, -1)")
+            .bind(taken)
+            .execute(conn)
+            .await)
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let writers = (0..200_i64).map(|n| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, $2)")
+                .bind(Uuid::now_v7())
+                .bind(n)
+                .execute(conn)
+                .await)
+            .unwrap();
+            if n % 5 == 0 {
+                let clash = with_tx!(&mut tx, conn => sql::query(
+                    "insert into storage_probe (id, n) values ($1, $2)")
+                    .bind(taken)
+                    .bind(n + 1000)
+                    .execute(conn)
+                    .await)
+                .unwrap_err();
+                assert!(is_unique_violation(&clash));
+            }
+            tokio::task::yield_now().await;
+            if n % 3 == 0 || n % 5 == 0 {
+                drop(tx);
+                None
+            } else {
+                tx.commit().await.unwrap();
+                Some(n)
+            }
+        })
+    });
+    let mut committed: BTreeSet<i64> = BTreeSet::from([-1]);
+    for writer in writers.collect::<Vec<_>>() {
+        committed.extend(writer.await.unwrap());
+    }
+    assert_eq!(committed.len(), 1 + 200 - 67 - 40 + 14);
+    assert_eq!(probe_keys(&db).await, committed);
+}
+
+/// A write transaction whose commit is dropped while it waits (its client went away) must not
+/// leave its batch open: the database stays writable, and on SQLite the work it released into the
+/// batch commits with the batch.
+async fn a_commit_dropped_while_waiting_leaves_the_database_writable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.kernel.db().clone();
+    probe_table(&db).await;
+
+    let mut first = db.begin().await.unwrap();
+    with_tx!(&mut first, conn => sql::query("insert into storage_probe (id, n) values ($1, 1)")
+        .bind(Uuid::now_v7())
+        .execute(conn)
+        .await)
+    .unwrap();
+    // A second writer queues for the writer and, once it has it, keeps it for a while.
+    let second = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, 2)")
+                .bind(Uuid::now_v7())
+                .execute(conn)
+                .await)
+            .unwrap();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            tx.commit().await.unwrap();
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let dropped = tokio::time::timeout(Duration::from_millis(50), first.commit()).await;
+    second.await.unwrap();
+
+    tokio::time::timeout(Duration::from_secs(5), insert_probe(&db, 3))
+        .await
+        .expect("the writer is free again")
+        .unwrap();
+    let keys = probe_keys(&db).await;
+    assert!(keys.is_superset(&BTreeSet::from([2, 3])), "{keys:?}");
+    if backend == Backend::Sqlite {
+        // The first transaction's work was in the batch, which committed.
+        assert!(
+            dropped.is_err(),
+            "the commit was still waiting when dropped"
+        );
+        assert!(keys.contains(&1), "{keys:?}");
+    }
+}
