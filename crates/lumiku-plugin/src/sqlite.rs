@@ -444,12 +444,15 @@ impl Turn {
         } else {
             execute(self.conn(), "COMMIT").map_err(as_sqlite_error)
         };
-        if outcome.is_err() {
+        let committed = outcome.is_ok();
+        if !committed {
             self.abort();
-        } else {
+        }
+        // The members answer now; the writer, still held, does the checkpoint work after.
+        batch.close(outcome);
+        if committed {
             self.after_commit();
         }
-        batch.close(outcome);
     }
 
     /// Wakes the checkpoint thread and, if it asked, copies the WAL's last frames back now, while
@@ -522,7 +525,12 @@ impl Pending {
                 turn = self.writer.turn(None) => {
                     let mut turn = turn?;
                     if self.batch.outcome.get().is_none() {
+                        // The open batch is this one: a batch stays open until it is closed.
                         turn.flush();
+                    }
+                    if self.batch.outcome.get().is_none() {
+                        self.leader = false;
+                        return Err(Error::Protocol("the write batch was lost".into()));
                     }
                 }
             }
