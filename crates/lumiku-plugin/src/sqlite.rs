@@ -20,8 +20,8 @@
 //! without end under steady writes: SQLite rewinds the WAL only when a write transaction starts
 //! with every frame copied back, which a checkpoint racing the writer never quite reaches. So when
 //! the WAL passes [`WAL_REWIND_FRAMES`], the checkpoint thread asks the writer to copy the last few
-//! frames itself after its next commit, when nothing else can append; its next batch then starts
-//! the WAL over.
+//! frames itself after its next commit (on the blocking pool, holding the writer), when nothing
+//! else can append; its next batch then starts the WAL over.
 //!
 //! Statements are prepared once per connection and kept in its cache.
 
@@ -448,25 +448,31 @@ impl Turn {
         if !committed {
             self.abort();
         }
-        // The members answer now; the writer, still held, does the checkpoint work after.
         batch.close(outcome);
         if committed {
             self.after_commit();
         }
     }
 
-    /// Wakes the checkpoint thread and, if it asked, copies the WAL's last frames back now, while
-    /// nothing can append, so the next batch starts the WAL over.
+    /// Wakes the checkpoint thread.
     fn after_commit(&mut self) {
         // Full: a wake-up is already pending. Disconnected: the thread is gone with the database.
         let _ = self.writer.committed.try_send(());
-        // Asked once, tried once: if a long read still holds older pages, the WAL cannot start
-        // over yet, and the checkpoint thread asks again later.
-        if self.writer.rewind.swap(false, Ordering::Relaxed)
-            && let Err(e) = checkpoint(self.conn())
-        {
-            tracing::warn!(error = %e, "SQLite checkpoint failed");
+    }
+
+    /// If the checkpoint thread asked, copies the WAL's last frames back while this turn keeps
+    /// anything from appending, so the next batch starts the WAL over. That takes two fsyncs, so it
+    /// runs on the blocking pool, holding the turn, and no runtime worker waits for it. Asked once,
+    /// tried once: if a long read still holds older pages, the thread asks again later.
+    fn rewind_if_asked(self) {
+        if !self.writer.rewind.swap(false, Ordering::Relaxed) {
+            return;
         }
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = checkpoint(self.conn()) {
+                tracing::warn!(error = %e, "SQLite checkpoint failed");
+            }
+        });
     }
 }
 
@@ -532,6 +538,7 @@ impl Pending {
                         self.leader = false;
                         return Err(Error::Protocol("the write batch was lost".into()));
                     }
+                    turn.rewind_if_asked();
                 }
             }
         }
