@@ -2,10 +2,9 @@
 //! the transaction of the change it records, so the log never claims a change that rolled back.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql;
+use lumiku_plugin::sql::{self, Json};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::db::{Tx, new_id, now};

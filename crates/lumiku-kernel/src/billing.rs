@@ -8,10 +8,9 @@
 //! nodes running the cycle at once, or one running it twice, change nothing twice.
 
 use chrono::{DateTime, Duration, Months, Utc};
-use lumiku_plugin::sql;
+use lumiku_plugin::sql::{self, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use lumiku_plugin::Tier;

@@ -3,10 +3,9 @@
 //! carrying the amount and the balance after it, on the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql;
+use lumiku_plugin::sql::{self, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::accounts::Caller;

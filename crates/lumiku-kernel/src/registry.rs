@@ -5,18 +5,17 @@
 //! table, read on every request so a change reaches every node at once.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql;
+use lumiku_plugin::sql::{self, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use lumiku_plugin::{Manifest, Migration, Tier};
 
 use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent, action};
-use crate::db::{Db, Tx, TxInner, now};
+use crate::db::{Backend, Db, Tx, now};
 use crate::error::{Error, Result};
 use crate::token::hex;
 use crate::{ClientInfo, Kernel, with_db, with_tx};
@@ -140,14 +139,14 @@ pub async fn migrate_app(
     use anyhow::Context as _;
     for migration in migrations {
         let mut tx = db.begin().await?;
-        if let TxInner::Postgres(t) = tx.inner_mut() {
-            sqlx::query("select pg_advisory_xact_lock(hashtext('lumiku-app-migrations'))")
-                .execute(&mut **t)
-                .await?;
-        }
-        let sql = match tx.inner_mut() {
-            TxInner::Sqlite(_) => migration.sqlite,
-            TxInner::Postgres(_) => migration.postgres,
+        let sql = match tx.backend() {
+            Backend::Sqlite => migration.sqlite,
+            Backend::Postgres => {
+                sql::query("select pg_advisory_xact_lock(hashtext('lumiku-app-migrations'))")
+                    .execute(&mut tx)
+                    .await?;
+                migration.postgres
+            }
         };
         let applied: Option<String> = with_tx!(&mut tx, conn => sql::query_scalar(
             "select checksum from app_migrations where app_id = $1 and version = $2")

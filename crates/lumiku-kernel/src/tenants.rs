@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::accounts::{Caller, Email, User};
 use crate::audit::{self, AuditEvent, NewAuditEvent, action};
-use crate::db::{Tx, TxInner, is_unique_violation, new_id, now};
+use crate::db::{Backend, Tx, is_unique_violation, new_id, now};
 use crate::error::{Error, Result};
 use crate::{ClientInfo, Kernel, with_db, with_tx};
 
@@ -217,10 +217,10 @@ pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uui
 /// Serialises changes to one tenant (its membership, its plan), so two concurrent changes cannot
 /// both act on what the other is changing. SQLite's write transactions are already serial.
 pub(crate) async fn lock_tenant(tx: &mut Tx, tenant_id: Uuid) -> Result<()> {
-    if let TxInner::Postgres(t) = tx.inner_mut() {
-        sqlx::query("select id from tenants where id = $1 for update")
+    if tx.backend() == Backend::Postgres {
+        sql::query("select id from tenants where id = $1 for update")
             .bind(tenant_id)
-            .execute(&mut **t)
+            .execute(tx)
             .await?;
     }
     Ok(())

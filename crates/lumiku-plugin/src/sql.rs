@@ -872,14 +872,28 @@ impl DatabaseError for SqliteError {
     }
 }
 
+impl SqliteError {
+    /// What SQLite said: the message and extended code of a failure; any other rusqlite error as
+    /// a generic one.
+    pub(crate) fn from_rusqlite(error: &rusqlite::Error) -> Self {
+        match error {
+            rusqlite::Error::SqliteFailure(failure, message) => Self {
+                message: message.clone().unwrap_or_else(|| failure.to_string()),
+                code: failure.extended_code,
+            },
+            other => Self {
+                message: other.to_string(),
+                code: rusqlite::ffi::SQLITE_ERROR,
+            },
+        }
+    }
+}
+
 /// Maps a rusqlite error to sqlx's.
 pub(crate) fn sqlite_error(error: rusqlite::Error) -> Error {
     match error {
-        rusqlite::Error::SqliteFailure(failure, message) => {
-            Error::Database(Box::new(SqliteError {
-                message: message.unwrap_or_else(|| failure.to_string()),
-                code: failure.extended_code,
-            }))
+        rusqlite::Error::SqliteFailure(..) => {
+            Error::Database(Box::new(SqliteError::from_rusqlite(&error)))
         }
         rusqlite::Error::ToSqlConversionFailure(e) => Error::Encode(e),
         rusqlite::Error::FromSqlConversionFailure(_, _, e) => Error::Decode(e),

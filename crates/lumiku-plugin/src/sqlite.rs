@@ -199,11 +199,14 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
 }
 
 /// Runs one statement without parameters, prepared once per connection.
-fn execute(conn: &Connection, sql: &str) -> Result<(), Error> {
+fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)
         .and_then(|mut s| s.execute([]))
         .map(drop)
-        .map_err(sqlite_error)
+}
+
+fn execute(conn: &Connection, sql: &str) -> Result<(), Error> {
+    run(conn, sql).map_err(sqlite_error)
 }
 
 /// `PRAGMA wal_checkpoint(PASSIVE)`: copies back what it can without waiting for anyone, and
@@ -249,22 +252,6 @@ fn rolled_back() -> SqliteError {
     SqliteError {
         message: "SQLite rolled the transaction back after an earlier error".into(),
         code: rusqlite::ffi::SQLITE_ABORT,
-    }
-}
-
-fn as_sqlite_error(error: Error) -> SqliteError {
-    match error {
-        Error::Database(e) => SqliteError {
-            message: e.message().to_owned(),
-            code: e
-                .code()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(rusqlite::ffi::SQLITE_ERROR),
-        },
-        other => SqliteError {
-            message: other.to_string(),
-            code: rusqlite::ffi::SQLITE_ERROR,
-        },
     }
 }
 
@@ -442,7 +429,7 @@ impl Turn {
         let outcome = if self.conn().is_autocommit() {
             Err(rolled_back())
         } else {
-            execute(self.conn(), "COMMIT").map_err(as_sqlite_error)
+            run(self.conn(), "COMMIT").map_err(|e| SqliteError::from_rusqlite(&e))
         };
         let committed = outcome.is_ok();
         if !committed {

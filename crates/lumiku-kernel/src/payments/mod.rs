@@ -11,7 +11,7 @@
 pub mod duitku;
 pub mod sandbox;
 
-use lumiku_plugin::sql;
+use lumiku_plugin::sql::{self, Json};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +20,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::accounts::Caller;
