@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use lumiku_kernel::db::{Db, is_unique_violation};
+use lumiku_kernel::db::{Db, Tx, is_unique_violation};
 use lumiku_kernel::with_tx;
 use lumiku_plugin::sql;
 use lumiku_testkit::{Backend, TestApp, backend_tests};
@@ -42,13 +42,20 @@ async fn probe_keys(db: &Db) -> BTreeSet<i64> {
         .collect()
 }
 
+/// Inserts the row `(id, n)` on `tx`.
+async fn insert_row(tx: &mut Tx, id: Uuid, n: i64) -> Result<(), sqlx::Error> {
+    sql::query("insert into storage_probe (id, n) values ($1, $2)")
+        .bind(id)
+        .bind(n)
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
+/// Inserts a row numbered `n` in a transaction of its own.
 async fn insert_probe(db: &Db, n: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, $2)")
-        .bind(Uuid::now_v7())
-        .bind(n)
-        .execute(conn)
-        .await)?;
+    insert_row(&mut tx, Uuid::now_v7(), n).await?;
     tx.commit().await
 }
 
@@ -103,14 +110,11 @@ async fn a_duplicate_key_is_a_unique_violation(backend: Backend) {
     probe_table(db).await;
     let id = Uuid::now_v7();
     let mut tx = db.begin().await.unwrap();
-    let insert = "insert into storage_probe (id, n) values ($1, $2)";
-    with_tx!(&mut tx, conn => sql::query(insert).bind(id).bind(1_i64).execute(conn).await).unwrap();
+    insert_row(&mut tx, id, 1).await.unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = db.begin().await.unwrap();
-    let error =
-        with_tx!(&mut tx, conn => sql::query(insert).bind(id).bind(2_i64).execute(conn).await)
-            .unwrap_err();
+    let error = insert_row(&mut tx, id, 2).await.unwrap_err();
     assert!(is_unique_violation(&error), "{error:?}");
     drop(tx);
     assert_eq!(probe_keys(db).await, BTreeSet::from([1]));
@@ -127,31 +131,16 @@ async fn concurrent_writers_keep_exactly_the_committed_work(backend: Backend) {
     let taken = Uuid::now_v7();
     {
         let mut tx = db.begin().await.unwrap();
-        with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, -1)")
-            .bind(taken)
-            .execute(conn)
-            .await)
-        .unwrap();
+        insert_row(&mut tx, taken, -1).await.unwrap();
         tx.commit().await.unwrap();
     }
     let writers = (0..200_i64).map(|n| {
         let db = db.clone();
         tokio::spawn(async move {
             let mut tx = db.begin().await.unwrap();
-            with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, $2)")
-                .bind(Uuid::now_v7())
-                .bind(n)
-                .execute(conn)
-                .await)
-            .unwrap();
+            insert_row(&mut tx, Uuid::now_v7(), n).await.unwrap();
             if n % 5 == 0 {
-                let clash = with_tx!(&mut tx, conn => sql::query(
-                    "insert into storage_probe (id, n) values ($1, $2)")
-                    .bind(taken)
-                    .bind(n + 1000)
-                    .execute(conn)
-                    .await)
-                .unwrap_err();
+                let clash = insert_row(&mut tx, taken, n + 1000).await.unwrap_err();
                 assert!(is_unique_violation(&clash));
             }
             tokio::task::yield_now().await;
@@ -181,21 +170,13 @@ async fn a_commit_dropped_while_waiting_leaves_the_database_writable(backend: Ba
     probe_table(&db).await;
 
     let mut first = db.begin().await.unwrap();
-    with_tx!(&mut first, conn => sql::query("insert into storage_probe (id, n) values ($1, 1)")
-        .bind(Uuid::now_v7())
-        .execute(conn)
-        .await)
-    .unwrap();
+    insert_row(&mut first, Uuid::now_v7(), 1).await.unwrap();
     // A second writer queues for the writer and, once it has it, keeps it for a while.
     let second = tokio::spawn({
         let db = db.clone();
         async move {
             let mut tx = db.begin().await.unwrap();
-            with_tx!(&mut tx, conn => sql::query("insert into storage_probe (id, n) values ($1, 2)")
-                .bind(Uuid::now_v7())
-                .execute(conn)
-                .await)
-            .unwrap();
+            insert_row(&mut tx, Uuid::now_v7(), 2).await.unwrap();
             tokio::time::sleep(Duration::from_millis(200)).await;
             tx.commit().await.unwrap();
         }
