@@ -11,6 +11,7 @@ pub mod browser;
 pub mod credits;
 pub mod devices;
 pub mod error;
+mod gate;
 pub mod password;
 pub mod payments;
 pub mod ratelimit;
@@ -105,6 +106,7 @@ pub struct Kernel {
     tokens: Tokens,
     gateway: std::sync::Arc<dyn payments::PaymentGateway>,
     settings: KernelSettings,
+    gate: gate::GateCache,
 }
 
 impl Kernel {
@@ -120,6 +122,7 @@ impl Kernel {
             gateway: payments::gateway(&settings.billing, &db, &settings.jwt_secret)?,
             db,
             settings,
+            gate: gate::GateCache::default(),
         })
     }
 

@@ -17,6 +17,7 @@ use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent, action};
 use crate::db::{Backend, Db, Tx, now};
 use crate::error::{Error, Result};
+use crate::gate::{CredentialKey, GateKey};
 use crate::token::hex;
 use crate::{ClientInfo, Kernel, with_db, with_tx};
 
@@ -326,25 +327,38 @@ struct AppRequestRow {
     app_enabled: Option<bool>,
     app_coming_soon: Option<bool>,
     tier: Option<String>,
+    gate_epoch: i64,
 }
 
-/// The session, the membership, the app's state and the tier in one round trip: an app request
-/// is the hot path, and each statement costs a trip to the database.
+/// The session, the membership, the app's state, the tier and the gate's epoch in one statement
+/// (so in one snapshot): an app request is the hot path, and each statement costs a trip to the
+/// database. The credential's condition follows.
 const APP_REQUEST_SQL: &str = "select s.id as session_id, s.user_id, u.platform_role, \
     s.expires_at as session_expires_at, m.tenant_id, m.role, a.enabled as app_enabled, \
     a.coming_soon as app_coming_soon, \
     (select p.tier from subscriptions sub join plans p on p.id = sub.plan_id \
-      where sub.tenant_id = m.tenant_id and sub.status <> 'canceled') as tier \
+      where sub.tenant_id = m.tenant_id and sub.status <> 'canceled') as tier, \
+    (select g.epoch from gate_epoch g where g.id = 1) as gate_epoch \
     from sessions s join users u on u.id = s.user_id \
     left join tenant_members m on m.user_id = s.user_id and m.tenant_id = \
       coalesce($3, (select t.id from tenants t where t.created_by = s.user_id and t.kind = 'personal')) \
     left join apps a on a.app_id = $4 \
     where s.revoked_at is null and s.expires_at > $5 and ";
 
+/// [`APP_REQUEST_SQL`] for an access token's session and user.
+static APP_REQUEST_BY_TOKEN: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{APP_REQUEST_SQL}s.id = $1 and s.user_id = $2"));
+
+/// [`APP_REQUEST_SQL`] for a browser cookie. `$2` stays in the text (bound to null) so the
+/// parameters keep their numbers: PostgreSQL refuses a statement that skips one.
+static APP_REQUEST_BY_COOKIE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{APP_REQUEST_SQL}s.cookie_hash = $1 and $2 is null"));
+
 impl Kernel {
-    /// Authenticates an app request and reads what its gate decides on, in one query: the
-    /// caller (401 when the credential or its session is not valid), their role in `tenant`
-    /// (the personal tenant when `None`), the app's state, and the tenant's tier.
+    /// Authenticates an app request and reads what its gate decides on: the caller (401 when
+    /// the credential or its session is not valid), their role in `tenant` (the personal tenant
+    /// when `None`), the app's state, and the tenant's tier. What was read is reused while the
+    /// gate's epoch stays the same ([`crate::gate`]), so a request usually costs a one-row read.
     pub async fn app_request(
         &self,
         credential: Credential<'_>,
@@ -352,35 +366,46 @@ impl Kernel {
         app_id: &str,
     ) -> Result<AppRequest> {
         let now = now();
-        let (row, token_expires) = match credential {
-            Credential::AccessToken(token) => {
+        let key = GateKey {
+            credential: match credential {
+                Credential::AccessToken(token) => CredentialKey::Token(token.to_owned()),
+                Credential::Cookie(cookie) => {
+                    CredentialKey::Cookie(crate::token::hash_refresh_token(cookie))
+                }
+            },
+            tenant,
+            app_id: app_id.to_owned(),
+        };
+        let epoch: i64 = with_db!(&self.db, pool => sql::query_scalar(
+            "select epoch from gate_epoch where id = 1")
+            .fetch_one(pool)
+            .await)?;
+        if let Some(request) = self.gate.get(&key, epoch, now) {
+            return Ok(request);
+        }
+
+        let (query, token_expires) = match &key.credential {
+            CredentialKey::Token(token) => {
                 let claims = self.tokens.verify_access(token)?;
-                let sql = format!("{APP_REQUEST_SQL}s.id = $1 and s.user_id = $2");
-                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(sql))
+                let query = sql::query_as::<AppRequestRow>(APP_REQUEST_BY_TOKEN.as_str())
                     .bind(claims.sid)
-                    .bind(claims.sub)
-                    .bind(tenant)
-                    .bind(app_id)
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await)?;
-                (row, DateTime::from_timestamp(claims.exp, 0))
+                    .bind(Some(claims.sub));
+                let expires = DateTime::from_timestamp(claims.exp, 0).ok_or(Error::InvalidToken)?;
+                (query, Some(expires))
             }
-            Credential::Cookie(cookie) => {
-                // $2 stays in the text (bound to null) so the parameters keep their numbers:
-                // PostgreSQL refuses a statement that skips one.
-                let sql = format!("{APP_REQUEST_SQL}s.cookie_hash = $1 and $2 is null");
-                let row: Option<AppRequestRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(crate::token::hash_refresh_token(cookie))
-                    .bind(None::<Uuid>)
-                    .bind(tenant)
-                    .bind(app_id)
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await)?;
-                (row, None)
+            CredentialKey::Cookie(hash) => {
+                let query = sql::query_as(APP_REQUEST_BY_COOKIE.as_str())
+                    .bind(hash.as_str())
+                    .bind(None::<Uuid>);
+                (query, None)
             }
         };
+        let row = with_db!(&self.db, pool => query
+            .bind(tenant)
+            .bind(app_id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
         let row = row.ok_or(Error::InvalidToken)?;
         let access = match (row.tenant_id, row.role.as_deref()) {
             (Some(tenant_id), Some(role)) => Some(crate::tenants::TenantAccess {
@@ -389,12 +414,13 @@ impl Kernel {
             }),
             _ => None,
         };
-        Ok(AppRequest {
+        let expires_at = token_expires.unwrap_or(row.session_expires_at);
+        let request = AppRequest {
             caller: Caller {
                 user_id: row.user_id,
                 session_id: row.session_id,
                 platform_role: row.platform_role,
-                expires_at: token_expires.unwrap_or(row.session_expires_at),
+                expires_at,
             },
             access,
             app: row.app_enabled.zip(row.app_coming_soon),
@@ -403,7 +429,10 @@ impl Kernel {
                 .as_deref()
                 .and_then(Tier::parse)
                 .unwrap_or(Tier::Free),
-        })
+        };
+        let valid_until = expires_at.min(row.session_expires_at);
+        self.gate.put(key, row.gate_epoch, &request, valid_until);
+        Ok(request)
     }
 
     /// Every registered app's state, in dashboard order.

@@ -181,6 +181,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     database: Option<TestDatabase>,
+    config: Config,
 }
 
 /// The configuration tests run with: cheap password hashing, a fixed secret, the test database.
@@ -218,14 +219,26 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> Self {
         let database = TestDatabase::create(backend).await;
+        let mut config = test_config(&database);
+        configure(&mut config);
+        let mut app = Self::start(backend, config, apps).await;
+        app.database = Some(database);
+        app
+    }
+
+    /// A second server on this one's database, like another node or process: it shares
+    /// nothing with the first but the database. Drop it before the first.
+    pub async fn spawn_sibling(&self, apps: Vec<Arc<dyn Plugin>>) -> Self {
+        Self::start(self.backend, self.config.clone(), apps).await
+    }
+
+    async fn start(backend: Backend, mut config: Config, apps: Vec<Arc<dyn Plugin>>) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("binding a port");
         let addr = listener.local_addr().expect("the bound address");
-        let mut config = test_config(&database);
         config.bind = addr;
-        configure(&mut config);
-        let server = Server::build(config, apps)
+        let server = Server::build(config.clone(), apps)
             .await
             .expect("building the server");
         let kernel = Arc::clone(server.kernel());
@@ -245,7 +258,8 @@ impl TestApp {
             backend,
             shutdown: Some(shutdown),
             server: Some(server),
-            database: Some(database),
+            database: None,
+            config,
         }
     }
 

@@ -2,5 +2,6 @@
 
 mod checklist;
 mod concurrency;
+mod gate;
 mod pages;
 mod registry;

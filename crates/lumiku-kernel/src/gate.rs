@@ -1,0 +1,194 @@
+//! What the gate of app requests read, kept while nothing it depends on has changed.
+//!
+//! Every app request needs the caller's session, their membership of the tenant, the app's state
+//! and the tenant's tier: a join over six tables. The triggers of migration 0006 bump the one-row
+//! `gate_epoch` counter in the same transaction as every change that could refuse a request the
+//! join once let through (a session revoked, shortened or deleted, a cookie replaced, a
+//! membership changed or removed, a platform role changed, an app closed, a subscription or a
+//! plan's tier changed). An entry is read together with the epoch, in one statement, and is
+//! used only while the epoch read for the request is still that one. Reading the epoch is a
+//! one-row lookup, so each request still asks the database, and a change committed by any node
+//! or process is seen by the next request everywhere. Only the passage of time can make an entry
+//! wrong without a bump, and the session's (and the access token's) expiry is checked on every
+//! use. An access token is kept by its text: one that verified once verifies again until it
+//! expires, so a hit skips the signature check too.
+//!
+//! Kept are only requests naming a member and a registered app: a refusal for want of a
+//! membership or an app is read again each time, so creating either needs no bump.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::registry::AppRequest;
+
+/// At most this many entries; a full cache starts again empty. An entry is a few hundred bytes.
+const MAX_ENTRIES: usize = 16_384;
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum CredentialKey {
+    /// An access token, by its text.
+    Token(String),
+    /// A browser cookie, by its hash.
+    Cookie(String),
+}
+
+/// One request's question to the gate.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct GateKey {
+    pub credential: CredentialKey,
+    pub tenant: Option<Uuid>,
+    pub app_id: String,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    request: AppRequest,
+    /// When the session or the credential expires, whichever comes first.
+    valid_until: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// The epoch every entry was read with.
+    epoch: i64,
+    entries: HashMap<GateKey, Entry>,
+}
+
+/// The node's gate entries, all of one epoch.
+#[derive(Debug, Default)]
+pub(crate) struct GateCache {
+    inner: Mutex<Inner>,
+}
+
+impl GateCache {
+    /// The entry for `key` if it was read with `epoch` and its session and credential are live at
+    /// `now`.
+    pub(crate) fn get(&self, key: &GateKey, epoch: i64, now: DateTime<Utc>) -> Option<AppRequest> {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if epoch > inner.epoch {
+            inner.entries.clear();
+            inner.epoch = epoch;
+            return None;
+        }
+        if epoch < inner.epoch {
+            // This request read the counter just before another one read it bumped.
+            return None;
+        }
+        let entry = inner.entries.get(key)?;
+        if entry.valid_until <= now {
+            inner.entries.remove(key);
+            return None;
+        }
+        Some(entry.request.clone())
+    }
+
+    /// Keeps `request`, read together with `epoch`, for `key` until `valid_until`.
+    pub(crate) fn put(
+        &self,
+        key: GateKey,
+        epoch: i64,
+        request: &AppRequest,
+        valid_until: DateTime<Utc>,
+    ) {
+        if request.access.is_none() || request.app.is_none() {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if epoch < inner.epoch {
+            return;
+        }
+        if epoch > inner.epoch || inner.entries.len() >= MAX_ENTRIES {
+            inner.entries.clear();
+            inner.epoch = epoch;
+        }
+        inner.entries.insert(
+            key,
+            Entry {
+                request: request.clone(),
+                valid_until,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Caller;
+    use crate::tenants::TenantAccess;
+    use lumiku_plugin::{Role, Tier};
+
+    fn request(user_id: Uuid) -> AppRequest {
+        AppRequest {
+            caller: Caller {
+                user_id,
+                session_id: Uuid::now_v7(),
+                platform_role: "user".into(),
+                expires_at: Utc::now(),
+            },
+            access: Some(TenantAccess {
+                tenant_id: Uuid::now_v7(),
+                role: Role::Owner,
+            }),
+            app: Some((true, false)),
+            tier: Tier::Free,
+        }
+    }
+
+    fn key(user_id: Uuid) -> GateKey {
+        GateKey {
+            credential: CredentialKey::Token(format!("token-of-{user_id}")),
+            tenant: None,
+            app_id: "project-manager".into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_serves_only_its_own_epoch_and_a_live_session() {
+        let cache = GateCache::default();
+        let user = Uuid::now_v7();
+        let now = Utc::now();
+        let later = now + chrono::Duration::hours(1);
+        cache.put(key(user), 3, &request(user), later);
+        assert!(cache.get(&key(user), 3, now).is_some());
+        assert!(
+            cache.get(&key(Uuid::now_v7()), 3, now).is_none(),
+            "another key"
+        );
+        assert!(cache.get(&key(user), 2, now).is_none(), "an older epoch");
+        assert!(
+            cache.get(&key(user), 3, later).is_none(),
+            "an expired session"
+        );
+        cache.put(key(user), 3, &request(user), later);
+        assert!(cache.get(&key(user), 4, now).is_none(), "a newer epoch");
+        assert!(
+            cache.get(&key(user), 3, now).is_none(),
+            "a newer epoch empties the cache"
+        );
+        cache.put(key(user), 3, &request(user), later);
+        assert!(
+            cache.get(&key(user), 4, now).is_none(),
+            "an entry read before the bump is not kept"
+        );
+    }
+
+    #[test]
+    fn refusals_are_not_kept() {
+        let cache = GateCache::default();
+        let user = Uuid::now_v7();
+        let later = Utc::now() + chrono::Duration::hours(1);
+        let mut no_member = request(user);
+        no_member.access = None;
+        cache.put(key(user), 1, &no_member, later);
+        assert!(cache.get(&key(user), 1, Utc::now()).is_none());
+        let mut no_app = request(user);
+        no_app.app = None;
+        cache.put(key(user), 1, &no_app, later);
+        assert!(cache.get(&key(user), 1, Utc::now()).is_none());
+    }
+}
