@@ -1,7 +1,8 @@
 //! `lumiku-bench`: how fast is Lumiku? Starts release `lumiku serve` processes on a fresh
 //! database (SQLite, or PostgreSQL given a URL), creates tenants with plenty of credits, drives
 //! load on loopback for a fixed time and connection count, prints requests/s, latency
-//! percentiles, errors and the servers' peak RSS, then checks the credit invariant over every
+//! percentiles, the CPU time the servers and the load generator spent per request, errors and
+//! the servers' peak RSS, then checks the credit invariant over every
 //! wallet. Exits non-zero if the invariant or the client's own count of charges does not hold.
 //!
 //! ```text
@@ -151,19 +152,32 @@ async fn run(
     println!("set up {} tenants with {GRANT} credits each", tenants.len());
 
     println!(
-        "\n{:<36} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6}",
-        "scenario", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "402s"
+        "\n{:<36} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>8}",
+        "scenario",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "402s",
+        "srv us",
+        "gen us"
     );
+    let pids: Vec<u32> = servers.iter().filter_map(|s| s.child.id()).collect();
     let mut charged = 0u64;
     for scenario in &args.scenarios {
-        let report = load(*scenario, &addrs, &tenants, args).await?;
+        let report = load(*scenario, &addrs, &pids, &tenants, args).await?;
         if *scenario == Scenario::Create {
             charged += report.ok_total;
         }
         report.print(*scenario);
     }
 
-    println!();
+    println!(
+        "(srv us, gen us: CPU time per measured request of the servers, and of this load generator)\n"
+    );
     for (i, server) in servers.iter().enumerate() {
         match server.peak_rss_kib() {
             Some(kib) => println!("server {i}: peak RSS {:.1} MiB", kib as f64 / 1024.0),
@@ -445,9 +459,32 @@ async fn setup(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<Tenant>> {
     Ok(tenants)
 }
 
+/// The CPU time (user and system, all threads) process `pid` has used, in seconds; `None`
+/// without Linux's /proc. Its clock ticks are USER_HZ, 100 a second on every Linux ABI.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) as f64 / 100.0)
+}
+
+/// The CPU seconds used so far by the servers and by this process.
+fn cpu_now(pids: &[u32]) -> Option<(f64, f64)> {
+    let mut servers = 0.0;
+    for pid in pids {
+        servers += cpu_seconds(&pid.to_string())?;
+    }
+    Some((servers, cpu_seconds("self")?))
+}
+
 #[derive(Default)]
 struct Report {
     seconds: f64,
+    /// CPU seconds the servers and the load generator used in the measured period.
+    cpu: Option<(f64, f64)>,
     latencies_us: Vec<u32>,
     ok_total: u64,
     errors: u64,
@@ -466,8 +503,19 @@ impl Report {
 
     fn print(&self, scenario: Scenario) {
         let requests = self.latencies_us.len();
+        let per_request = |seconds: f64| {
+            if requests == 0 {
+                "-".to_owned()
+            } else {
+                format!("{:.0}", seconds * 1e6 / requests as f64)
+            }
+        };
+        let (server_cpu, generator_cpu) = match self.cpu {
+            Some((server, generator)) => (per_request(server), per_request(generator)),
+            None => ("-".to_owned(), "-".to_owned()),
+        };
         println!(
-            "{:<36} {:>9} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>6}",
+            "{:<36} {:>9} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>6} {:>8} {:>8}",
             scenario.describe(),
             requests,
             requests as f64 / self.seconds,
@@ -476,7 +524,9 @@ impl Report {
             self.percentile(0.99),
             self.percentile(1.0),
             self.errors,
-            self.payment_required
+            self.payment_required,
+            server_cpu,
+            generator_cpu
         );
         if let Some(error) = &self.first_error {
             println!("  first error: {error}");
@@ -489,6 +539,7 @@ impl Report {
 async fn load(
     scenario: Scenario,
     addrs: &[SocketAddr],
+    pids: &[u32],
     tenants: &[Tenant],
     args: &Args,
 ) -> anyhow::Result<Report> {
@@ -504,6 +555,14 @@ async fn load(
     let body = Bytes::from_static(
         br#"{"name":"Benchmark project","description":"A project made under load"}"#,
     );
+    let pids = pids.to_vec();
+    let sampler = tokio::spawn(async move {
+        tokio::time::sleep_until(measure_from.into()).await;
+        let before = cpu_now(&pids);
+        tokio::time::sleep_until(until.into()).await;
+        let after = cpu_now(&pids);
+        before.zip(after).map(|(b, a)| (a.0 - b.0, a.1 - b.1))
+    });
     let mut workers = Vec::with_capacity(args.connections);
     for worker in 0..args.connections {
         let addr = addrs[worker % addrs.len()];
@@ -590,6 +649,7 @@ async fn load(
         }
     }
     total.latencies_us.sort_unstable();
+    total.cpu = sampler.await?;
     Ok(total)
 }
 
