@@ -44,12 +44,20 @@ pub const MANIFEST: Manifest = Manifest {
     },
 };
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "projects and tasks",
-    sqlite: include_str!("../migrations/sqlite/0001_projects.sql"),
-    postgres: include_str!("../migrations/postgres/0001_projects.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "projects and tasks",
+        sqlite: include_str!("../migrations/sqlite/0001_projects.sql"),
+        postgres: include_str!("../migrations/postgres/0001_projects.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "checks without IN lists",
+        sqlite: include_str!("../migrations/sqlite/0002_checks_without_in_lists.sql"),
+        postgres: include_str!("../migrations/postgres/0002_checks_without_in_lists.sql"),
+    },
+];
 
 lumiku_plugin::actions! {
     /// Create a project.

@@ -196,7 +196,8 @@ impl NewProject {
             name,
             description,
             status: Some(status),
-            due_date: self.due_date,
+            // Stored to the microsecond on both backends, so answered that way too.
+            due_date: self.due_date.map(|d| d.trunc_subsecs(6)),
         })
     }
 }
@@ -218,7 +219,7 @@ impl ProjectPatch {
             name,
             description,
             status: self.status.clone(),
-            due_date: self.due_date,
+            due_date: self.due_date.map(|due| due.map(|d| d.trunc_subsecs(6))),
         })
     }
 }
@@ -327,22 +328,36 @@ pub async fn insert_project(
     user_id: Uuid,
     input: &NewProject,
 ) -> Result<Project, ApiError> {
-    let sql = format!(
+    // Built here rather than read back with RETURNING: every value is known, and SQLite answers
+    // RETURNING through a temporary table of its own, the dearest part of the insert.
+    let now = now();
+    let project = Project {
+        id: new_id(),
+        name: input.name.clone(),
+        description: input.description.clone(),
+        status: input.status.clone().unwrap_or_else(|| "active".into()),
+        due_date: input.due_date,
+        created_by: user_id,
+        created_at: now,
+        updated_at: now,
+        tasks: Vec::new(),
+    };
+    with_tx!(tx, conn => sql::query(
         "insert into project_manager_projects (id, tenant_id, name, description, status, due_date, created_by, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning {PROJECT_COLUMNS}"
-    );
-    with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
-        .bind(new_id())
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
+        .bind(project.id)
         .bind(tenant_id)
-        .bind(&input.name)
-        .bind(&input.description)
-        .bind(input.status.as_deref().unwrap_or("active"))
-        .bind(input.due_date)
+        .bind(&project.name)
+        .bind(&project.description)
+        .bind(&project.status)
+        .bind(project.due_date)
         .bind(user_id)
-        .bind(now())
-        .fetch_one(conn)
-        .await)
-    .map_err(ApiError::internal)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(ApiError::internal)?;
+    Ok(project)
 }
 
 /// Applies a validated change to one of the tenant's projects.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent};
-use crate::db::{Tx, new_id, now};
+use crate::db::{Backend, Tx, new_id, now};
 use crate::error::{Error, Result};
 use crate::tenants::{Permission, TenantAccess};
 use crate::{ClientInfo, Kernel, with_tx};
@@ -108,14 +108,35 @@ pub async fn move_balance(
     amount: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let balance: Option<i64> = with_tx!(tx, conn => sql::query_scalar(
-        "update wallets set balance_credits = balance_credits + $2, updated_at = $3 \
-         where tenant_id = $1 and balance_credits + $2 >= 0 returning balance_credits")
-        .bind(tenant_id)
-        .bind(amount)
-        .bind(now)
-        .fetch_optional(conn)
-        .await)?;
+    macro_rules! move_sql {
+        () => {
+            "update wallets set balance_credits = balance_credits + $2, updated_at = $3 \
+             where tenant_id = $1 and balance_credits + $2 >= 0"
+        };
+    }
+    let balance: Option<i64> = if tx.backend() == Backend::Postgres {
+        with_tx!(tx, conn => sql::query_scalar(concat!(move_sql!(), " returning balance_credits"))
+            .bind(tenant_id)
+            .bind(amount)
+            .bind(now)
+            .fetch_optional(conn)
+            .await)?
+    } else {
+        // SQLite answers RETURNING through a temporary table of its own, dearer than reading the
+        // row again; PostgreSQL would pay a round trip for the second statement instead.
+        let moved = with_tx!(tx, conn => sql::query(move_sql!())
+            .bind(tenant_id)
+            .bind(amount)
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if moved == 1 {
+            Some(current_balance(tx, tenant_id).await?)
+        } else {
+            None
+        }
+    };
     match balance {
         Some(balance) => Ok(balance),
         None => {
