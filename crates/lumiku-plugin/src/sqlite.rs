@@ -18,16 +18,24 @@
 //! Checkpoints (copying the WAL back into the database file) run on a thread of their own, so the
 //! writer does not stop every thousand pages to copy them. Left alone that would let the WAL grow
 //! without end under steady writes: SQLite rewinds the WAL only when a write transaction starts
-//! with every frame copied back, which a checkpoint racing the writer never quite reaches. So when
-//! the WAL passes [`WAL_REWIND_FRAMES`], the checkpoint thread asks the writer to copy the last few
-//! frames itself after its next commit (on the blocking pool, holding the writer), when nothing
-//! else can append; its next batch then starts the WAL over.
+//! with every frame copied back, which a checkpoint racing the writer never quite reaches. So the
+//! writer itself, after a commit, copies the last frames back while it keeps anything else from
+//! appending (a `RESTART` checkpoint, on the blocking pool), and its next batch starts the WAL
+//! over. That costs two fsyncs with every writer waiting, tens of milliseconds on a busy disk, so
+//! it is done when it costs least: past [`WAL_REWIND_FRAMES`] the checkpoint thread asks for it
+//! once the writer is at rest (batches of one transaction, nobody queued, for [`REST`]), and only
+//! past [`WAL_REWIND_FRAMES_HARD`] (the writer never at rest) at the next commit whatever the
+//! queue. A rewind at rest also cuts the WAL file back to nothing (`TRUNCATE`), and the thread
+//! asks for one whenever the file is longer than [`WAL_REWIND_FRAMES`] pages; a rewind under load
+//! leaves the file at its size, since freeing hundreds of megabytes can take a third of a second
+//! on a disk mounted with `discard`. The thread and a rewind take turns (SQLite lets one
+//! checkpoint run at a time, and refuses the second at once).
 //!
 //! Statements are prepared once per connection and kept in its cache.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -47,11 +55,22 @@ const READ_WAIT: Duration = Duration::from_secs(10);
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Prepared statements kept per connection: more than every statement Lumiku and its apps have.
 const STATEMENT_CACHE: usize = 512;
-/// WAL frames (pages) past which the writer helps the checkpoint so the WAL starts over: 64 MiB.
+/// WAL frames (pages) past which the writer rewinds the WAL once at rest: 64 MiB.
 const WAL_REWIND_FRAMES: i64 = 16_384;
-/// The least time between two requests for the writer's help (each holds the writer up for two
-/// fsyncs, and may find a long read still holding old pages).
+/// WAL frames past which the writer rewinds the WAL even with writers waiting: 256 MiB.
+const WAL_REWIND_FRAMES_HARD: i64 = 65_536;
+/// The least time between two requests for the writer's help.
 const REWIND_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a rewind waits for reads still on old WAL frames before giving up until next time.
+const REWIND_READER_WAIT: Duration = Duration::from_millis(20);
+/// No rewind asked for.
+const REWIND_NONE: u8 = 0;
+/// How long the writer must have seen only lone transactions, nobody queued, to be at rest.
+const REST: Duration = Duration::from_millis(200);
+/// Rewind once the writer is at rest.
+const REWIND_WHEN_IDLE: u8 = 1;
+/// Rewind after the next commit.
+const REWIND_NOW: u8 = 2;
 /// How long the checkpoint thread gathers commits before copying them back.
 const CHECKPOINT_PAUSE: Duration = Duration::from_millis(20);
 
@@ -91,13 +110,19 @@ impl SqliteDb {
         let writer = open(&path, false)
             .with_context(|| format!("opening the SQLite database {}", path.display()))?;
         let checkpointer = open(&path, false)?;
-        let rewind = Arc::new(AtomicBool::new(false));
+        let rewind = Arc::new(AtomicU8::new(REWIND_NONE));
+        let checkpointing = Arc::new(Mutex::new(()));
         let (committed, commits) = std::sync::mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("lumiku-sqlite-checkpoint".into())
             .spawn({
-                let rewind = Arc::clone(&rewind);
-                move || checkpoint_loop(&checkpointer, &commits, &rewind)
+                let checkpoint = Checkpointer {
+                    conn: checkpointer,
+                    wal: PathBuf::from(format!("{}-wal", path.display())),
+                    rewind: Arc::clone(&rewind),
+                    checkpointing: Arc::clone(&checkpointing),
+                };
+                move || checkpoint.run(&commits)
             })
             .context("starting the SQLite checkpoint thread")?;
         let shared = Shared {
@@ -106,6 +131,9 @@ impl SqliteDb {
                 path: path.clone(),
                 committed,
                 rewind,
+                checkpointing,
+                queued: AtomicUsize::new(0),
+                last_busy: Mutex::new(std::time::Instant::now()),
                 turns: Arc::new(Semaphore::new(1)),
                 state: Mutex::new(WriterState {
                     conn: Some(writer),
@@ -188,11 +216,11 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
     let pragmas = if read_only {
         "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"
     } else {
-        // The checkpoint thread copies the WAL back (module docs); after the WAL starts over, its
-        // file is cut back to 64 MiB.
+        // The checkpoint thread copies the WAL back; the WAL file is cut back only at rest (module
+        // docs).
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000; PRAGMA wal_autocheckpoint = 0; \
-         PRAGMA journal_size_limit = 67108864;"
+         PRAGMA journal_size_limit = -1;"
     };
     conn.execute_batch(pragmas).map_err(sqlite_error)?;
     Ok(conn)
@@ -212,38 +240,71 @@ fn execute(conn: &Connection, sql: &str) -> Result<(), Error> {
 /// `PRAGMA wal_checkpoint(PASSIVE)`: copies back what it can without waiting for anyone, and
 /// answers whether everything in the WAL now is in the database file.
 fn checkpoint(conn: &Connection) -> Result<(bool, i64), Error> {
+    checkpoint_with(conn, "PRAGMA wal_checkpoint(PASSIVE)")
+}
+
+fn checkpoint_with(conn: &Connection, pragma: &str) -> Result<(bool, i64), Error> {
     let (log, copied): (i64, i64) = conn
-        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-            Ok((row.get(1)?, row.get(2)?))
-        })
+        .query_row(pragma, [], |row| Ok((row.get(1)?, row.get(2)?)))
         .map_err(sqlite_error)?;
     Ok((log == copied, log))
 }
 
-/// The checkpoint thread: after commits, waits a moment for more, copies the WAL back, and asks the
-/// writer for help (at most once a second) when the WAL is long. Ends when the database is dropped.
-fn checkpoint_loop(conn: &Connection, commits: &Receiver<()>, rewind: &AtomicBool) {
-    let mut last_request: Option<std::time::Instant> = None;
-    while commits.recv().is_ok() {
-        std::thread::sleep(CHECKPOINT_PAUSE);
-        if rewind.load(Ordering::Relaxed) {
-            // The writer is about to copy the rest itself; two checkpoints would queue.
-            continue;
-        }
-        match checkpoint(conn) {
-            Ok((_, log))
-                if log > WAL_REWIND_FRAMES
-                    && last_request.is_none_or(|t| t.elapsed() >= REWIND_INTERVAL) =>
-            {
+/// The checkpoint thread's side.
+struct Checkpointer {
+    conn: Connection,
+    /// The WAL file.
+    wal: PathBuf,
+    /// Where it asks the writer to rewind the WAL (`REWIND_*`).
+    rewind: Arc<AtomicU8>,
+    /// Held while a checkpoint runs, by this thread or a rewind.
+    checkpointing: Arc<Mutex<()>>,
+}
+
+impl Checkpointer {
+    /// After commits, waits a moment for more, copies the WAL back, and asks the writer to
+    /// rewind the WAL (at most once a second) when it is long. Ends when the database is dropped.
+    fn run(&self, commits: &Receiver<()>) {
+        let mut last_request: Option<std::time::Instant> = None;
+        while commits.recv().is_ok() {
+            std::thread::sleep(CHECKPOINT_PAUSE);
+            if self.rewind.load(Ordering::Relaxed) == REWIND_NOW {
+                // The writer is about to copy the rest itself.
+                continue;
+            }
+            let log = match self.checkpoint() {
+                Ok((_, log)) => log,
+                Err(e) => {
+                    tracing::warn!(error = %e, "SQLite checkpoint failed");
+                    continue;
+                }
+            };
+            let file_pages = std::fs::metadata(&self.wal).map_or(0, |m| m.len()) / 4096;
+            let long = log > WAL_REWIND_FRAMES
+                || i64::try_from(file_pages).unwrap_or(i64::MAX) > WAL_REWIND_FRAMES;
+            if !long || last_request.is_some_and(|t| t.elapsed() < REWIND_INTERVAL) {
+                continue;
+            }
+            last_request = Some(std::time::Instant::now());
+            if log > WAL_REWIND_FRAMES_HARD {
                 // Catch up once more with what came in meanwhile, so the writer is left only the
                 // frames of a batch or two.
-                let _ = checkpoint(conn);
-                last_request = Some(std::time::Instant::now());
-                rewind.store(true, Ordering::Relaxed);
+                let _ = self.checkpoint();
+                self.rewind.store(REWIND_NOW, Ordering::Relaxed);
+            } else {
+                let _ = self.rewind.compare_exchange(
+                    REWIND_NONE,
+                    REWIND_WHEN_IDLE,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "SQLite checkpoint failed"),
         }
+    }
+
+    fn checkpoint(&self) -> Result<(bool, i64), Error> {
+        let _turn = self.checkpointing.lock().expect("checkpoint lock");
+        checkpoint(&self.conn)
     }
 }
 
@@ -260,8 +321,14 @@ struct Writer {
     path: PathBuf,
     /// Wakes the checkpoint thread after a commit.
     committed: SyncSender<()>,
-    /// Set by the checkpoint thread: the WAL is long, help it start over.
-    rewind: Arc<AtomicBool>,
+    /// Set by the checkpoint thread: the WAL is long, help it start over (`REWIND_*`).
+    rewind: Arc<AtomicU8>,
+    /// Held while a checkpoint runs, by the checkpoint thread or a rewind.
+    checkpointing: Arc<Mutex<()>>,
+    /// Tasks waiting for a turn.
+    queued: AtomicUsize,
+    /// When a batch last held more than one transaction, or found writers queued.
+    last_busy: Mutex<std::time::Instant>,
     turns: Arc<Semaphore>,
     state: Mutex<WriterState>,
 }
@@ -294,6 +361,8 @@ impl Writer {
         let permit = match self.turns.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
+                self.queued.fetch_add(1, Ordering::Relaxed);
+                let _queued = Queued(&self.queued);
                 let acquire = self.turns.clone().acquire_owned();
                 match wait {
                     Some(wait) => tokio::time::timeout(wait, acquire)
@@ -424,7 +493,7 @@ impl Turn {
         let Some(batch) = state.batch.take() else {
             return;
         };
-        state.members = 0;
+        let members = std::mem::take(&mut state.members);
         drop(state);
         let outcome = if self.conn().is_autocommit() {
             Err(rolled_back())
@@ -439,6 +508,9 @@ impl Turn {
         if committed {
             self.after_commit();
         }
+        if members > 1 || self.writer.queued.load(Ordering::Relaxed) > 0 {
+            *self.writer.last_busy.lock().expect("writer lock") = std::time::Instant::now();
+        }
     }
 
     /// Wakes the checkpoint thread.
@@ -447,19 +519,56 @@ impl Turn {
         let _ = self.writer.committed.try_send(());
     }
 
-    /// If the checkpoint thread asked, copies the WAL's last frames back while this turn keeps
-    /// anything from appending, so the next batch starts the WAL over. That takes two fsyncs, so it
-    /// runs on the blocking pool, holding the turn, and no runtime worker waits for it. Asked once,
-    /// tried once: if a long read still holds older pages, the thread asks again later.
+    /// If the checkpoint thread asked, and now suits (module docs), copies the WAL's last frames
+    /// back while this turn keeps anything from appending, so the next batch starts the WAL over.
+    /// That takes two fsyncs, so it runs on the blocking pool, holding the turn, and no runtime
+    /// worker waits for it. A read still on old frames is waited for briefly; if it outlasts that,
+    /// the WAL goes on and the thread asks again later.
     fn rewind_if_asked(self) {
-        if !self.writer.rewind.swap(false, Ordering::Relaxed) {
+        let asked = self.writer.rewind.load(Ordering::Relaxed);
+        let now = match asked {
+            REWIND_NOW => true,
+            REWIND_WHEN_IDLE => {
+                self.writer.queued.load(Ordering::Relaxed) == 0
+                    && self.writer.last_busy.lock().expect("writer lock").elapsed() >= REST
+            }
+            _ => false,
+        };
+        if !now
+            || self
+                .writer
+                .rewind
+                .compare_exchange(asked, REWIND_NONE, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
             return;
         }
+        let pragma = if asked == REWIND_NOW {
+            "PRAGMA wal_checkpoint(RESTART)"
+        } else {
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        };
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = checkpoint(self.conn()) {
+            let conn = self.conn();
+            let _checkpointing = self.writer.checkpointing.lock().expect("checkpoint lock");
+            let rewound = conn
+                .busy_timeout(REWIND_READER_WAIT)
+                .map_err(sqlite_error)
+                .and_then(|()| checkpoint_with(conn, pragma));
+            let restored = conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error);
+            if let Err(e) = rewound.and(restored) {
                 tracing::warn!(error = %e, "SQLite checkpoint failed");
             }
         });
+    }
+}
+
+/// Counts a task in [`Writer::queued`] while it waits for its turn.
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -200,3 +200,54 @@ async fn a_commit_dropped_while_waiting_leaves_the_database_writable(backend: Ba
         assert!(keys.contains(&1), "{keys:?}");
     }
 }
+
+/// After a burst of writes longer than the WAL's rewind mark (64 MiB), the writer at rest copies
+/// the WAL back and cuts its file to nothing, and every row is still there.
+#[tokio::test]
+async fn sqlite_cuts_a_long_wal_back_once_the_writer_is_at_rest() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let db = app.kernel.db().clone();
+    let Db::Sqlite(sqlite) = &db else {
+        unreachable!("an SQLite test app")
+    };
+    let wal = std::path::PathBuf::from(format!("{}-wal", sqlite.path().display()));
+    let wal_size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    probe_table(&db).await;
+
+    // 72 MiB of 64 KiB labels, in transactions of 4 MiB.
+    let label = "x".repeat(64 * 1024);
+    for batch in 0..18 {
+        let mut tx = db.begin().await.unwrap();
+        for i in 0..64 {
+            sql::query("insert into storage_probe (id, n, label) values ($1, $2, $3)")
+                .bind(Uuid::now_v7())
+                .bind(batch * 64 + i)
+                .bind(label.as_str())
+                .execute(&mut tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    assert!(wal_size() > 64 << 20, "the burst filled the WAL");
+
+    // Lone writes: the first ones find the checkpoint thread's request, and a writer at rest.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut n = 10_000;
+    while wal_size() > 1 << 20 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the WAL is still {} bytes",
+            wal_size()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        insert_probe(&db, n).await.unwrap();
+        n += 1;
+    }
+    let rows: i64 = sql::query_scalar("select count(*) from storage_probe where label is not null")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 18 * 64);
+    insert_probe(&db, n).await.unwrap();
+}
