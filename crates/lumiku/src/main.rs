@@ -11,6 +11,9 @@ use lumiku_kernel::{Db, DbOptions, Kernel};
 use lumiku_server::{Config, Server};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "lumiku",
