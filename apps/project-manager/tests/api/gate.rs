@@ -43,6 +43,18 @@ async fn create(node: &TestApp, user: &TestUser, tenant: &str) -> TestResponse {
     TestResponse::from(request.send().await.expect("creating")).await
 }
 
+/// Changes the password of `token`'s account from `current` to `new` through `node`.
+async fn change_password(node: &TestApp, token: &str, current: &str, new: &str) {
+    node.call(
+        Method::POST,
+        "/api/auth/password",
+        Some(token),
+        Some(json!({ "currentPassword": current, "newPassword": new })),
+    )
+    .await
+    .assert_status(204);
+}
+
 async fn a_session_ended_on_one_node_is_refused_by_every_node_at_once(backend: Backend) {
     let first = spawn(backend).await;
     let second = first.spawn_sibling(vec![project_manager::app()]).await;
@@ -70,36 +82,26 @@ async fn a_session_ended_on_one_node_is_refused_by_every_node_at_once(backend: B
     }
 
     // A password change ends every other session of the account.
-    first
-        .call(
-            Method::POST,
-            "/api/auth/password",
-            Some(&other_session.access_token),
-            Some(json!({
-                "currentPassword": user.password,
-                "newPassword": "another long enough password",
-            })),
-        )
-        .await
-        .assert_status(204);
+    change_password(
+        &first,
+        &other_session.access_token,
+        &user.password,
+        "another long enough password",
+    )
+    .await;
     let renamed = TestUser {
         password: "another long enough password".into(),
         ..user.clone()
     };
     let third = second.login(&renamed).await;
     list(&second, &third, None).await.assert_status(200);
-    first
-        .call(
-            Method::POST,
-            "/api/auth/password",
-            Some(&other_session.access_token),
-            Some(json!({
-                "currentPassword": "another long enough password",
-                "newPassword": "a third long enough password",
-            })),
-        )
-        .await
-        .assert_status(204);
+    change_password(
+        &first,
+        &other_session.access_token,
+        "another long enough password",
+        "a third long enough password",
+    )
+    .await;
     list(&second, &third, None)
         .await
         .assert_error(401, "invalid_token");
@@ -186,17 +188,13 @@ async fn a_browser_cookie_of_an_ended_session_is_refused_at_once(backend: Backen
     by_cookie().await.assert_status(200);
 
     // Changing the password through the API ends the browser's session.
-    app.call(
-        Method::POST,
-        "/api/auth/password",
-        Some(&user.access_token),
-        Some(json!({
-            "currentPassword": user.password,
-            "newPassword": "another long enough password",
-        })),
+    change_password(
+        &app,
+        &user.access_token,
+        &user.password,
+        "another long enough password",
     )
-    .await
-    .assert_status(204);
+    .await;
     by_cookie().await.assert_error(401, "invalid_token");
 }
 
