@@ -26,7 +26,7 @@
 //! once the writer is at rest (batches of one transaction, nobody queued, for [`REST`]), and only
 //! past [`WAL_REWIND_FRAMES_HARD`] (the writer never at rest) at the next commit whatever the
 //! queue. A rewind at rest also cuts the WAL file back to nothing (`TRUNCATE`), and the thread
-//! asks for one whenever the file is longer than [`WAL_REWIND_FRAMES`] pages; a rewind under load
+//! asks for one whenever the file is longer than [`WAL_FILE_LIMIT`]; a rewind under load
 //! leaves the file at its size, since freeing hundreds of megabytes can take a third of a second
 //! on a disk mounted with `discard`. The thread and a rewind take turns (SQLite lets one
 //! checkpoint run at a time, and refuses the second at once).
@@ -59,14 +59,16 @@ const STATEMENT_CACHE: usize = 512;
 const WAL_REWIND_FRAMES: i64 = 16_384;
 /// WAL frames past which the writer rewinds the WAL even with writers waiting: 256 MiB.
 const WAL_REWIND_FRAMES_HARD: i64 = 65_536;
+/// The WAL file size past which the writer cuts it back once at rest.
+const WAL_FILE_LIMIT: u64 = 64 << 20;
 /// The least time between two requests for the writer's help.
 const REWIND_INTERVAL: Duration = Duration::from_secs(1);
 /// How long a rewind waits for reads still on old WAL frames before giving up until next time.
 const REWIND_READER_WAIT: Duration = Duration::from_millis(20);
-/// No rewind asked for.
-const REWIND_NONE: u8 = 0;
 /// How long the writer must have seen only lone transactions, nobody queued, to be at rest.
 const REST: Duration = Duration::from_millis(200);
+/// No rewind asked for.
+const REWIND_NONE: u8 = 0;
 /// Rewind once the writer is at rest.
 const REWIND_WHEN_IDLE: u8 = 1;
 /// Rewind after the next commit.
@@ -237,17 +239,19 @@ fn execute(conn: &Connection, sql: &str) -> Result<(), Error> {
     run(conn, sql).map_err(sqlite_error)
 }
 
-/// `PRAGMA wal_checkpoint(PASSIVE)`: copies back what it can without waiting for anyone, and
-/// answers whether everything in the WAL now is in the database file.
-fn checkpoint(conn: &Connection) -> Result<(bool, i64), Error> {
-    checkpoint_with(conn, "PRAGMA wal_checkpoint(PASSIVE)")
-}
+/// Copies back what it can without waiting for anyone.
+const PASSIVE: &str = "PRAGMA wal_checkpoint(PASSIVE)";
+/// Copies back everything, waits (the busy timeout) for reads on old frames, and leaves the WAL to
+/// start over at the next write.
+const RESTART: &str = "PRAGMA wal_checkpoint(RESTART)";
+/// As [`RESTART`], and cuts the WAL file to nothing.
+const TRUNCATE: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
 
-fn checkpoint_with(conn: &Connection, pragma: &str) -> Result<(bool, i64), Error> {
-    let (log, copied): (i64, i64) = conn
-        .query_row(pragma, [], |row| Ok((row.get(1)?, row.get(2)?)))
-        .map_err(sqlite_error)?;
-    Ok((log == copied, log))
+/// Runs a checkpoint (`PASSIVE`, `RESTART` or `TRUNCATE`) and answers how many frames the WAL
+/// holds (-1 when the checkpoint could not start).
+fn checkpoint(conn: &Connection, pragma: &str) -> Result<i64, Error> {
+    conn.query_row(pragma, [], |row| row.get(1))
+        .map_err(sqlite_error)
 }
 
 /// The checkpoint thread's side.
@@ -273,15 +277,14 @@ impl Checkpointer {
                 continue;
             }
             let log = match self.checkpoint() {
-                Ok((_, log)) => log,
+                Ok(log) => log,
                 Err(e) => {
                     tracing::warn!(error = %e, "SQLite checkpoint failed");
                     continue;
                 }
             };
-            let file_pages = std::fs::metadata(&self.wal).map_or(0, |m| m.len()) / 4096;
             let long = log > WAL_REWIND_FRAMES
-                || i64::try_from(file_pages).unwrap_or(i64::MAX) > WAL_REWIND_FRAMES;
+                || std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > WAL_FILE_LIMIT);
             if !long || last_request.is_some_and(|t| t.elapsed() < REWIND_INTERVAL) {
                 continue;
             }
@@ -302,9 +305,9 @@ impl Checkpointer {
         }
     }
 
-    fn checkpoint(&self) -> Result<(bool, i64), Error> {
+    fn checkpoint(&self) -> Result<i64, Error> {
         let _turn = self.checkpointing.lock().expect("checkpoint lock");
-        checkpoint(&self.conn)
+        checkpoint(&self.conn, PASSIVE)
     }
 }
 
@@ -544,9 +547,9 @@ impl Turn {
             return;
         }
         let pragma = if asked == REWIND_NOW {
-            "PRAGMA wal_checkpoint(RESTART)"
+            RESTART
         } else {
-            "PRAGMA wal_checkpoint(TRUNCATE)"
+            TRUNCATE
         };
         tokio::task::spawn_blocking(move || {
             let conn = self.conn();
@@ -554,7 +557,7 @@ impl Turn {
             let rewound = conn
                 .busy_timeout(REWIND_READER_WAIT)
                 .map_err(sqlite_error)
-                .and_then(|()| checkpoint_with(conn, pragma));
+                .and_then(|()| checkpoint(conn, pragma));
             let restored = conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error);
             if let Err(e) = rewound.and(restored) {
                 tracing::warn!(error = %e, "SQLite checkpoint failed");
