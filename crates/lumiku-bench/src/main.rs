@@ -689,6 +689,14 @@ async fn check_invariant(
         "select count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where action = 'createProject'")
         .fetch_one(pool)
         .await)?;
+    // Each user's running totals per tenant and app agree with the usage rows behind them.
+    let drifted: i64 = with_db!(&db, pool => sql::query_scalar(
+        "select count(*) from (select tenant_id, app_id, user_id, count(*) as actions, \
+         cast(sum(credits) as bigint) as credits from app_usage group by tenant_id, app_id, user_id) u \
+         full join app_user_usage t on t.tenant_id = u.tenant_id and t.app_id = u.app_id and t.user_id = u.user_id \
+         where t.actions is null or u.actions is null or t.actions <> u.actions or t.credits <> u.credits")
+        .fetch_one(pool)
+        .await)?;
     db.close().await;
     println!(
         "invariant: {wallets} wallets checked, {broken} broken (balance = ledger sum = last running balance >= 0)"
@@ -701,9 +709,14 @@ async fn check_invariant(
         broken == 0,
         "the credit invariant is broken in {broken} wallets"
     );
+    println!("running totals: {drifted} (tenant, app, user) rows disagree with the usage rows");
     ensure!(
         usages as u64 == expected && credits as u64 == expected * 5,
         "the charges stored differ from the successful requests"
+    );
+    ensure!(
+        drifted == 0,
+        "{drifted} running totals disagree with the usage rows"
     );
     println!("OK");
     Ok(())

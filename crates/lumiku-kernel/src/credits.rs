@@ -220,8 +220,8 @@ pub struct UsageRecord<'a> {
     pub metadata: Value,
 }
 
-/// Appends the usage row and its ledger row (for a non-zero cost). The app's counters are derived
-/// from the usage rows ([`crate::registry`]), so no shared row is touched.
+/// Appends the usage row and its ledger row (for a non-zero cost), and bumps the user's running
+/// totals for the app in the tenant: a row no other tenant's actions touch.
 pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
     let now = now();
     let usage_id = new_id();
@@ -235,6 +235,19 @@ pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> 
         .bind(usage.credits)
         .bind(usage.user_id)
         .bind(Json(&usage.metadata))
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    with_tx!(tx, conn => sql::query(
+        "insert into app_user_usage (tenant_id, app_id, user_id, actions, credits, first_used_at, last_used_at) \
+         values ($1, $2, $3, 1, $4, $5, $5) on conflict (tenant_id, app_id, user_id) do update set \
+         actions = app_user_usage.actions + 1, credits = app_user_usage.credits + excluded.credits, \
+         last_used_at = excluded.last_used_at")
+        .bind(usage.tenant_id)
+        .bind(usage.app_id)
+        .bind(usage.user_id)
+        .bind(usage.credits)
         .bind(now)
         .execute(conn)
         .await

@@ -78,10 +78,10 @@ pub struct AppPatch {
     pub dashboard_order: Option<i32>,
 }
 
-/// An app's stored state with its counters, derived from its usage rows.
+/// An app's stored state with its counters, summed over its users' running totals.
 const APP_COLUMNS: &str = "app_id, name, version, enabled, beta, coming_soon, dashboard_order, \
-    (select count(*) from app_usage u where u.app_id = apps.app_id) as total_usage, \
-    (select count(distinct u.user_id) from app_usage u where u.app_id = apps.app_id) as active_users, \
+    (select cast(coalesce(sum(u.actions), 0) as bigint) from app_user_usage u where u.app_id = apps.app_id) as total_usage, \
+    (select count(distinct u.user_id) from app_user_usage u where u.app_id = apps.app_id) as active_users, \
     updated_at";
 
 fn checksum(sql: &str) -> String {
@@ -532,7 +532,8 @@ impl Kernel {
     pub async fn tenant_app_usage(&self, tenant_id: Uuid) -> Result<Vec<(String, i64, i64)>> {
         let mut tx = self.db.begin_tenant_read(tenant_id).await?;
         let rows: Vec<(String, i64, i64)> = with_tx!(&mut tx, conn => sql::query_as(
-            "select app_id, count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where tenant_id = $1 group by app_id")
+            "select app_id, cast(sum(actions) as bigint), cast(sum(credits) as bigint) from app_user_usage \
+             where tenant_id = $1 group by app_id")
             .bind(tenant_id)
             .fetch_all(conn)
             .await)?;

@@ -231,11 +231,15 @@ async fn a_failure_after_the_debit_rolls_everything_back(backend: Backend) {
     let app = spawn(backend).await;
     let admin = app.admin().await;
     let user = app.register_user().await;
-    // Make the usage insert, which comes after the debit and after the app's own write, fail.
+    create_project(&app, &user, "Counted")
+        .await
+        .assert_status(201);
+    // Make the usage's ledger row, written last (after the debit, the app's own write, the usage
+    // row and the running totals), fail.
     match backend {
         Backend::Sqlite => {
             app.execute_sql(
-                "create trigger fail_create_project before insert on app_usage when new.action = 'createProject' \
+                "create trigger fail_create_project before insert on ledger_entries when new.kind = 'usage' \
                  begin select raise(abort, 'injected failure'); end;",
             )
             .await
@@ -244,14 +248,19 @@ async fn a_failure_after_the_debit_rolls_everything_back(backend: Backend) {
             app.execute_sql(
                 "create function fail_create_project() returns trigger language plpgsql as \
                  $$ begin raise exception 'injected failure'; end $$; \
-                 create trigger fail_create_project before insert on app_usage for each row \
-                 when (new.action = 'createProject') execute function fail_create_project();",
+                 create trigger fail_create_project before insert on ledger_entries for each row \
+                 when (new.kind = 'usage') execute function fail_create_project();",
             )
             .await
         }
     }
     let before = app.wallet(user.personal_tenant_id).await;
     let registry_before = app.get("/api/admin/apps", &admin.access_token).await.body;
+    let cards_before = app.get("/api/apps", &user.access_token).await.body;
+    assert_eq!(
+        cards_before["apps"][0]["usage"],
+        json!({ "actions": 1, "creditsSpent": 5 })
+    );
 
     let failed = create_project(&app, &user, "Doomed").await;
     failed.assert_error(500, "internal_error");
@@ -269,14 +278,21 @@ async fn a_failure_after_the_debit_rolls_everything_back(backend: Backend) {
     let list = app
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
-    assert_eq!(
-        list.body["projects"],
-        json!([]),
-        "the app's write was not rolled back"
-    );
+    let names: Vec<&str> = list.body["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Counted"], "the app's write was not rolled back");
     assert_eq!(
         app.get("/api/admin/apps", &admin.access_token).await.body,
         registry_before
+    );
+    assert_eq!(
+        app.get("/api/apps", &user.access_token).await.body,
+        cards_before,
+        "the running totals were not rolled back"
     );
     // Other actions on the same wallet still go through and are charged.
     let task_free_project = app
