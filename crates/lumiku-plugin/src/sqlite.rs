@@ -41,6 +41,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::sqlite::SqliteConnectOptions;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
@@ -215,6 +216,11 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
     let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Plans that do not depend on the values bound. Otherwise SQLite plans a `LIMIT ?` for the
+    // integer bound to it (and a range or LIKE for its value, with STAT4), and recompiles the
+    // cached statement each time a parameter is bound again: on every execution.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+        .map_err(sqlite_error)?;
     let pragmas = if read_only {
         "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"
     } else {
@@ -778,5 +784,43 @@ impl Drop for SqliteTx {
         if let TxConn::Write(Some(turn)) = &mut self.conn {
             turn.rollback();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    #[test]
+    fn a_cached_statement_is_not_recompiled_for_new_values() {
+        let dir = std::env::temp_dir().join(format!("lumiku-qpsg-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let conn = super::open(&dir.join("db.sqlite"), false).unwrap();
+        conn.execute_batch(
+            "create table t (k blob, v integer); create index t_k on t (k, v);\
+             insert into t values (x'01', 1), (x'01', 2), (x'02', 3);",
+        )
+        .unwrap();
+        let sql = "select v from t where k = ?1 and v > ?2 order by v desc limit ?3";
+        for (key, above, limit, expected) in [
+            (vec![1u8], 0, 1, vec![2]),
+            (vec![1u8], 0, 5, vec![2, 1]),
+            (vec![2u8], 2, 7, vec![3]),
+        ] {
+            let mut statement = conn.prepare_cached(sql).unwrap();
+            let values: Vec<i64> = statement
+                .query_map(rusqlite::params![key, above, limit], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(values, expected);
+            assert_eq!(
+                statement.get_status(StatementStatus::RePrepare),
+                0,
+                "recompiled for limit {limit}"
+            );
+        }
+        drop(conn);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
