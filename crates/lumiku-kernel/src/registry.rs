@@ -110,7 +110,22 @@ pub fn check_migrations(manifest: &Manifest, migrations: &[Migration]) -> anyhow
                 let named = match &words[start..] {
                     ["create", "table", "if", "not", "exists", name, ..] => Some(*name),
                     ["create", "table", name, ..] => Some(*name),
-                    ["alter", "table", name, ..] | ["drop", "table", name, ..] => Some(*name),
+                    ["alter", "table", name, ..] => Some(*name),
+                    ["drop", "table" | "index", "if", "exists", name, ..] => Some(*name),
+                    ["drop", "table" | "index", name, ..] => Some(*name),
+                    ["create", "index", "if", "not", "exists", _, "on", name, ..] => Some(*name),
+                    [
+                        "create",
+                        "unique",
+                        "index",
+                        "if",
+                        "not",
+                        "exists",
+                        _,
+                        "on",
+                        name,
+                        ..,
+                    ] => Some(*name),
                     ["create", "index", _, "on", name, ..] => Some(*name),
                     ["create", "unique", "index", _, "on", name, ..] => Some(*name),
                     _ => None,
@@ -119,7 +134,7 @@ pub fn check_migrations(manifest: &Manifest, migrations: &[Migration]) -> anyhow
                     let name = name.trim_matches('"');
                     anyhow::ensure!(
                         name.starts_with(&prefix),
-                        "app '{}': migration {} touches table '{name}', outside its prefix '{prefix}'",
+                        "app '{}': migration {} touches '{name}', outside its prefix '{prefix}'",
                         manifest.app_id,
                         migration.version
                     );
@@ -585,7 +600,8 @@ mod tests {
     #[test]
     fn app_migrations_stay_inside_their_prefix() {
         let ok = migration(
-            "create table notes_items (id blob primary key);\ncreate index notes_items_idx on notes_items (id);",
+            "create table notes_items (id blob primary key);\ncreate index notes_items_idx on notes_items (id);\n\
+             drop index notes_items_idx;\ncreate index if not exists notes_items_idx on notes_items (id);",
         );
         assert!(check_migrations(&MANIFEST, &[ok]).is_ok());
         for bad in [
@@ -593,6 +609,11 @@ mod tests {
             "alter table wallets add column x int",
             "create index wallets_idx on wallets (tenant_id)",
             "drop table ledger_entries",
+            "drop table if exists ledger_entries",
+            "drop index ledger_entries_tenant_idx",
+            "drop index if exists app_usage_tenant_idx",
+            "create index if not exists wallets_idx on wallets (tenant_id)",
+            "create unique index if not exists wallets_idx on wallets (tenant_id)",
         ] {
             let error = check_migrations(&MANIFEST, &[migration(bad)])
                 .unwrap_err()
