@@ -57,6 +57,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_checks_without_in_lists.sql"),
         postgres: include_str!("../migrations/postgres/0002_checks_without_in_lists.sql"),
     },
+    Migration {
+        version: 3,
+        name: "pages by id",
+        sqlite: include_str!("../migrations/sqlite/0003_pages_by_id.sql"),
+        postgres: include_str!("../migrations/postgres/0003_pages_by_id.sql"),
+    },
 ];
 
 lumiku_plugin::actions! {

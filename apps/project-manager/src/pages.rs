@@ -6,8 +6,10 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 use lumiku_plugin::context::Action;
+use lumiku_plugin::extract::Query;
 use lumiku_plugin::{ApiError, PageContext, Permission};
 
+use crate::routes::ProjectQuery;
 use crate::store::{self, Stats};
 use crate::{AddTask, CreateProject, DeleteProject, DeleteTask, UpdateProject, UpdateTask};
 
@@ -51,13 +53,25 @@ struct ProjectsPage {
     costs: Costs,
     stats: Stats,
     projects: Vec<ProjectView>,
+    /// This is a later page: link back to the newest.
+    paged: bool,
+    /// The link to the next, older page, if any.
+    older: Option<String>,
     icon_trash: String,
 }
 
-async fn projects_page(page: PageContext) -> Result<Html<String>, ApiError> {
+async fn projects_page(
+    page: PageContext,
+    Query(query): Query<ProjectQuery>,
+) -> Result<Html<String>, ApiError> {
     let mut tx = page.read().await?;
     let tenant = page.tenant_id();
-    let projects = store::list_projects(&mut tx, tenant).await?;
+    let limit = query.limit.unwrap_or(store::PAGE_DEFAULT);
+    let list = store::list_projects(&mut tx, tenant, query.before, limit).await?;
+    let older = list.next_cursor.map(|id| match query.limit {
+        Some(limit) => format!("?before={id}&limit={limit}"),
+        None => format!("?before={id}"),
+    });
     let stats = store::stats(&mut tx, tenant).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     let body = ProjectsPage {
@@ -72,7 +86,10 @@ async fn projects_page(page: PageContext) -> Result<Html<String>, ApiError> {
             delete_task: page.cost(DeleteTask::NAME),
         },
         stats,
-        projects: projects
+        paged: query.before.is_some(),
+        older,
+        projects: list
+            .projects
             .into_iter()
             .map(|p| ProjectView {
                 id: p.id,

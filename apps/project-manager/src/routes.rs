@@ -2,11 +2,11 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use lumiku_plugin::extract::{Json, Path};
+use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::{ApiError, AppContext, ErrorBody, Metered};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -23,10 +23,25 @@ pub fn router() -> OpenApiRouter {
         .routes(routes!(project_stats))
 }
 
-/// The tenant's projects.
+/// A page of the tenant's projects.
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ProjectList {
+    /// Newest first, each with its tasks.
     projects: Vec<Project>,
+    /// Pass as `before` for the next page; null on the last.
+    next_cursor: Option<Uuid>,
+}
+
+/// Which page of projects.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    /// The `nextCursor` of the previous page.
+    pub(crate) before: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    pub(crate) limit: Option<u32>,
 }
 
 /// One project.
@@ -75,16 +90,25 @@ pub struct StatsBody {
     stats: Stats,
 }
 
-/// Lists the tenant's projects with their tasks (free).
+/// Lists the tenant's projects with their tasks, a page at a time (free).
 #[utoipa::path(get, path = "/projects", tag = "project-manager", security(("bearer" = [])),
+    params(ProjectQuery),
     responses(
-        (status = 200, description = "Projects, newest first", body = ProjectList),
+        (status = 200, description = "A page of projects, newest first", body = ProjectList),
+        (status = 400, description = "Invalid query", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
-async fn list_projects(ctx: AppContext) -> Result<Json<ProjectList>, ApiError> {
+async fn list_projects(
+    ctx: AppContext,
+    Query(query): Query<ProjectQuery>,
+) -> Result<Json<ProjectList>, ApiError> {
     let mut tx = ctx.read().await?;
-    let projects = store::list_projects(&mut tx, ctx.tenant_id()).await?;
-    Ok(Json(ProjectList { projects }))
+    let limit = query.limit.unwrap_or(store::PAGE_DEFAULT);
+    let page = store::list_projects(&mut tx, ctx.tenant_id(), query.before, limit).await?;
+    Ok(Json(ProjectList {
+        projects: page.projects,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Creates a project (`createProject` credits).

@@ -271,30 +271,88 @@ const PROJECT_COLUMNS: &str =
     "id, name, description, status, due_date, created_by, created_at, updated_at";
 const TASK_COLUMNS: &str = "id, project_id, title, priority, completed, created_at, updated_at";
 
-/// The tenant's projects with their tasks, newest first.
-pub async fn list_projects(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<Project>, ApiError> {
+/// Projects per page when the caller names no size.
+pub const PAGE_DEFAULT: u32 = 50;
+/// The largest page a caller may ask for.
+pub const PAGE_MAX: u32 = 200;
+
+/// A page of the tenant's projects.
+#[derive(Debug, Clone)]
+pub struct ProjectPage {
+    /// Newest first, each with its tasks.
+    pub projects: Vec<Project>,
+    /// The id to pass as `before` for the next page; `None` on the last.
+    pub next_cursor: Option<Uuid>,
+}
+
+/// The tenant's projects older than `before` (all, without it), newest first, at most `limit`
+/// (clamped to 1..=[`PAGE_MAX`]), each with its tasks. Ids are UUIDv7, so id order is creation
+/// order; a cursor is an id, and stays valid if its project is deleted.
+pub async fn list_projects(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    before: Option<Uuid>,
+    limit: u32,
+) -> Result<ProjectPage, ApiError> {
+    let limit = limit.clamp(1, PAGE_MAX) as usize;
     let sql = format!(
-        "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 order by created_at desc, id desc"
+        "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id < $2 \
+         order by id desc limit $3"
     );
+    // One more than the page, to know whether another follows.
     let mut projects = with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
+        .bind(before.unwrap_or(Uuid::max()))
+        .bind(limit as i64 + 1)
         .fetch_all(conn)
         .await)
     .map_err(ApiError::internal)?;
+    let next_cursor = if projects.len() > limit {
+        projects.truncate(limit);
+        projects.last().map(|p| p.id)
+    } else {
+        None
+    };
+    let (Some(newest), Some(oldest)) = (projects.first(), projects.last()) else {
+        return Ok(ProjectPage {
+            projects,
+            next_cursor,
+        });
+    };
+    // The page is every project of the tenant with an id from `oldest` to `newest`, so its tasks
+    // are the tenant's tasks whose project id falls in that range: one range of the
+    // (tenant, project, id) index, in the page's order.
     let sql = format!(
-        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 order by created_at desc, id desc"
+        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 \
+         and project_id >= $2 and project_id <= $3 order by project_id desc, id desc"
     );
     let tasks = with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)
+        .bind(oldest.id)
+        .bind(newest.id)
         .fetch_all(conn)
         .await)
     .map_err(ApiError::internal)?;
+    attach_tasks(&mut projects, tasks);
+    Ok(ProjectPage {
+        projects,
+        next_cursor,
+    })
+}
+
+/// Hands each task to its project, both sorted by id, newest first: one pass over each.
+fn attach_tasks(projects: &mut [Project], tasks: Vec<Task>) {
+    let mut at = 0;
     for task in tasks {
-        if let Some(project) = projects.iter_mut().find(|p| p.id == task.project_id) {
-            project.tasks.push(task);
+        while at < projects.len() && projects[at].id > task.project_id {
+            at += 1;
+        }
+        match projects.get_mut(at) {
+            Some(project) if project.id == task.project_id => project.tasks.push(task),
+            Some(_) => {}
+            None => break,
         }
     }
-    Ok(projects)
 }
 
 /// One of the tenant's projects with its tasks.
@@ -310,7 +368,7 @@ pub async fn get_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<Proje
     .map_err(ApiError::internal)?
     .ok_or_else(|| not_found("project"))?;
     let sql = format!(
-        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 and project_id = $2 order by created_at desc, id desc"
+        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 and project_id = $2 order by id desc"
     );
     project.tasks = with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id)

@@ -3,5 +3,6 @@
 mod checklist;
 mod concurrency;
 mod gate;
+mod listing;
 mod pages;
 mod registry;

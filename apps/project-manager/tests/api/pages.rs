@@ -9,7 +9,54 @@ backend_tests!(
     a_viewer_sees_the_projects_without_any_control_that_costs,
     the_page_follows_the_registry_and_needs_a_session,
     a_cookie_write_without_the_pages_token_is_refused_and_charges_nothing,
+    the_page_shows_projects_a_page_at_a_time,
 );
+
+async fn the_page_shows_projects_a_page_at_a_time(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let user = app.register_user().await;
+    let cookie = app.browser_cookie(&user).await;
+    let mut ids = Vec::new();
+    for name in ["Alpha", "Bravo", "Charlie"] {
+        let created = app
+            .post(
+                "/api/apps/project-manager/projects",
+                &user.access_token,
+                json!({ "name": name }),
+            )
+            .await;
+        created.assert_status(201);
+        ids.push(created.body["project"]["id"].as_str().unwrap().to_owned());
+    }
+    let get = |path: String| {
+        let request = app.client.get(app.url(&path)).header(COOKIE, &cookie);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            // The link's `&`, however the template escaped it.
+            let html = response.text().await.unwrap();
+            html.replace("&#38;", "&").replace("&amp;", "&")
+        }
+    };
+    let first = get(format!("{PAGE}?limit=2")).await;
+    assert!(first.contains("Charlie") && first.contains("Bravo"));
+    assert!(!first.contains("Alpha"), "a third project on a page of two");
+    let older = format!("?before={}&limit=2", ids[1]);
+    assert!(
+        first.contains(&format!("href=\"{older}\"")),
+        "no link to older projects"
+    );
+    assert!(!first.contains("newest-projects"));
+
+    let second = get(format!("{PAGE}?before={}&limit=2", ids[1])).await;
+    assert!(second.contains("Alpha"));
+    assert!(!second.contains("Bravo") && !second.contains("Charlie"));
+    assert!(
+        !second.contains("older-projects"),
+        "a link past the last page"
+    );
+    assert!(second.contains(&format!("href=\"{PAGE}\" id=\"newest-projects\"")));
+}
 
 async fn a_cookie_write_without_the_pages_token_is_refused_and_charges_nothing(backend: Backend) {
     let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
