@@ -221,10 +221,42 @@ pub struct UsageRecord<'a> {
 }
 
 /// Appends the usage row and its ledger row (for a non-zero cost), and bumps the user's running
-/// totals for the app in the tenant: a row no other tenant's actions touch.
+/// totals for the app in the tenant: a row no other tenant's actions touch. On PostgreSQL the
+/// three writes go as one statement; SQLite runs in-process, where a round trip costs nothing.
 pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
     let now = now();
     let usage_id = new_id();
+    if tx.backend() == Backend::Postgres {
+        // The three writes in one statement: one round trip instead of three.
+        let description = format!("{}: {}", usage.app_id, usage.action);
+        with_tx!(tx, conn => sql::query(
+            "with usage as (insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)), \
+             ledger as (insert into ledger_entries (id, tenant_id, amount_credits, balance_after_credits, kind, \
+                 description, reference_type, reference_id, actor_user_id, created_at) \
+                 select $9, $2, -$5, $10, $11, $12, 'app_usage', $13, $6, $8 where $5 > 0) \
+             insert into app_user_usage (tenant_id, app_id, user_id, actions, credits, first_used_at, last_used_at) \
+             values ($2, $3, $6, 1, $5, $8, $8) on conflict (tenant_id, app_id, user_id) do update set \
+             actions = app_user_usage.actions + 1, credits = app_user_usage.credits + excluded.credits, \
+             last_used_at = excluded.last_used_at")
+            .bind(usage_id)
+            .bind(usage.tenant_id)
+            .bind(usage.app_id)
+            .bind(usage.action)
+            .bind(usage.credits)
+            .bind(usage.user_id)
+            .bind(Json(&usage.metadata))
+            .bind(now)
+            .bind(new_id())
+            .bind(usage.balance_after)
+            .bind(EntryKind::Usage.as_str())
+            .bind(description.as_str())
+            .bind(usage_id.to_string())
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        return Ok(usage_id);
+    }
     with_tx!(tx, conn => sql::query(
         "insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8)")
