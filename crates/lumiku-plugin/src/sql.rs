@@ -829,11 +829,7 @@ fn sqlite_fetch<T>(
     decode: impl Fn(&Row<'_>) -> Result<T, Error>,
 ) -> Result<Vec<T>, Error> {
     let mut statement = sqlite_prepare(conn, query)?;
-    let columns: Vec<String> = statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let columns = column_names(&statement);
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(sqlite_error)? {
@@ -846,6 +842,15 @@ fn sqlite_fetch<T>(
         }
     }
     Ok(out)
+}
+
+/// A statement's column names, in order, for its rows to find their columns in.
+fn column_names(statement: &rusqlite::Statement<'_>) -> Vec<String> {
+    statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// An SQLite error as sqlx reports database errors, so callers match one error type.
@@ -937,11 +942,7 @@ mod tests {
         let mut statement = conn
             .prepare("select 1 as id, 'x' as Name, null as note")
             .unwrap();
-        let columns: Vec<String> = statement
-            .column_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let columns = column_names(&statement);
         let mut rows = statement.raw_query();
         let row = rows.next().unwrap().unwrap();
         let row = Row::Sqlite {
