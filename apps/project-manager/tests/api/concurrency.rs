@@ -12,6 +12,13 @@ backend_tests!(
 
 const BASE: &str = "/api/apps/project-manager";
 
+/// The tenant's running usage totals for the app, as its dashboard card shows them.
+async fn usage_card(app: &TestApp, token: &str) -> serde_json::Value {
+    let apps = app.get("/api/apps", token).await;
+    apps.assert_status(200);
+    apps.body["apps"][0]["usage"].clone()
+}
+
 async fn a_wallet_that_pays_for_k_actions_serves_exactly_k_of_many_concurrent_ones(
     backend: Backend,
 ) {
@@ -75,6 +82,11 @@ async fn a_wallet_that_pays_for_k_actions_serves_exactly_k_of_many_concurrent_on
     balances.sort_unstable();
     let expected: Vec<i64> = (0..K).map(|n| 3 + 5 * n).collect();
     assert_eq!(balances, expected, "each success saw its own balance");
+    assert_eq!(
+        usage_card(&app, &user.access_token).await,
+        json!({ "actions": K, "creditsSpent": 5 * K }),
+        "the running totals count each charged action once, and no refused one"
+    );
 }
 
 async fn concurrent_retries_of_one_idempotency_key_charge_once(backend: Backend) {
@@ -108,4 +120,9 @@ async fn concurrent_retries_of_one_idempotency_key_charge_once(backend: Backend)
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
     assert_eq!(list.body["projects"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        usage_card(&app, &user.access_token).await,
+        json!({ "actions": 1, "creditsSpent": 5 }),
+        "replays add nothing to the running totals"
+    );
 }
