@@ -226,9 +226,9 @@ pub struct UsageRecord<'a> {
 pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
     let now = now();
     let usage_id = new_id();
+    let description = format!("{}: {}", usage.app_id, usage.action);
     if tx.backend() == Backend::Postgres {
         // The three writes in one statement: one round trip instead of three.
-        let description = format!("{}: {}", usage.app_id, usage.action);
         with_tx!(tx, conn => sql::query(
             "with usage as (insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
                  values ($1, $2, $3, $4, $5, $6, $7, $8)), \
@@ -285,7 +285,6 @@ pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> 
         .await
         .map(|r| r.rows_affected()))?;
     if usage.credits > 0 {
-        let description = format!("{}: {}", usage.app_id, usage.action);
         let entry = NewEntry {
             tenant_id: usage.tenant_id,
             amount: -usage.credits,
