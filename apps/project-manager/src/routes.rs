@@ -1,11 +1,11 @@
 //! The app's routes, relative to `/api/apps/project-manager`.
 
 use axum::http::StatusCode;
-use axum::response::Response;
 use lumiku_plugin::extract::{Json, Path, Query};
-use lumiku_plugin::{ApiError, AppContext, ErrorBody, Metered};
+use lumiku_plugin::{
+    ApiError, AppContext, Charged, ErrorBody, IdempotencyKey, Metered, MeteredErrors,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,38 +50,43 @@ pub struct ProjectBody {
     project: Project,
 }
 
-/// A metered answer carrying a project.
+/// One task.
 #[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ProjectCharged {
-    project: Project,
-    /// Credits this action cost.
-    credit_used: i64,
-    /// The tenant's balance after it.
-    credit_balance: i64,
-}
-
-/// A metered answer carrying a task.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskCharged {
+pub struct TaskBody {
     task: Task,
-    /// Credits this action cost.
-    credit_used: i64,
-    /// The tenant's balance after it.
-    credit_balance: i64,
 }
 
-/// A metered answer to a deletion.
+/// What a deletion answers.
 #[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct Deleted {
     /// The id deleted.
     deleted: Uuid,
-    /// Credits this action cost.
-    credit_used: i64,
-    /// The tenant's balance after it.
-    credit_balance: i64,
+}
+
+/// What a metered action of this app keeps with its usage row.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Usage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_id: Option<Uuid>,
+}
+
+impl Usage {
+    fn project(id: Uuid) -> Self {
+        Self {
+            project_id: Some(id),
+            task_id: None,
+        }
+    }
+
+    fn task(project_id: Option<Uuid>, id: Uuid) -> Self {
+        Self {
+            project_id,
+            task_id: Some(id),
+        }
+    }
 }
 
 /// The tenant's counts.
@@ -114,27 +119,17 @@ async fn list_projects(
 /// Creates a project (`createProject` credits).
 #[utoipa::path(post, path = "/projects", tag = "project-manager", security(("bearer" = [])),
     request_body = NewProject,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer and charge once")),
-    responses(
-        (status = 201, description = "Created and charged", body = ProjectCharged),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 402, description = "Not enough credits; nothing done", body = ErrorBody),
-        (status = 403, description = "The caller's role cannot write", body = ErrorBody),
-        (status = 422, description = "Invalid fields, or an Idempotency-Key reused with another request", body = ErrorBody),
-    ))]
+    params(IdempotencyKey),
+    responses((status = 201, description = "Created and charged", body = Charged<ProjectBody>), MeteredErrors))]
 async fn create_project(
     mut metered: Metered<CreateProject, NewProject>,
-) -> Result<Response, ApiError> {
+) -> Result<Charged<ProjectBody>, ApiError> {
     let input = metered.body().validate()?;
     let (tenant, user) = (metered.tenant_id(), metered.user_id());
     let project = store::insert_project(metered.tx(), tenant, user, &input).await?;
-    let id = project.id;
+    let usage = Usage::project(project.id);
     metered
-        .finish(
-            StatusCode::CREATED,
-            json!({ "project": project }),
-            json!({ "projectId": id }),
-        )
+        .finish(StatusCode::CREATED, ProjectBody { project }, usage)
         .await
 }
 
@@ -154,141 +149,87 @@ async fn get_project(ctx: AppContext, Path(id): Path<Uuid>) -> Result<Json<Proje
 
 /// Changes a project (`updateProject` credits).
 #[utoipa::path(put, path = "/projects/{id}", tag = "project-manager", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Project id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer and charge once")),
+    params(("id" = Uuid, Path, description = "Project id"), IdempotencyKey),
     request_body = ProjectPatch,
-    responses(
-        (status = 200, description = "Changed and charged", body = ProjectCharged),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 402, description = "Not enough credits; nothing done", body = ErrorBody),
-        (status = 403, description = "The caller's role cannot write", body = ErrorBody),
-        (status = 404, description = "No such project in this tenant; nothing charged", body = ErrorBody),
-        (status = 422, description = "Invalid fields", body = ErrorBody),
-    ))]
+    responses((status = 200, description = "Changed and charged", body = Charged<ProjectBody>), MeteredErrors))]
 async fn update_project(
     Path(id): Path<Uuid>,
     mut metered: Metered<UpdateProject, ProjectPatch>,
-) -> Result<Response, ApiError> {
+) -> Result<Charged<ProjectBody>, ApiError> {
     let patch = metered.body().validate()?;
     let tenant = metered.tenant_id();
     let project = store::update_project(metered.tx(), tenant, id, &patch).await?;
     metered
-        .finish(
-            StatusCode::OK,
-            json!({ "project": project }),
-            json!({ "projectId": id }),
-        )
+        .finish(StatusCode::OK, ProjectBody { project }, Usage::project(id))
         .await
 }
 
 /// Deletes a project and its tasks (`deleteProject` credits).
 #[utoipa::path(delete, path = "/projects/{id}", tag = "project-manager", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Project id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer and charge once")),
-    responses(
-        (status = 200, description = "Deleted and charged", body = Deleted),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 402, description = "Not enough credits; nothing done", body = ErrorBody),
-        (status = 403, description = "The caller's role cannot write", body = ErrorBody),
-        (status = 404, description = "No such project in this tenant; nothing charged", body = ErrorBody),
-    ))]
+    params(("id" = Uuid, Path, description = "Project id"), IdempotencyKey),
+    responses((status = 200, description = "Deleted and charged", body = Charged<Deleted>), MeteredErrors))]
 async fn delete_project(
     Path(id): Path<Uuid>,
     mut metered: Metered<DeleteProject>,
-) -> Result<Response, ApiError> {
+) -> Result<Charged<Deleted>, ApiError> {
     let tenant = metered.tenant_id();
     store::delete_project(metered.tx(), tenant, id).await?;
     metered
-        .finish(
-            StatusCode::OK,
-            json!({ "deleted": id }),
-            json!({ "projectId": id }),
-        )
+        .finish(StatusCode::OK, Deleted { deleted: id }, Usage::project(id))
         .await
 }
 
 /// Adds a task to a project (`addTask` credits).
 #[utoipa::path(post, path = "/projects/{id}/tasks", tag = "project-manager", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Project id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer and charge once")),
+    params(("id" = Uuid, Path, description = "Project id"), IdempotencyKey),
     request_body = NewTask,
-    responses(
-        (status = 201, description = "Added and charged", body = TaskCharged),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 402, description = "Not enough credits; nothing done", body = ErrorBody),
-        (status = 403, description = "The caller's role cannot write", body = ErrorBody),
-        (status = 404, description = "No such project in this tenant; nothing charged", body = ErrorBody),
-        (status = 422, description = "Invalid fields", body = ErrorBody),
-    ))]
+    responses((status = 201, description = "Added and charged", body = Charged<TaskBody>), MeteredErrors))]
 async fn add_task(
     Path(project_id): Path<Uuid>,
     mut metered: Metered<AddTask, NewTask>,
-) -> Result<Response, ApiError> {
+) -> Result<Charged<TaskBody>, ApiError> {
     let input = metered.body().validate()?;
     let tenant = metered.tenant_id();
     let task = store::insert_task(metered.tx(), tenant, project_id, &input).await?;
-    let task_id = task.id;
+    let usage = Usage::task(Some(project_id), task.id);
     metered
-        .finish(
-            StatusCode::CREATED,
-            json!({ "task": task }),
-            json!({ "projectId": project_id, "taskId": task_id }),
-        )
+        .finish(StatusCode::CREATED, TaskBody { task }, usage)
         .await
 }
 
 /// Changes a task (`updateTask` credits).
 #[utoipa::path(put, path = "/tasks/{id}", tag = "project-manager", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Task id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer and charge once")),
+    params(("id" = Uuid, Path, description = "Task id"), IdempotencyKey),
     request_body = TaskPatch,
-    responses(
-        (status = 200, description = "Changed and charged", body = TaskCharged),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 402, description = "Not enough credits; nothing done", body = ErrorBody),
-        (status = 403, description = "The caller's role cannot write", body = ErrorBody),
-        (status = 404, description = "No such task in this tenant; nothing charged", body = ErrorBody),
-        (status = 422, description = "Invalid fields", body = ErrorBody),
-    ))]
+    responses((status = 200, description = "Changed and charged", body = Charged<TaskBody>), MeteredErrors))]
 async fn update_task(
     Path(id): Path<Uuid>,
     mut metered: Metered<UpdateTask, TaskPatch>,
-) -> Result<Response, ApiError> {
+) -> Result<Charged<TaskBody>, ApiError> {
     let patch = metered.body().validate()?;
     let tenant = metered.tenant_id();
     let task = store::update_task(metered.tx(), tenant, id, &patch).await?;
-    let project_id = task.project_id;
+    let usage = Usage::task(Some(task.project_id), id);
     metered
-        .finish(
-            StatusCode::OK,
-            json!({ "task": task }),
-            json!({ "projectId": project_id, "taskId": id }),
-        )
+        .finish(StatusCode::OK, TaskBody { task }, usage)
         .await
 }
 
 /// Deletes a task (`deleteTask` credits).
 #[utoipa::path(delete, path = "/tasks/{id}", tag = "project-manager", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Task id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer and charge once")),
-    responses(
-        (status = 200, description = "Deleted and charged", body = Deleted),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 402, description = "Not enough credits; nothing done", body = ErrorBody),
-        (status = 403, description = "The caller's role cannot write", body = ErrorBody),
-        (status = 404, description = "No such task in this tenant; nothing charged", body = ErrorBody),
-    ))]
+    params(("id" = Uuid, Path, description = "Task id"), IdempotencyKey),
+    responses((status = 200, description = "Deleted and charged", body = Charged<Deleted>), MeteredErrors))]
 async fn delete_task(
     Path(id): Path<Uuid>,
     mut metered: Metered<DeleteTask>,
-) -> Result<Response, ApiError> {
+) -> Result<Charged<Deleted>, ApiError> {
     let tenant = metered.tenant_id();
     store::delete_task(metered.tx(), tenant, id).await?;
     metered
         .finish(
             StatusCode::OK,
-            json!({ "deleted": id }),
-            json!({ "taskId": id }),
+            Deleted { deleted: id },
+            Usage::task(None, id),
         )
         .await
 }

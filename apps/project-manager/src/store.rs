@@ -2,9 +2,9 @@
 //! filters on the tenant; on PostgreSQL row-level security holds the same line.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use lumiku_plugin::db::{Tx, new_id};
 use lumiku_plugin::sql;
-use lumiku_plugin::{ApiError, FieldErrors, with_tx};
+use lumiku_plugin::sql::{Tx, new_id};
+use lumiku_plugin::{ApiError, FieldErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -300,13 +300,13 @@ pub async fn list_projects(
          order by id desc limit $3"
     );
     // One more than the page, to know whether another follows.
-    let mut projects = with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
+    let mut projects = sql::query_as::<Project>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(before.unwrap_or(Uuid::max()))
         .bind(limit as i64 + 1)
-        .fetch_all(conn)
-        .await)
-    .map_err(ApiError::internal)?;
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?;
     let next_cursor = if projects.len() > limit {
         projects.truncate(limit);
         projects.last().map(|p| p.id)
@@ -326,13 +326,13 @@ pub async fn list_projects(
         "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 \
          and project_id >= $2 and project_id <= $3 order by project_id desc, id desc"
     );
-    let tasks = with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
+    let tasks = sql::query_as::<Task>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(oldest.id)
         .bind(newest.id)
-        .fetch_all(conn)
-        .await)
-    .map_err(ApiError::internal)?;
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?;
     attach_tasks(&mut projects, tasks);
     Ok(ProjectPage {
         projects,
@@ -360,22 +360,22 @@ pub async fn get_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<Proje
     let sql = format!(
         "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id = $2"
     );
-    let mut project = with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
+    let mut project = sql::query_as::<Project>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
-        .fetch_optional(conn)
-        .await)
-    .map_err(ApiError::internal)?
-    .ok_or_else(|| not_found("project"))?;
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| not_found("project"))?;
     let sql = format!(
         "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 and project_id = $2 order by id desc"
     );
-    project.tasks = with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
+    project.tasks = sql::query_as::<Task>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
-        .fetch_all(conn)
-        .await)
-    .map_err(ApiError::internal)?;
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?;
     Ok(project)
 }
 
@@ -400,7 +400,7 @@ pub async fn insert_project(
         updated_at: now,
         tasks: Vec::new(),
     };
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "insert into project_manager_projects (id, tenant_id, name, description, status, due_date, created_by, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
         .bind(project.id)
@@ -411,9 +411,9 @@ pub async fn insert_project(
         .bind(project.due_date)
         .bind(user_id)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))
+        .map(|r| r.rows_affected())
     .map_err(ApiError::internal)?;
     Ok(project)
 }
@@ -431,7 +431,7 @@ pub async fn update_project(
          due_date = case when $7 then $8 else due_date end, updated_at = $9 \
          where tenant_id = $1 and id = $2 returning {PROJECT_COLUMNS}"
     );
-    with_tx!(tx, conn => sql::query_as::<Project>(sqlx::AssertSqlSafe(sql))
+    sql::query_as::<Project>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
         .bind(&patch.name)
@@ -441,28 +441,29 @@ pub async fn update_project(
         .bind(patch.due_date.is_some())
         .bind(patch.due_date.flatten())
         .bind(now())
-        .fetch_optional(conn)
-        .await)
-    .map_err(ApiError::internal)?
-    .ok_or_else(|| not_found("project"))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| not_found("project"))
 }
 
 /// Deletes one of the tenant's projects and its tasks.
 pub async fn delete_project(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
-    with_tx!(tx, conn => sql::query("delete from project_manager_tasks where tenant_id = $1 and project_id = $2")
+    sql::query("delete from project_manager_tasks where tenant_id = $1 and project_id = $2")
         .bind(tenant_id)
         .bind(id)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))
-    .map_err(ApiError::internal)?;
-    let deleted = with_tx!(tx, conn => sql::query("delete from project_manager_projects where tenant_id = $1 and id = $2")
-        .bind(tenant_id)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))
-    .map_err(ApiError::internal)?;
+        .map(|r| r.rows_affected())
+        .map_err(ApiError::internal)?;
+    let deleted =
+        sql::query("delete from project_manager_projects where tenant_id = $1 and id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(ApiError::internal)?;
     if deleted == 0 {
         Err(not_found("project"))
     } else {
@@ -477,28 +478,29 @@ pub async fn insert_task(
     project_id: Uuid,
     input: &NewTask,
 ) -> Result<Task, ApiError> {
-    let exists: Option<Uuid> = with_tx!(tx, conn => sql::query_scalar(
-        "select id from project_manager_projects where tenant_id = $1 and id = $2")
-        .bind(tenant_id)
-        .bind(project_id)
-        .fetch_optional(conn)
-        .await)
+    let exists: Option<Uuid> = sql::query_scalar(
+        "select id from project_manager_projects where tenant_id = $1 and id = $2",
+    )
+    .bind(tenant_id)
+    .bind(project_id)
+    .fetch_optional(&mut *tx)
+    .await
     .map_err(ApiError::internal)?;
     exists.ok_or_else(|| not_found("project"))?;
     let sql = format!(
         "insert into project_manager_tasks (id, tenant_id, project_id, title, priority, completed, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, false, $6, $6) returning {TASK_COLUMNS}"
     );
-    with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
+    sql::query_as::<Task>(sql::AssertSqlSafe(sql))
         .bind(new_id())
         .bind(tenant_id)
         .bind(project_id)
         .bind(&input.title)
         .bind(input.priority.as_deref().unwrap_or("medium"))
         .bind(now())
-        .fetch_one(conn)
-        .await)
-    .map_err(ApiError::internal)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(ApiError::internal)
 }
 
 /// Applies a validated change to one of the tenant's tasks.
@@ -512,28 +514,28 @@ pub async fn update_task(
         "update project_manager_tasks set title = coalesce($3, title), priority = coalesce($4, priority), \
          completed = coalesce($5, completed), updated_at = $6 where tenant_id = $1 and id = $2 returning {TASK_COLUMNS}"
     );
-    with_tx!(tx, conn => sql::query_as::<Task>(sqlx::AssertSqlSafe(sql))
+    sql::query_as::<Task>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(id)
         .bind(&patch.title)
         .bind(&patch.priority)
         .bind(patch.completed)
         .bind(now())
-        .fetch_optional(conn)
-        .await)
-    .map_err(ApiError::internal)?
-    .ok_or_else(|| not_found("task"))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| not_found("task"))
 }
 
 /// Deletes one of the tenant's tasks.
 pub async fn delete_task(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
-    let deleted = with_tx!(tx, conn => sql::query("delete from project_manager_tasks where tenant_id = $1 and id = $2")
+    let deleted = sql::query("delete from project_manager_tasks where tenant_id = $1 and id = $2")
         .bind(tenant_id)
         .bind(id)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))
-    .map_err(ApiError::internal)?;
+        .map(|r| r.rows_affected())
+        .map_err(ApiError::internal)?;
     if deleted == 0 {
         Err(not_found("task"))
     } else {
@@ -543,17 +545,17 @@ pub async fn delete_task(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), A
 
 /// The tenant's counts.
 pub async fn stats(tx: &mut Tx, tenant_id: Uuid) -> Result<Stats, ApiError> {
-    let projects: Vec<(String, i64)> = with_tx!(tx, conn => sql::query_as(
+    let projects: Vec<(String, i64)> = sql::query_as(
         "select status, count(*) from project_manager_projects where tenant_id = $1 group by status")
         .bind(tenant_id)
-        .fetch_all(conn)
-        .await)
+        .fetch_all(&mut *tx)
+        .await
     .map_err(ApiError::internal)?;
-    let (total_tasks, completed_tasks): (i64, i64) = with_tx!(tx, conn => sql::query_as(
+    let (total_tasks, completed_tasks): (i64, i64) = sql::query_as(
         "select count(*), cast(coalesce(sum(case when completed then 1 else 0 end), 0) as bigint) from project_manager_tasks where tenant_id = $1")
         .bind(tenant_id)
-        .fetch_one(conn)
-        .await)
+        .fetch_one(&mut *tx)
+        .await
     .map_err(ApiError::internal)?;
     let count = |status: &str| {
         projects

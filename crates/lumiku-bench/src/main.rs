@@ -25,7 +25,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
-use lumiku_kernel::{Db, DbOptions, with_db};
+use lumiku_kernel::{Db, DbOptions};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
@@ -674,29 +674,29 @@ async fn check_invariant(
         max_connections: 2,
     })
     .await?;
-    let wallets: i64 = with_db!(&db, pool => sql::query_scalar("select count(*) from wallets")
-        .fetch_one(pool)
-        .await)?;
-    let broken: i64 = with_db!(&db, pool => sql::query_scalar(
+    let wallets: i64 = sql::query_scalar("select count(*) from wallets")
+        .fetch_one(&db)
+        .await?;
+    let broken: i64 = sql::query_scalar(
         "select count(*) from wallets w where w.balance_credits < 0 \
          or w.balance_credits <> coalesce((select cast(sum(l.amount_credits) as bigint) from ledger_entries l where l.tenant_id = w.tenant_id), 0) \
          or w.balance_credits <> coalesce((select l.balance_after_credits from ledger_entries l where l.tenant_id = w.tenant_id order by l.id desc limit 1), 0)")
-        .fetch_one(pool)
-        .await)?;
+        .fetch_one(&db)
+        .await?;
     // Setup made 5 projects per tenant; the load made `charged` more.
     let expected = charged + 5 * tenants.len() as u64;
-    let (usages, credits): (i64, i64) = with_db!(&db, pool => sql::query_as(
+    let (usages, credits): (i64, i64) = sql::query_as(
         "select count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where action = 'createProject'")
-        .fetch_one(pool)
-        .await)?;
+        .fetch_one(&db)
+        .await?;
     // Each user's running totals per tenant and app agree with the usage rows behind them.
-    let drifted: i64 = with_db!(&db, pool => sql::query_scalar(
+    let drifted: i64 = sql::query_scalar(
         "select count(*) from (select tenant_id, app_id, user_id, count(*) as actions, \
          cast(sum(credits) as bigint) as credits from app_usage group by tenant_id, app_id, user_id) u \
          full join app_user_usage t on t.tenant_id = u.tenant_id and t.app_id = u.app_id and t.user_id = u.user_id \
          where t.actions is null or u.actions is null or t.actions <> u.actions or t.credits <> u.credits")
-        .fetch_one(pool)
-        .await)?;
+        .fetch_one(&db)
+        .await?;
     db.close().await;
     println!(
         "invariant: {wallets} wallets checked, {broken} broken (balance = ledger sum = last running balance >= 0)"

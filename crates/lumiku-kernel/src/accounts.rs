@@ -6,7 +6,7 @@
 //! only accepted while that session is live, so logout and revocation take effect at once.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql;
+use lumiku_store::sql;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use crate::db::{Tx, is_unique_violation, new_id, now};
 use crate::error::{Error, Result};
 use crate::password::check_policy;
 use crate::token::{hash_refresh_token, new_refresh_token};
-use crate::{ClientInfo, Kernel, devices, ratelimit, tenants, with_db, with_tx};
+use crate::{ClientInfo, Kernel, devices, ratelimit, tenants};
 
 /// A validated, normalised (trimmed, lower-case) email address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -368,11 +368,10 @@ impl Kernel {
             id: Uuid,
             password_hash: String,
         }
-        let row = with_db!(&self.db, pool => sql::query_as::<Row>(
-            "select id, password_hash from users where email = $1")
+        let row = sql::query_as::<Row>("select id, password_hash from users where email = $1")
             .bind(&email)
-            .fetch_optional(pool)
-            .await)?;
+            .fetch_optional(&self.db)
+            .await?;
         let verified = self
             .passwords
             .verify(
@@ -456,16 +455,18 @@ impl Kernel {
             devices::upsert(tx, user.id, client_device_id, device_name, client, now).await?;
         let session_id = new_id();
         let expires_at = now + self.settings.refresh_token_ttl;
-        with_tx!(tx, conn => sql::query(
+        sql::query(
             "insert into sessions (id, user_id, device_id, created_at, last_used_at, expires_at) \
-             values ($1, $2, $3, $4, $4, $5)")
-            .bind(session_id)
-            .bind(user.id)
-            .bind(device_id)
-            .bind(now)
-            .bind(expires_at)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+             values ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(session_id)
+        .bind(user.id)
+        .bind(device_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
         self.issue_tokens(tx, session_id, user.id, &user.platform_role, now)
             .await
     }
@@ -480,14 +481,14 @@ impl Kernel {
     ) -> Result<TokenPair> {
         let (refresh_token, refresh_hash) = new_refresh_token()?;
         let expires_at = now + self.settings.refresh_token_ttl;
-        with_tx!(tx, conn => sql::query(
+        sql::query(
             "insert into refresh_tokens (token_hash, session_id, created_at, expires_at) values ($1, $2, $3, $4)")
             .bind(&refresh_hash)
             .bind(session_id)
             .bind(now)
             .bind(expires_at)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(&mut *tx)
+            .await.map(|r| r.rows_affected())?;
         let (access_token, access_expires_at) =
             self.tokens.issue_access(user_id, session_id, role, now)?;
         Ok(TokenPair {
@@ -506,13 +507,14 @@ impl Kernel {
         let hash = hash_refresh_token(refresh_token);
         let now = now();
         let mut tx = self.db.begin().await?;
-        let spent: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
+        let spent: Option<Uuid> = sql::query_scalar(
             "update refresh_tokens set used_at = $2 \
-             where token_hash = $1 and used_at is null and expires_at > $2 returning session_id")
-            .bind(&hash)
-            .bind(now)
-            .fetch_optional(conn)
-            .await)?;
+             where token_hash = $1 and used_at is null and expires_at > $2 returning session_id",
+        )
+        .bind(&hash)
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
 
         let Some(session_id) = spent else {
             #[derive(lumiku_plugin::sql::FromRow)]
@@ -520,11 +522,12 @@ impl Kernel {
                 session_id: Uuid,
                 used_at: Option<DateTime<Utc>>,
             }
-            let known = with_tx!(&mut tx, conn => sql::query_as::<Spent>(
-                "select session_id, used_at from refresh_tokens where token_hash = $1")
-                .bind(&hash)
-                .fetch_optional(conn)
-                .await)?;
+            let known = sql::query_as::<Spent>(
+                "select session_id, used_at from refresh_tokens where token_hash = $1",
+            )
+            .bind(&hash)
+            .fetch_optional(&mut tx)
+            .await?;
             let Some(Spent {
                 session_id,
                 used_at: Some(_),
@@ -532,13 +535,14 @@ impl Kernel {
             else {
                 return Err(Error::InvalidToken);
             };
-            let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
+            let user_id: Option<Uuid> = sql::query_scalar(
                 "update sessions set revoked_at = $2, revoked_reason = 'refresh_token_reused' \
-                 where id = $1 and revoked_at is null returning user_id")
-                .bind(session_id)
-                .bind(now)
-                .fetch_optional(conn)
-                .await)?;
+                 where id = $1 and revoked_at is null returning user_id",
+            )
+            .bind(session_id)
+            .bind(now)
+            .fetch_optional(&mut tx)
+            .await?;
             if let Some(user_id) = user_id {
                 audit::record_for_user(
                     &mut tx,
@@ -559,14 +563,15 @@ impl Kernel {
             return Err(Error::RefreshTokenReused);
         };
 
-        let user_id: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
+        let user_id: Option<Uuid> = sql::query_scalar(
             "update sessions set last_used_at = $2, expires_at = $3 \
-             where id = $1 and revoked_at is null and expires_at > $2 returning user_id")
-            .bind(session_id)
-            .bind(now)
-            .bind(now + self.settings.refresh_token_ttl)
-            .fetch_optional(conn)
-            .await)?;
+             where id = $1 and revoked_at is null and expires_at > $2 returning user_id",
+        )
+        .bind(session_id)
+        .bind(now)
+        .bind(now + self.settings.refresh_token_ttl)
+        .fetch_optional(&mut tx)
+        .await?;
         let Some(user_id) = user_id else {
             return Err(Error::InvalidToken);
         };
@@ -582,14 +587,15 @@ impl Kernel {
     /// is still live.
     pub async fn authenticate(&self, access_token: &str) -> Result<Caller> {
         let claims = self.tokens.verify_access(access_token)?;
-        let role: Option<String> = with_db!(&self.db, pool => sql::query_scalar(
+        let role: Option<String> = sql::query_scalar(
             "select u.platform_role from sessions s join users u on u.id = s.user_id \
-             where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > $3")
-            .bind(claims.sid)
-            .bind(claims.sub)
-            .bind(now())
-            .fetch_optional(pool)
-            .await)?;
+             where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > $3",
+        )
+        .bind(claims.sid)
+        .bind(claims.sub)
+        .bind(now())
+        .fetch_optional(&self.db)
+        .await?;
         let platform_role = role.ok_or(Error::InvalidToken)?;
         Ok(Caller {
             user_id: claims.sub,
@@ -624,10 +630,10 @@ impl Kernel {
     /// The caller's account.
     pub async fn me(&self, caller: &Caller) -> Result<User> {
         let sql = format!("select {USER_COLUMNS} from users where id = $1");
-        let user = with_db!(&self.db, pool => sql::query_as::<User>(sqlx::AssertSqlSafe(sql))
+        let user = sql::query_as::<User>(sql::AssertSqlSafe(sql))
             .bind(caller.user_id)
-            .fetch_optional(pool)
-            .await)?;
+            .fetch_optional(&self.db)
+            .await?;
         user.ok_or(Error::NotFound("user"))
     }
 
@@ -635,12 +641,13 @@ impl Kernel {
     pub async fn update_profile(&self, caller: &Caller, name: Option<&str>) -> Result<User> {
         let name = check_name(name)?;
         let mut tx = self.db.begin().await?;
-        with_tx!(&mut tx, conn => sql::query("update users set name = $2, updated_at = $3 where id = $1")
+        sql::query("update users set name = $2, updated_at = $3 where id = $1")
             .bind(caller.user_id)
             .bind(name)
             .bind(now())
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(&mut tx)
+            .await
+            .map(|r| r.rows_affected())?;
         let user = fetch_user(&mut tx, caller.user_id).await?;
         tx.commit().await?;
         Ok(user)
@@ -655,11 +662,10 @@ impl Kernel {
         client: &ClientInfo,
     ) -> Result<()> {
         let user = self.me(caller).await?;
-        let hash: String = with_db!(&self.db, pool => sql::query_scalar(
-            "select password_hash from users where id = $1")
+        let hash: String = sql::query_scalar("select password_hash from users where id = $1")
             .bind(caller.user_id)
-            .fetch_one(pool)
-            .await)?;
+            .fetch_one(&self.db)
+            .await?;
         if !self.passwords.verify(current, Some(&hash)).await? {
             return Err(Error::invalid(
                 "currentPassword",
@@ -671,21 +677,23 @@ impl Kernel {
 
         let now = now();
         let mut tx = self.db.begin().await?;
-        with_tx!(&mut tx, conn => sql::query(
-            "update users set password_hash = $2, updated_at = $3 where id = $1")
+        sql::query("update users set password_hash = $2, updated_at = $3 where id = $1")
             .bind(caller.user_id)
             .bind(&new_hash)
             .bind(now)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
-        let ended = with_tx!(&mut tx, conn => sql::query(
+            .execute(&mut tx)
+            .await
+            .map(|r| r.rows_affected())?;
+        let ended = sql::query(
             "update sessions set revoked_at = $3, revoked_reason = 'password_changed' \
-             where user_id = $1 and id <> $2 and revoked_at is null")
-            .bind(caller.user_id)
-            .bind(caller.session_id)
-            .bind(now)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+             where user_id = $1 and id <> $2 and revoked_at is null",
+        )
+        .bind(caller.user_id)
+        .bind(caller.session_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await
+        .map(|r| r.rows_affected())?;
         audit::record_for_user(
             &mut tx,
             caller.user_id,
@@ -717,45 +725,43 @@ async fn insert_user(
         "insert into users (id, email, name, password_hash, platform_role, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $6) returning {USER_COLUMNS}"
     );
-    with_tx!(tx, conn => sql::query_as::<User>(sqlx::AssertSqlSafe(sql))
+    sql::query_as::<User>(sql::AssertSqlSafe(sql))
         .bind(new_id())
         .bind(email.as_str())
         .bind(name)
         .bind(password_hash)
         .bind(role)
         .bind(now)
-        .fetch_one(conn)
-        .await)
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            Error::Conflict {
-                code: "email_unavailable",
-                message: "This email address cannot be used to register",
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::Conflict {
+                    code: "email_unavailable",
+                    message: "This email address cannot be used to register",
+                }
+            } else {
+                e.into()
             }
-        } else {
-            e.into()
-        }
-    })
+        })
 }
 
 /// The user with id `user_id`.
 pub async fn fetch_user(tx: &mut Tx, user_id: Uuid) -> Result<User> {
     let sql = format!("select {USER_COLUMNS} from users where id = $1");
-    let user = with_tx!(tx, conn => sql::query_as::<User>(sqlx::AssertSqlSafe(sql))
+    let user = sql::query_as::<User>(sql::AssertSqlSafe(sql))
         .bind(user_id)
-        .fetch_optional(conn)
-        .await)?;
+        .fetch_optional(&mut *tx)
+        .await?;
     user.ok_or(Error::NotFound("user"))
 }
 
 /// The id of the account with this (normalised) email.
 pub async fn find_user_id(db: &crate::Db, email: &str) -> Result<Option<Uuid>> {
-    Ok(
-        with_db!(db, pool => sql::query_scalar("select id from users where email = $1")
+    Ok(sql::query_scalar("select id from users where email = $1")
         .bind(email)
-        .fetch_optional(pool)
-        .await)?,
-    )
+        .fetch_optional(db)
+        .await?)
 }
 
 /// Revokes one session, if it is still live.
@@ -765,13 +771,13 @@ pub async fn revoke_session(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "update sessions set revoked_at = $2, revoked_reason = $3 where id = $1 and revoked_at is null")
         .bind(session_id)
         .bind(now)
         .bind(reason)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(&mut *tx)
+        .await.map(|r| r.rows_affected())?;
     Ok(())
 }
 

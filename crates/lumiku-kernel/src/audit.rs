@@ -2,14 +2,13 @@
 //! the transaction of the change it records, so the log never claims a change that rolled back.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql::{self, Json};
+use lumiku_store::sql::{self, Json};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::db::{Tx, new_id, now};
 use crate::error::Result;
-use crate::with_tx;
 
 /// The audited actions; their strings are stable (clients filter on them).
 pub mod action {
@@ -125,7 +124,7 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
     const SQL: &str = "insert into audit_events \
         (id, tenant_id, actor_user_id, action, target_type, target_id, ip_address, details, created_at) \
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-    with_tx!(tx, conn => sql::query(SQL)
+    sql::query(SQL)
         .bind(new_id())
         .bind(event.tenant_id)
         .bind(event.actor_user_id)
@@ -135,8 +134,9 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
         .bind(event.ip_address)
         .bind(Json(event.details))
         .bind(now())
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
     Ok(())
 }
 
@@ -166,12 +166,12 @@ pub async fn list(
         ip_address, details, created_at from audit_events \
         where tenant_id = $1 and ($2 is null or action = $2) and ($3 is null or id < $3) \
         order by id desc limit $4";
-    let rows = with_tx!(tx, conn => sql::query_as::<AuditEvent>(SQL)
+    let rows = sql::query_as::<AuditEvent>(SQL)
         .bind(tenant_id)
         .bind(action)
         .bind(before)
         .bind(limit)
-        .fetch_all(conn)
-        .await)?;
+        .fetch_all(&mut *tx)
+        .await?;
     Ok(rows)
 }

@@ -8,7 +8,7 @@
 //! nodes running the cycle at once, or one running it twice, change nothing twice.
 
 use chrono::{DateTime, Duration, Months, Utc};
-use lumiku_plugin::sql::{self, Json};
+use lumiku_store::sql::{self, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use crate::credits::{self, EntryKind, NewEntry};
 use crate::db::{Tx, new_id, now};
 use crate::error::{Error, Result};
 use crate::tenants::{Permission, TenantAccess};
-use crate::{ClientInfo, Kernel, with_db, with_tx};
+use crate::{ClientInfo, Kernel};
 
 /// The currency every price is in.
 pub const CURRENCY: &str = "IDR";
@@ -405,13 +405,14 @@ pub(crate) struct NewInvoice<'a> {
 /// Takes the tenant's next invoice number on `tx`: the counter moves only if `tx` commits, so
 /// numbers have no gaps.
 async fn next_invoice_number(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
-    Ok(with_tx!(tx, conn => sql::query_scalar(
+    Ok(sql::query_scalar(
         "insert into invoice_counters (tenant_id, last_number) values ($1, 1) \
          on conflict (tenant_id) do update set last_number = invoice_counters.last_number + 1 \
-         returning last_number")
-        .bind(tenant_id)
-        .fetch_one(conn)
-        .await)?)
+         returning last_number",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 /// Writes an invoice and its lines on `tx`; issued (numbered, open) when `new.issue`.
@@ -429,7 +430,7 @@ pub(crate) async fn create_invoice(tx: &mut Tx, new: NewInvoice<'_>) -> Result<I
         (None, "draft", None)
     };
     let (period_start, period_end) = new.period.unzip();
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "insert into invoices (id, tenant_id, number, status, kind, plan_id, package_id, period_start, period_end, \
          currency, total_idr, credits, bonus_credits, description, created_by, created_at, issued_at, due_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $16)")
@@ -451,11 +452,11 @@ pub(crate) async fn create_invoice(tx: &mut Tx, new: NewInvoice<'_>) -> Result<I
         .bind(now)
         .bind(issued_at)
         .bind(new.due_at)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())?;
     for (position, item) in new.items.iter().enumerate() {
-        with_tx!(tx, conn => sql::query(
+        sql::query(
             "insert into invoice_items (id, invoice_id, tenant_id, position, description, quantity, unit_price_idr, amount_idr) \
              values ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(new_id())
@@ -466,9 +467,9 @@ pub(crate) async fn create_invoice(tx: &mut Tx, new: NewInvoice<'_>) -> Result<I
             .bind(item.quantity)
             .bind(item.unit_price_idr)
             .bind(item.amount_idr)
-            .execute(conn)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
     }
     fetch_invoice(tx, new.tenant_id, id)
         .await?
@@ -481,43 +482,45 @@ pub(crate) async fn fetch_invoice(
     tenant_id: Uuid,
     id: Uuid,
 ) -> Result<Option<Invoice>> {
-    let row: Option<InvoiceRow> = with_tx!(tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
-        "select {INVOICE_COLUMNS} from invoices where tenant_id = $1 and id = $2")))
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(conn)
-        .await)?;
+    let row: Option<InvoiceRow> = sql::query_as(sql::AssertSqlSafe(format!(
+        "select {INVOICE_COLUMNS} from invoices where tenant_id = $1 and id = $2"
+    )))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let items = invoice_items(tx, id).await?;
     Ok(Some(row.into_invoice(items)?))
 }
 
 async fn invoice_items(tx: &mut Tx, invoice_id: Uuid) -> Result<Vec<InvoiceItem>> {
-    Ok(with_tx!(tx, conn => sql::query_as::<InvoiceItem>(
+    Ok(sql::query_as::<InvoiceItem>(
         "select description, quantity, unit_price_idr, amount_idr from invoice_items \
-         where invoice_id = $1 order by position")
-        .bind(invoice_id)
-        .fetch_all(conn)
-        .await)?)
+         where invoice_id = $1 order by position",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *tx)
+    .await?)
 }
 
 async fn fetch_plan(tx: &mut Tx, plan_id: &str) -> Result<Option<Plan>> {
-    let row: Option<PlanRow> = with_tx!(tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
-        "select {PLAN_COLUMNS} from plans where id = $1")))
-        .bind(plan_id)
-        .fetch_optional(conn)
-        .await)?;
+    let row: Option<PlanRow> = sql::query_as(sql::AssertSqlSafe(format!(
+        "select {PLAN_COLUMNS} from plans where id = $1"
+    )))
+    .bind(plan_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     row.map(Plan::try_from).transpose()
 }
 
 async fn fetch_subscription(tx: &mut Tx, tenant_id: Uuid) -> Result<Option<SubscriptionRow>> {
-    Ok(
-        with_tx!(tx, conn => sql::query_as::<SubscriptionRow>(sqlx::AssertSqlSafe(format!(
-        "select {SUBSCRIPTION_COLUMNS} from subscriptions where tenant_id = $1")))
-        .bind(tenant_id)
-        .fetch_optional(conn)
-        .await)?,
-    )
+    Ok(sql::query_as::<SubscriptionRow>(sql::AssertSqlSafe(format!(
+        "select {SUBSCRIPTION_COLUMNS} from subscriptions where tenant_id = $1"
+    )))
+    .bind(tenant_id)
+    .fetch_optional(&mut *tx)
+    .await?)
 }
 
 /// One month after `t` (the last day of a shorter month when the day does not exist).
@@ -528,12 +531,12 @@ pub fn add_month(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The open subscription invoice of `tenant_id` (a plan change or a renewal), newest first.
 async fn open_subscription_invoice(tx: &mut Tx, tenant_id: Uuid) -> Result<Option<Invoice>> {
-    let id: Option<Uuid> = with_tx!(tx, conn => sql::query_scalar(
+    let id: Option<Uuid> = sql::query_scalar(
         "select id from invoices where tenant_id = $1 and kind = 'subscription' and status = 'open' \
          order by id desc limit 1")
         .bind(tenant_id)
-        .fetch_optional(conn)
-        .await)?;
+        .fetch_optional(&mut *tx)
+        .await?;
     match id {
         Some(id) => fetch_invoice(tx, tenant_id, id).await,
         None => Ok(None),
@@ -544,22 +547,23 @@ async fn open_subscription_invoice(tx: &mut Tx, tenant_id: Uuid) -> Result<Optio
 /// pending payments. Returns how many were voided.
 async fn void_open_subscription_invoices(tx: &mut Tx, tenant_id: Uuid) -> Result<u64> {
     let now = now();
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "update payments set status = 'expired', updated_at = $2 where tenant_id = $1 and status = 'pending' \
          and invoice_id in (select id from invoices where tenant_id = $1 and kind = 'subscription' and status = 'open')")
         .bind(tenant_id)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))?;
-    Ok(with_tx!(tx, conn => sql::query(
+        .map(|r| r.rows_affected())?;
+    Ok(sql::query(
         "update invoices set status = 'void', voided_at = $2, updated_at = $2 \
-         where tenant_id = $1 and kind = 'subscription' and status = 'open'")
-        .bind(tenant_id)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?)
+         where tenant_id = $1 and kind = 'subscription' and status = 'open'",
+    )
+    .bind(tenant_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map(|r| r.rows_affected())?)
 }
 
 /// Grants the plan's monthly credits for the period starting at `period_start`, once: the
@@ -575,17 +579,18 @@ pub(crate) async fn grant_period(
     if plan.monthly_credits <= 0 {
         return Ok(0);
     }
-    let claimed = with_tx!(tx, conn => sql::query(
+    let claimed = sql::query(
         "insert into subscription_grants (tenant_id, period_start, plan_id, credits, granted_at) \
-         values ($1, $2, $3, $4, $5) on conflict do nothing")
-        .bind(tenant_id)
-        .bind(period_start)
-        .bind(&plan.id)
-        .bind(plan.monthly_credits)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+         values ($1, $2, $3, $4, $5) on conflict do nothing",
+    )
+    .bind(tenant_id)
+    .bind(period_start)
+    .bind(&plan.id)
+    .bind(plan.monthly_credits)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map(|r| r.rows_affected())?;
     if claimed == 0 {
         return Ok(0);
     }
@@ -640,15 +645,16 @@ pub(crate) async fn settle_invoice(
     now: DateTime<Utc>,
 ) -> Result<Settlement> {
     // An invoice voided while its payment was under way is still honoured: the money was taken.
-    let claimed = with_tx!(tx, conn => sql::query(
+    let claimed = sql::query(
         "update invoices set status = 'paid', paid_at = $3, updated_at = $3 \
-         where tenant_id = $1 and id = $2 and status in ('open', 'void')")
-        .bind(tenant_id)
-        .bind(invoice_id)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+         where tenant_id = $1 and id = $2 and status in ('open', 'void')",
+    )
+    .bind(tenant_id)
+    .bind(invoice_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map(|r| r.rows_affected())?;
     if claimed == 0 {
         return Ok(Settlement::AlreadyPaid);
     }
@@ -729,7 +735,7 @@ async fn upsert_subscription(
     trial_used: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "insert into subscriptions (tenant_id, plan_id, status, current_period_start, current_period_end, \
          cancel_at_period_end, trial_used, canceled_at, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, false, $6, null, $7, $7) \
@@ -743,9 +749,9 @@ async fn upsert_subscription(
         .bind(end)
         .bind(trial_used)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())?;
     Ok(())
 }
 
@@ -861,33 +867,35 @@ const MAX_AMOUNT: i64 = 1_000_000_000;
 impl Kernel {
     /// The plans on offer (every plan, for administrators with `include_inactive`).
     pub async fn plans(&self, include_inactive: bool) -> Result<Vec<Plan>> {
-        let rows: Vec<PlanRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(format!(
-            "select {PLAN_COLUMNS} from plans where active or $1 order by sort_order, id")))
-            .bind(include_inactive)
-            .fetch_all(pool)
-            .await)?;
+        let rows: Vec<PlanRow> = sql::query_as(sql::AssertSqlSafe(format!(
+            "select {PLAN_COLUMNS} from plans where active or $1 order by sort_order, id"
+        )))
+        .bind(include_inactive)
+        .fetch_all(&self.db)
+        .await?;
         rows.into_iter().map(Plan::try_from).collect()
     }
 
     /// The credit packages on sale (every package, for administrators with `include_inactive`).
     pub async fn credit_packages(&self, include_inactive: bool) -> Result<Vec<CreditPackage>> {
         Ok(
-            with_db!(&self.db, pool => sql::query_as::<CreditPackage>(sqlx::AssertSqlSafe(format!(
+            sql::query_as::<CreditPackage>(sql::AssertSqlSafe(format!(
             "select {PACKAGE_COLUMNS} from credit_packages where active or $1 order by sort_order, id")))
             .bind(include_inactive)
-            .fetch_all(pool)
-            .await)?,
+            .fetch_all(&self.db)
+            .await?,
         )
     }
 
     /// The tier in force for `tenant_id`: its plan's while trialing, active or past due, else free.
     pub async fn tenant_tier(&self, tenant_id: Uuid) -> Result<Tier> {
-        let tier: Option<String> = with_db!(&self.db, pool => sql::query_scalar(
+        let tier: Option<String> = sql::query_scalar(
             "select p.tier from subscriptions s join plans p on p.id = s.plan_id \
-             where s.tenant_id = $1 and s.status <> 'canceled'")
-            .bind(tenant_id)
-            .fetch_optional(pool)
-            .await)?;
+             where s.tenant_id = $1 and s.status <> 'canceled'",
+        )
+        .bind(tenant_id)
+        .fetch_optional(&self.db)
+        .await?;
         Ok(tier.as_deref().and_then(Tier::parse).unwrap_or(Tier::Free))
     }
 
@@ -1086,14 +1094,15 @@ impl Kernel {
         access.require(Permission::Read)?;
         let limit = limit.clamp(1, 100);
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
-        let rows: Vec<InvoiceRow> = with_tx!(&mut tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<InvoiceRow> = sql::query_as(sql::AssertSqlSafe(format!(
             "select {INVOICE_COLUMNS} from invoices where tenant_id = $1 and status <> 'draft' \
-             and ($2 is null or id < $2) order by id desc limit $3")))
-            .bind(access.tenant_id)
-            .bind(before)
-            .bind(limit)
-            .fetch_all(conn)
-            .await)?;
+             and ($2 is null or id < $2) order by id desc limit $3"
+        )))
+        .bind(access.tenant_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&mut tx)
+        .await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let lines = invoice_items(&mut tx, row.id).await?;
@@ -1127,19 +1136,19 @@ impl Kernel {
     pub async fn run_billing(&self, now: DateTime<Utc>) -> Result<BillingReport> {
         let mut report = BillingReport::default();
         let mut tx = self.db.begin().await?;
-        report.payments_expired = with_tx!(&mut tx, conn => sql::query(
+        report.payments_expired = sql::query(
             "update payments set status = 'expired', updated_at = $1 where status = 'pending' and expires_at <= $1")
             .bind(now)
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         tx.commit().await?;
 
-        let due: Vec<SubscriptionRow> = with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(format!(
+        let due: Vec<SubscriptionRow> = sql::query_as(sql::AssertSqlSafe(format!(
             "select {SUBSCRIPTION_COLUMNS} from subscriptions where status <> 'canceled' and current_period_end <= $1")))
             .bind(now)
-            .fetch_all(pool)
-            .await)?;
+            .fetch_all(&self.db)
+            .await?;
         for sub in due {
             match self.close_period(&sub, now).await? {
                 PeriodEnd::Canceled => report.subscriptions_canceled += 1,
@@ -1154,15 +1163,15 @@ impl Kernel {
             current_period_start: DateTime<Utc>,
             plan_id: String,
         }
-        let ungranted: Vec<Ungranted> = with_db!(&self.db, pool => sql::query_as(
+        let ungranted: Vec<Ungranted> = sql::query_as(
             "select s.tenant_id, s.current_period_start, s.plan_id from subscriptions s \
              join plans p on p.id = s.plan_id \
              where s.status = 'active' and p.monthly_credits > 0 and s.current_period_start <= $1 \
              and not exists (select 1 from subscription_grants g \
                              where g.tenant_id = s.tenant_id and g.period_start = s.current_period_start)")
             .bind(now)
-            .fetch_all(pool)
-            .await)?;
+            .fetch_all(&self.db)
+            .await?;
         for row in ungranted {
             let mut tx = self.db.begin().await?;
             // Re-read under the transaction: the subscription may have moved on since the scan.
@@ -1342,7 +1351,7 @@ impl Kernel {
         }
         plan.active = patch.active.unwrap_or(plan.active);
         plan.sort_order = patch.sort_order.unwrap_or(plan.sort_order);
-        with_tx!(&mut tx, conn => sql::query(
+        sql::query(
             "update plans set name = $2, price_idr = $3, monthly_credits = $4, trial_days = $5, features = $6, \
              active = $7, sort_order = $8, updated_at = $9 where id = $1")
             .bind(&plan.id)
@@ -1354,9 +1363,9 @@ impl Kernel {
             .bind(plan.active)
             .bind(plan.sort_order)
             .bind(now())
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         audit::record(
             &mut tx,
             NewAuditEvent {
@@ -1400,13 +1409,13 @@ impl Kernel {
             return Err(Error::Invalid(fields));
         }
         let mut tx = self.db.begin().await?;
-        let mut package: CreditPackage =
-            with_tx!(&mut tx, conn => sql::query_as(sqlx::AssertSqlSafe(format!(
-            "select {PACKAGE_COLUMNS} from credit_packages where id = $1")))
-            .bind(package_id)
-            .fetch_optional(conn)
-            .await)?
-            .ok_or(Error::NotFound("credit package"))?;
+        let mut package: CreditPackage = sql::query_as(sql::AssertSqlSafe(format!(
+            "select {PACKAGE_COLUMNS} from credit_packages where id = $1"
+        )))
+        .bind(package_id)
+        .fetch_optional(&mut tx)
+        .await?
+        .ok_or(Error::NotFound("credit package"))?;
         if let Some(name) = &patch.name {
             package.name = name.trim().to_owned();
         }
@@ -1415,7 +1424,7 @@ impl Kernel {
         package.price_idr = patch.price_idr.unwrap_or(package.price_idr);
         package.active = patch.active.unwrap_or(package.active);
         package.sort_order = patch.sort_order.unwrap_or(package.sort_order);
-        with_tx!(&mut tx, conn => sql::query(
+        sql::query(
             "update credit_packages set name = $2, credits = $3, bonus_credits = $4, price_idr = $5, active = $6, \
              sort_order = $7, updated_at = $8 where id = $1")
             .bind(&package.id)
@@ -1426,9 +1435,9 @@ impl Kernel {
             .bind(package.active)
             .bind(package.sort_order)
             .bind(now())
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         audit::record(
             &mut tx,
             NewAuditEvent {
@@ -1487,10 +1496,10 @@ impl Kernel {
             return Err(Error::Invalid(fields));
         }
         let mut tx = self.db.begin().await?;
-        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar("select id from tenants where id = $1")
+        let exists: Option<Uuid> = sql::query_scalar("select id from tenants where id = $1")
             .bind(tenant_id)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional(&mut tx)
+            .await?;
         exists.ok_or(Error::NotFound("tenant"))?;
         let now = now();
         let invoice = create_invoice(
@@ -1551,11 +1560,11 @@ impl Kernel {
     ) -> Result<Invoice> {
         admin.require_admin("only platform administrators may change billing")?;
         let mut tx = self.db.begin().await?;
-        let tenant_id: Uuid = with_tx!(&mut tx, conn => sql::query_scalar("select tenant_id from invoices where id = $1")
+        let tenant_id: Uuid = sql::query_scalar("select tenant_id from invoices where id = $1")
             .bind(invoice_id)
-            .fetch_optional(conn)
-            .await)?
-        .ok_or(Error::NotFound("invoice"))?;
+            .fetch_optional(&mut tx)
+            .await?
+            .ok_or(Error::NotFound("invoice"))?;
         let invoice = fetch_invoice(&mut tx, tenant_id, invoice_id)
             .await?
             .ok_or(Error::NotFound("invoice"))?;
@@ -1563,33 +1572,33 @@ impl Kernel {
         let audit_action = match (invoice.status, status) {
             (InvoiceStatus::Draft, InvoiceStatus::Open) => {
                 let number = next_invoice_number(&mut tx, tenant_id).await?;
-                with_tx!(&mut tx, conn => sql::query(
+                sql::query(
                     "update invoices set status = 'open', number = $2, issued_at = $3, due_at = $4, updated_at = $3 \
                      where id = $1 and status = 'draft'")
                     .bind(invoice_id)
                     .bind(number)
                     .bind(now)
                     .bind(now + Duration::days(self.settings.billing.grace_days))
-                    .execute(conn)
+                    .execute(&mut tx)
                     .await
-                    .map(|r| r.rows_affected()))?;
+                    .map(|r| r.rows_affected())?;
                 action::INVOICE_ISSUED
             }
             (InvoiceStatus::Open, InvoiceStatus::Void) => {
-                with_tx!(&mut tx, conn => sql::query(
+                sql::query(
                     "update payments set status = 'expired', updated_at = $2 where invoice_id = $1 and status = 'pending'")
                     .bind(invoice_id)
                     .bind(now)
-                    .execute(conn)
+                    .execute(&mut tx)
                     .await
-                    .map(|r| r.rows_affected()))?;
-                with_tx!(&mut tx, conn => sql::query(
+                    .map(|r| r.rows_affected())?;
+                sql::query(
                     "update invoices set status = 'void', voided_at = $2, updated_at = $2 where id = $1 and status = 'open'")
                     .bind(invoice_id)
                     .bind(now)
-                    .execute(conn)
+                    .execute(&mut tx)
                     .await
-                    .map(|r| r.rows_affected()))?;
+                    .map(|r| r.rows_affected())?;
                 action::INVOICE_VOIDED
             }
             _ => {
@@ -1634,7 +1643,7 @@ async fn claim_subscription(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let canceled_at = (status == SubscriptionStatus::Canceled).then_some(now);
-    let changed = with_tx!(tx, conn => sql::query(
+    let changed = sql::query(
         "update subscriptions set status = $4, canceled_at = coalesce($5, canceled_at), updated_at = $6 \
          where tenant_id = $1 and status = $2 and current_period_end = $3")
         .bind(sub.tenant_id)
@@ -1643,9 +1652,9 @@ async fn claim_subscription(
         .bind(status.as_str())
         .bind(canceled_at)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())?;
     Ok(changed == 1)
 }
 
@@ -1655,14 +1664,15 @@ async fn set_cancel_at_period_end(
     cancel: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sql::query(
-        "update subscriptions set cancel_at_period_end = $2, updated_at = $3 where tenant_id = $1")
-        .bind(tenant_id)
-        .bind(cancel)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    sql::query(
+        "update subscriptions set cancel_at_period_end = $2, updated_at = $3 where tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .bind(cancel)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map(|r| r.rows_affected())?;
     Ok(())
 }
 

@@ -4,17 +4,17 @@
 //! they come from our own pages with a CSRF token bound to the session.
 
 use hmac::{Hmac, Mac};
-use lumiku_plugin::sql;
+use lumiku_store::sql;
 use serde::Serialize;
 use sha2::Sha256;
 use uuid::Uuid;
 
+use crate::Kernel;
 use crate::accounts::Caller;
 use crate::audit::AuditEvent;
 use crate::db::now;
 use crate::error::{Error, Result};
 use crate::token::{hash_refresh_token, hex, random_token};
-use crate::{Kernel, with_db, with_tx};
 
 /// A platform user as administrators see them.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
@@ -61,13 +61,13 @@ impl Kernel {
     pub async fn attach_browser_cookie(&self, session_id: Uuid) -> Result<String> {
         let token = random_token(32)?;
         let mut tx = self.db.begin().await?;
-        let changed = with_tx!(&mut tx, conn => sql::query(
-            "update sessions set cookie_hash = $2 where id = $1 and revoked_at is null")
-            .bind(session_id)
-            .bind(hash_refresh_token(&token))
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let changed =
+            sql::query("update sessions set cookie_hash = $2 where id = $1 and revoked_at is null")
+                .bind(session_id)
+                .bind(hash_refresh_token(&token))
+                .execute(&mut tx)
+                .await
+                .map(|r| r.rows_affected())?;
         tx.commit().await?;
         if changed == 0 {
             return Err(Error::InvalidToken);
@@ -84,13 +84,13 @@ impl Kernel {
             platform_role: String,
             expires_at: chrono::DateTime<chrono::Utc>,
         }
-        let row: Option<Row> = with_db!(&self.db, pool => sql::query_as(
+        let row: Option<Row> = sql::query_as(
             "select s.id, s.user_id, u.platform_role, s.expires_at from sessions s join users u on u.id = s.user_id \
              where s.cookie_hash = $1 and s.revoked_at is null and s.expires_at > $2")
             .bind(hash_refresh_token(cookie))
             .bind(now())
-            .fetch_optional(pool)
-            .await)?;
+            .fetch_optional(&self.db)
+            .await?;
         let row = row.ok_or(Error::InvalidToken)?;
         Ok(Caller {
             user_id: row.user_id,
@@ -134,18 +134,19 @@ impl Kernel {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")));
-        let items: Vec<UserSummary> = with_db!(&self.db, pool => sql::query_as(
+        let items: Vec<UserSummary> = sql::query_as(
             "select u.id, u.email, u.name, u.platform_role, t.id as personal_tenant_id, \
              w.balance_credits as balance, u.created_at from users u \
              left join tenants t on t.created_by = u.id and t.kind = 'personal' \
              left join wallets w on w.tenant_id = t.id \
              where ($1 is null or u.email like $1) and ($2 is null or u.id < $2) \
-             order by u.id desc limit $3")
-            .bind(pattern)
-            .bind(before)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)?;
+             order by u.id desc limit $3",
+        )
+        .bind(pattern)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.db)
+        .await?;
         let next_cursor = (items.len() as i64 == limit)
             .then(|| items.last().map(|u| u.id))
             .flatten();
@@ -163,15 +164,15 @@ impl Kernel {
         admin.require_admin("only platform administrators may read the platform's audit log")?;
         let limit = limit.clamp(1, 200);
         let action = action.map(str::trim).filter(|a| !a.is_empty());
-        let items: Vec<AuditEvent> = with_db!(&self.db, pool => sql::query_as(
+        let items: Vec<AuditEvent> = sql::query_as(
             "select id, tenant_id, actor_user_id, action, target_type, target_id, ip_address, details, created_at \
              from audit_events where ($1 is null or action = $1) and ($2 is null or id < $2) \
              order by id desc limit $3")
             .bind(action)
             .bind(before)
             .bind(limit)
-            .fetch_all(pool)
-            .await)?;
+            .fetch_all(&self.db)
+            .await?;
         let next_cursor = (items.len() as i64 == limit)
             .then(|| items.last().map(|e| e.id))
             .flatten();

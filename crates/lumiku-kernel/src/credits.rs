@@ -3,9 +3,9 @@
 //! carrying the amount and the balance after it, on the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql::{self, Json};
+use lumiku_store::sql;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::accounts::Caller;
@@ -13,7 +13,7 @@ use crate::audit::{self, NewAuditEvent};
 use crate::db::{Backend, Tx, new_id, now};
 use crate::error::{Error, Result};
 use crate::tenants::{Permission, TenantAccess};
-use crate::{ClientInfo, Kernel, with_tx};
+use crate::{ClientInfo, Kernel};
 
 /// Why a ledger row exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -90,13 +90,12 @@ pub struct NewEntry<'a> {
 
 /// Creates the tenant's empty wallet.
 pub(crate) async fn create_wallet(tx: &mut Tx, tenant_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-    with_tx!(tx, conn => sql::query(
-        "insert into wallets (tenant_id, balance_credits, updated_at) values ($1, 0, $2)")
+    sql::query("insert into wallets (tenant_id, balance_credits, updated_at) values ($1, 0, $2)")
         .bind(tenant_id)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())?;
     Ok(())
 }
 
@@ -115,22 +114,22 @@ pub async fn move_balance(
         };
     }
     let balance: Option<i64> = if tx.backend() == Backend::Postgres {
-        with_tx!(tx, conn => sql::query_scalar(concat!(move_sql!(), " returning balance_credits"))
+        sql::query_scalar(concat!(move_sql!(), " returning balance_credits"))
             .bind(tenant_id)
             .bind(amount)
             .bind(now)
-            .fetch_optional(conn)
-            .await)?
+            .fetch_optional(&mut *tx)
+            .await?
     } else {
         // SQLite answers RETURNING through a temporary table of its own, dearer than reading the
         // row again; PostgreSQL would pay a round trip for the second statement instead.
-        let moved = with_tx!(tx, conn => sql::query(move_sql!())
+        let moved = sql::query(move_sql!())
             .bind(tenant_id)
             .bind(amount)
             .bind(now)
-            .execute(conn)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         if moved == 1 {
             Some(current_balance(tx, tenant_id).await?)
         } else {
@@ -151,11 +150,11 @@ pub async fn move_balance(
 
 /// The wallet's balance as `tx` sees it.
 pub async fn current_balance(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
-    let balance: Option<i64> = with_tx!(tx, conn => sql::query_scalar(
-        "select balance_credits from wallets where tenant_id = $1")
-        .bind(tenant_id)
-        .fetch_optional(conn)
-        .await)?;
+    let balance: Option<i64> =
+        sql::query_scalar("select balance_credits from wallets where tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     balance.ok_or(Error::NotFound("wallet"))
 }
 
@@ -171,7 +170,7 @@ pub async fn append_entry(
         Some((kind, id)) => (Some(*kind), Some(id.as_str())),
         None => (None, None),
     };
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "insert into ledger_entries (id, tenant_id, amount_credits, balance_after_credits, kind, description, \
          reference_type, reference_id, actor_user_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(id)
@@ -184,9 +183,9 @@ pub async fn append_entry(
         .bind(reference_id)
         .bind(entry.actor_user_id)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *tx)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())?;
     Ok(id)
 }
 
@@ -199,103 +198,6 @@ pub async fn apply(tx: &mut Tx, entry: &NewEntry<'_>) -> Result<i64> {
     let balance = move_balance(tx, entry.tenant_id, entry.amount, now).await?;
     append_entry(tx, entry, balance, now).await?;
     Ok(balance)
-}
-
-/// A metered action's usage, written with its ledger row and the app's counters.
-#[derive(Debug, Clone)]
-pub struct UsageRecord<'a> {
-    /// The tenant that paid.
-    pub tenant_id: Uuid,
-    /// The user who acted.
-    pub user_id: Uuid,
-    /// The app.
-    pub app_id: &'a str,
-    /// The action.
-    pub action: &'a str,
-    /// Its cost, already debited.
-    pub credits: i64,
-    /// The balance after the debit.
-    pub balance_after: i64,
-    /// The app's details.
-    pub metadata: Value,
-}
-
-/// Appends the usage row and its ledger row (for a non-zero cost), and bumps the user's running
-/// totals for the app in the tenant: a row no other tenant's actions touch. On PostgreSQL the
-/// three writes go as one statement; SQLite runs in-process, where a round trip costs nothing.
-pub async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
-    let now = now();
-    let usage_id = new_id();
-    let description = format!("{}: {}", usage.app_id, usage.action);
-    if tx.backend() == Backend::Postgres {
-        // The three writes in one statement: one round trip instead of three.
-        with_tx!(tx, conn => sql::query(
-            "with usage as (insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8)), \
-             ledger as (insert into ledger_entries (id, tenant_id, amount_credits, balance_after_credits, kind, \
-                 description, reference_type, reference_id, actor_user_id, created_at) \
-                 select $9, $2, -$5, $10, $11, $12, 'app_usage', $13, $6, $8 where $5 > 0) \
-             insert into app_user_usage (tenant_id, app_id, user_id, actions, credits, first_used_at, last_used_at) \
-             values ($2, $3, $6, 1, $5, $8, $8) on conflict (tenant_id, app_id, user_id) do update set \
-             actions = app_user_usage.actions + 1, credits = app_user_usage.credits + excluded.credits, \
-             last_used_at = excluded.last_used_at")
-            .bind(usage_id)
-            .bind(usage.tenant_id)
-            .bind(usage.app_id)
-            .bind(usage.action)
-            .bind(usage.credits)
-            .bind(usage.user_id)
-            .bind(Json(&usage.metadata))
-            .bind(now)
-            .bind(new_id())
-            .bind(usage.balance_after)
-            .bind(EntryKind::Usage.as_str())
-            .bind(description.as_str())
-            .bind(usage_id.to_string())
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?;
-        return Ok(usage_id);
-    }
-    with_tx!(tx, conn => sql::query(
-        "insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(usage_id)
-        .bind(usage.tenant_id)
-        .bind(usage.app_id)
-        .bind(usage.action)
-        .bind(usage.credits)
-        .bind(usage.user_id)
-        .bind(Json(&usage.metadata))
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    with_tx!(tx, conn => sql::query(
-        "insert into app_user_usage (tenant_id, app_id, user_id, actions, credits, first_used_at, last_used_at) \
-         values ($1, $2, $3, 1, $4, $5, $5) on conflict (tenant_id, app_id, user_id) do update set \
-         actions = app_user_usage.actions + 1, credits = app_user_usage.credits + excluded.credits, \
-         last_used_at = excluded.last_used_at")
-        .bind(usage.tenant_id)
-        .bind(usage.app_id)
-        .bind(usage.user_id)
-        .bind(usage.credits)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if usage.credits > 0 {
-        let entry = NewEntry {
-            tenant_id: usage.tenant_id,
-            amount: -usage.credits,
-            kind: EntryKind::Usage,
-            description: &description,
-            reference: Some(("app_usage", usage_id.to_string())),
-            actor_user_id: Some(usage.user_id),
-        };
-        append_entry(tx, &entry, usage.balance_after, now).await?;
-    }
-    Ok(usage_id)
 }
 
 /// A tenant's balance.
@@ -367,15 +269,15 @@ impl Kernel {
         access.require(Permission::Read)?;
         let limit = limit.clamp(1, 200);
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
-        let items = with_tx!(&mut tx, conn => sql::query_as::<LedgerEntry>(
+        let items = sql::query_as::<LedgerEntry>(
             "select id, amount_credits, balance_after_credits, kind, description, reference_type, reference_id, \
              actor_user_id, created_at from ledger_entries \
              where tenant_id = $1 and ($2 is null or id < $2) order by id desc limit $3")
             .bind(access.tenant_id)
             .bind(before)
             .bind(limit)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all(&mut tx)
+            .await?;
         tx.commit().await?;
         let next_cursor = if items.len() as i64 == limit {
             items.last().map(|e| e.id)
@@ -397,15 +299,15 @@ impl Kernel {
             return Err(Error::invalid("from", "must be before to"));
         }
         let mut tx = self.db.begin_tenant_read(access.tenant_id).await?;
-        let totals = with_tx!(&mut tx, conn => sql::query_as::<UsageTotal>(
+        let totals = sql::query_as::<UsageTotal>(
             "select app_id, action, count(*) as count, cast(coalesce(sum(credits), 0) as bigint) as credits from app_usage \
              where tenant_id = $1 and created_at >= $2 and created_at < $3 \
              group by app_id, action order by credits desc, app_id, action")
             .bind(access.tenant_id)
             .bind(from)
             .bind(to)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all(&mut tx)
+            .await?;
         tx.commit().await?;
         Ok(UsageReport { from, to, totals })
     }
@@ -449,10 +351,10 @@ impl Kernel {
             return Err(Error::Invalid(fields));
         }
         let mut tx = self.db.begin_tenant(tenant_id).await?;
-        let exists: Option<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar("select id from tenants where id = $1")
+        let exists: Option<Uuid> = sql::query_scalar("select id from tenants where id = $1")
             .bind(tenant_id)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional(&mut tx)
+            .await?;
         exists.ok_or(Error::NotFound("tenant"))?;
         let description = format!("{}: {reason}", kind.as_str());
         let entry = NewEntry {
@@ -477,12 +379,12 @@ impl Kernel {
             },
         )
         .await?;
-        let row = with_tx!(&mut tx, conn => sql::query_as::<LedgerEntry>(
+        let row = sql::query_as::<LedgerEntry>(
             "select id, amount_credits, balance_after_credits, kind, description, reference_type, reference_id, \
              actor_user_id, created_at from ledger_entries where tenant_id = $1 order by id desc limit 1")
             .bind(tenant_id)
-            .fetch_one(conn)
-            .await)?;
+            .fetch_one(&mut tx)
+            .await?;
         tx.commit().await?;
         Ok(row)
     }

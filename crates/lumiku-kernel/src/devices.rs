@@ -3,7 +3,7 @@
 //! session opened from it.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql;
+use lumiku_store::sql;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -14,7 +14,7 @@ use crate::audit::{self, NewAuditEvent, action};
 use crate::db::{Tx, new_id, now};
 use crate::error::{Error, Result};
 use crate::token::hex;
-use crate::{ClientInfo, Kernel, with_db, with_tx};
+use crate::{ClientInfo, Kernel};
 
 /// A device as its owner sees it.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
@@ -67,7 +67,7 @@ pub(crate) async fn upsert(
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(100).collect())
         .unwrap_or_else(|| describe_user_agent(&user_agent));
-    let id: Uuid = with_tx!(tx, conn => sql::query_scalar(
+    let id: Uuid = sql::query_scalar(
         "insert into devices (id, user_id, device_hash, name, user_agent, client_device_id, ip_address, last_used_at, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          on conflict (user_id, device_hash) do update set ip_address = excluded.ip_address, last_used_at = excluded.last_used_at \
@@ -80,8 +80,8 @@ pub(crate) async fn upsert(
         .bind(client_device_id)
         .bind(client.ip.as_deref())
         .bind(now)
-        .fetch_one(conn)
-        .await)?;
+        .fetch_one(&mut *tx)
+        .await?;
     Ok(id)
 }
 
@@ -128,17 +128,18 @@ pub fn describe_user_agent(user_agent: &str) -> String {
 impl Kernel {
     /// The caller's devices, most recently used first.
     pub async fn list_devices(&self, caller: &Caller) -> Result<Vec<Device>> {
-        let mut devices = with_db!(&self.db, pool => sql::query_as::<Device>(
+        let mut devices = sql::query_as::<Device>(
             "select id, name, user_agent, ip_address, last_used_at, created_at from devices \
-             where user_id = $1 order by last_used_at desc, id desc")
-            .bind(caller.user_id)
-            .fetch_all(pool)
-            .await)?;
-        let current: Option<Option<Uuid>> = with_db!(&self.db, pool => sql::query_scalar(
-            "select device_id from sessions where id = $1")
-            .bind(caller.session_id)
-            .fetch_optional(pool)
-            .await)?;
+             where user_id = $1 order by last_used_at desc, id desc",
+        )
+        .bind(caller.user_id)
+        .fetch_all(&self.db)
+        .await?;
+        let current: Option<Option<Uuid>> =
+            sql::query_scalar("select device_id from sessions where id = $1")
+                .bind(caller.session_id)
+                .fetch_optional(&self.db)
+                .await?;
         if let Some(Some(current)) = current {
             for device in &mut devices {
                 device.current = device.id == current;
@@ -162,14 +163,15 @@ impl Kernel {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let device = with_tx!(&mut tx, conn => sql::query_as::<Device>(
+        let device = sql::query_as::<Device>(
             "update devices set name = $3 where id = $1 and user_id = $2 \
-             returning id, name, user_agent, ip_address, last_used_at, created_at")
-            .bind(device_id)
-            .bind(caller.user_id)
-            .bind(name)
-            .fetch_optional(conn)
-            .await)?
+             returning id, name, user_agent, ip_address, last_used_at, created_at",
+        )
+        .bind(device_id)
+        .bind(caller.user_id)
+        .bind(name)
+        .fetch_optional(&mut tx)
+        .await?
         .ok_or(Error::NotFound("device"))?;
         tx.commit().await?;
         Ok(device)
@@ -184,25 +186,27 @@ impl Kernel {
     ) -> Result<()> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let name: Option<String> = with_tx!(&mut tx, conn => sql::query_scalar(
-            "select name from devices where id = $1 and user_id = $2")
-            .bind(device_id)
-            .bind(caller.user_id)
-            .fetch_optional(conn)
-            .await)?;
+        let name: Option<String> =
+            sql::query_scalar("select name from devices where id = $1 and user_id = $2")
+                .bind(device_id)
+                .bind(caller.user_id)
+                .fetch_optional(&mut tx)
+                .await?;
         let name = name.ok_or(Error::NotFound("device"))?;
-        let sessions: Vec<Uuid> = with_tx!(&mut tx, conn => sql::query_scalar(
-            "select id from sessions where device_id = $1 and revoked_at is null")
-            .bind(device_id)
-            .fetch_all(conn)
-            .await)?;
+        let sessions: Vec<Uuid> = sql::query_scalar(
+            "select id from sessions where device_id = $1 and revoked_at is null",
+        )
+        .bind(device_id)
+        .fetch_all(&mut tx)
+        .await?;
         for session_id in &sessions {
             revoke_session(&mut tx, *session_id, "device_revoked", now).await?;
         }
-        with_tx!(&mut tx, conn => sql::query("delete from devices where id = $1")
+        sql::query("delete from devices where id = $1")
             .bind(device_id)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(&mut tx)
+            .await
+            .map(|r| r.rows_affected())?;
         audit::record_for_user(
             &mut tx,
             caller.user_id,

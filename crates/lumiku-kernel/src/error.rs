@@ -54,7 +54,7 @@ pub enum Error {
     RateLimited(u64),
     /// Storage failed.
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] lumiku_store::Error),
     /// Anything else that went wrong inside.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -22,7 +22,7 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::registry::AppRequest;
+use crate::metering::AppRequest;
 
 /// At most this many entries; a full cache starts again empty. An entry is a few hundred bytes.
 const MAX_ENTRIES: usize = 16_384;

@@ -12,6 +12,7 @@ pub mod credits;
 pub mod devices;
 pub mod error;
 mod gate;
+pub mod metering;
 pub mod password;
 pub mod payments;
 pub mod ratelimit;
@@ -22,8 +23,8 @@ pub mod token;
 use std::time::Duration;
 
 pub use error::{Error, Result};
-pub use lumiku_plugin::db::{self, Backend, Db, DbOptions, Tx};
-pub use lumiku_plugin::{sql, with_db, with_tx};
+pub use lumiku_store::{Backend, Db, DbOptions, Tx, db, sql};
+use lumiku_store::{Migration, MigrationSet, Owner};
 
 use anyhow::Context as _;
 
@@ -31,30 +32,77 @@ use password::{PasswordParams, Passwords};
 use ratelimit::LoginLimits;
 use token::Tokens;
 
+/// The core schema's migrations, oldest first. The names are those sqlx recorded for them, from
+/// their file names, before `lumiku-store` ran them.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core",
+        sqlite: include_str!("../migrations/sqlite/0001_core.sql"),
+        postgres: include_str!("../migrations/postgres/0001_core.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "credits apps",
+        sqlite: include_str!("../migrations/sqlite/0002_credits_apps.sql"),
+        postgres: include_str!("../migrations/postgres/0002_credits_apps.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "billing",
+        sqlite: include_str!("../migrations/sqlite/0003_billing.sql"),
+        postgres: include_str!("../migrations/postgres/0003_billing.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "browser sessions",
+        sqlite: include_str!("../migrations/sqlite/0004_browser_sessions.sql"),
+        postgres: include_str!("../migrations/postgres/0004_browser_sessions.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "derived app counters",
+        sqlite: include_str!("../migrations/sqlite/0005_derived_app_counters.sql"),
+        postgres: include_str!("../migrations/postgres/0005_derived_app_counters.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "gate epoch",
+        sqlite: include_str!("../migrations/sqlite/0006_gate_epoch.sql"),
+        postgres: include_str!("../migrations/postgres/0006_gate_epoch.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "ledger kind check",
+        sqlite: include_str!("../migrations/sqlite/0007_ledger_kind_check.sql"),
+        postgres: include_str!("../migrations/postgres/0007_ledger_kind_check.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "app user usage",
+        sqlite: include_str!("../migrations/sqlite/0008_app_user_usage.sql"),
+        postgres: include_str!("../migrations/postgres/0008_app_user_usage.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "one migration history",
+        sqlite: include_str!("../migrations/sqlite/0009_one_migration_history.sql"),
+        postgres: include_str!("../migrations/postgres/0009_one_migration_history.sql"),
+    },
+];
+
 /// Brings the core schema up to date. Safe to run on every start and from several nodes at once
-/// (sqlx takes an advisory lock on PostgreSQL; SQLite serialises writers).
+/// (see [`lumiku_store::migrate`]).
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
-    match db {
-        Db::Sqlite(sqlite) => {
-            // sqlx runs the migrations on a connection of its own, while this process's writer
-            // is held aside so nothing else writes meanwhile.
-            use sqlx::Connection as _;
-            let _writer = sqlite.hold_writer().await?;
-            let mut conn = sqlx::SqliteConnection::connect_with(&sqlite.sqlx_options()?)
-                .await
-                .context("opening SQLite for migrations")?;
-            sqlx::migrate!("migrations/sqlite")
-                .run(&mut conn)
-                .await
-                .context("running SQLite migrations")?;
-            conn.close().await?;
-        }
-        Db::Postgres(pool) => sqlx::migrate!("migrations/postgres")
-            .run(pool)
-            .await
-            .context("running PostgreSQL migrations")?,
-    }
-    Ok(())
+    lumiku_store::migrate::migrate(
+        db,
+        &MigrationSet {
+            owner: Owner::Kernel,
+            migrations: MIGRATIONS,
+        },
+    )
+    .await
+    .context("migrating the core schema")
 }
 
 /// The kernel's settings, resolved from configuration at start-up.
@@ -107,6 +155,7 @@ pub struct Kernel {
     gateway: std::sync::Arc<dyn payments::PaymentGateway>,
     settings: KernelSettings,
     gate: gate::GateCache,
+    walls: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<lumiku_store::Wall>>>,
 }
 
 impl Kernel {
@@ -123,12 +172,26 @@ impl Kernel {
             db,
             settings,
             gate: gate::GateCache::default(),
+            walls: Default::default(),
         })
     }
 
     /// The database.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The wall around app `app_id`'s SQL, one per app for the life of the kernel.
+    pub fn wall(&self, app_id: &str) -> std::sync::Arc<lumiku_store::Wall> {
+        let mut walls = self
+            .walls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::sync::Arc::clone(
+            walls
+                .entry(app_id.to_owned())
+                .or_insert_with(|| std::sync::Arc::new(lumiku_store::Wall::new(app_id))),
+        )
     }
 
     /// The settings it was built with.

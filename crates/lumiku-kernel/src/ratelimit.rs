@@ -2,14 +2,13 @@
 //! count. A sliding window: an attempt is refused while `limit` failures happened in the last
 //! `window`, and the refusal says when the oldest of them leaves the window.
 
-use lumiku_plugin::sql;
+use lumiku_store::sql;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::db::{Db, Tx, new_id};
 use crate::error::{Error, Result};
-use crate::{with_db, with_tx};
 
 /// How many failed logins are allowed, and over how long.
 #[derive(Debug, Clone, Copy)]
@@ -53,12 +52,12 @@ pub async fn check(
     const SQL: &str = "select failed_at from auth_failures where key = $1 and failed_at > $2 \
         order by failed_at limit $3";
     let since = now - window;
-    let failures: Vec<DateTime<Utc>> = with_db!(db, pool => sql::query_scalar(SQL)
+    let failures: Vec<DateTime<Utc>> = sql::query_scalar(SQL)
         .bind(key)
         .bind(since)
         .bind(i64::from(limit))
-        .fetch_all(pool)
-        .await)?;
+        .fetch_all(db)
+        .await?;
     if failures.len() as u64 >= u64::from(limit) {
         let oldest = failures[0];
         let free_at = oldest + window;
@@ -75,25 +74,28 @@ pub async fn record_failure(
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sql::query("delete from auth_failures where key = $1 and failed_at <= $2")
+    sql::query("delete from auth_failures where key = $1 and failed_at <= $2")
         .bind(key)
         .bind(now - window)
-        .execute(&mut *conn)
-        .await.map(|r| r.rows_affected()))?;
-    with_tx!(tx, conn => sql::query("insert into auth_failures (id, key, failed_at) values ($1, $2, $3)")
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
+    sql::query("insert into auth_failures (id, key, failed_at) values ($1, $2, $3)")
         .bind(new_id())
         .bind(key)
         .bind(now)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
     Ok(())
 }
 
 /// Forgets every failure of `key` (after a successful login).
 pub async fn clear(tx: &mut Tx, key: &str) -> Result<()> {
-    with_tx!(tx, conn => sql::query("delete from auth_failures where key = $1")
+    sql::query("delete from auth_failures where key = $1")
         .bind(key)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! Roles map to permissions in [`Role::can`], the one place that decides who may do what.
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::sql;
+use lumiku_store::sql;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use crate::accounts::{Caller, Email, User};
 use crate::audit::{self, AuditEvent, NewAuditEvent, action};
 use crate::db::{Backend, Tx, is_unique_violation, new_id, now};
 use crate::error::{Error, Result};
-use crate::{ClientInfo, Kernel, with_db, with_tx};
+use crate::{ClientInfo, Kernel};
 
 pub use lumiku_plugin::role::{Permission, Role};
 
@@ -165,15 +165,15 @@ async fn insert_tenant(
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
     let id = new_id();
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "insert into tenants (id, name, kind, created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
         .bind(id)
         .bind(name)
         .bind(kind)
         .bind(owner)
         .bind(now)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(&mut *tx)
+        .await.map(|r| r.rows_affected())?;
     insert_member(tx, id, owner, Role::Owner, now).await?;
     crate::credits::create_wallet(tx, id, now).await?;
     Ok(id)
@@ -186,14 +186,14 @@ async fn insert_member(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_tx!(tx, conn => sql::query(
+    sql::query(
         "insert into tenant_members (tenant_id, user_id, role, created_at, updated_at) values ($1, $2, $3, $4, $4)")
         .bind(tenant_id)
         .bind(user_id)
         .bind(role.as_str())
         .bind(now)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))
+        .execute(&mut *tx)
+        .await.map(|r| r.rows_affected())
     .map_err(|e| {
         if is_unique_violation(&e) {
             Error::Conflict { code: "already_member", message: "This user is already a member of the tenant" }
@@ -206,11 +206,11 @@ async fn insert_member(
 
 /// The id of `user_id`'s personal tenant.
 pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uuid> {
-    let id: Option<Uuid> = with_tx!(tx, conn => sql::query_scalar(
-        "select id from tenants where created_by = $1 and kind = 'personal'")
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await)?;
+    let id: Option<Uuid> =
+        sql::query_scalar("select id from tenants where created_by = $1 and kind = 'personal'")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     id.ok_or(Error::NotFound("personal tenant"))
 }
 
@@ -227,21 +227,22 @@ pub(crate) async fn lock_tenant(tx: &mut Tx, tenant_id: Uuid) -> Result<()> {
 }
 
 async fn member_role(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<Option<Role>> {
-    let role: Option<String> = with_tx!(tx, conn => sql::query_scalar(
-        "select role from tenant_members where tenant_id = $1 and user_id = $2")
-        .bind(tenant_id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await)?;
+    let role: Option<String> =
+        sql::query_scalar("select role from tenant_members where tenant_id = $1 and user_id = $2")
+            .bind(tenant_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     role.map(|r| parse_role(&r)).transpose()
 }
 
 async fn owner_count(tx: &mut Tx, tenant_id: Uuid) -> Result<i64> {
-    Ok(with_tx!(tx, conn => sql::query_scalar(
-        "select count(*) from tenant_members where tenant_id = $1 and role = 'owner'")
-        .bind(tenant_id)
-        .fetch_one(conn)
-        .await)?)
+    Ok(sql::query_scalar(
+        "select count(*) from tenant_members where tenant_id = $1 and role = 'owner'",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 const LAST_OWNER: Error = Error::Conflict {
@@ -258,18 +259,18 @@ impl Kernel {
         requested: Option<Uuid>,
     ) -> Result<TenantAccess> {
         let role: Option<(Uuid, String)> = match requested {
-            Some(tenant_id) => with_db!(&self.db, pool => sql::query_as(
+            Some(tenant_id) => sql::query_as(
                 "select tenant_id, role from tenant_members where tenant_id = $1 and user_id = $2")
                 .bind(tenant_id)
                 .bind(caller.user_id)
-                .fetch_optional(pool)
-                .await)?,
-            None => with_db!(&self.db, pool => sql::query_as(
+                .fetch_optional(&self.db)
+                .await?,
+            None => sql::query_as(
                 "select m.tenant_id, m.role from tenant_members m join tenants t on t.id = m.tenant_id \
                  where t.created_by = $1 and t.kind = 'personal' and m.user_id = $1")
                 .bind(caller.user_id)
-                .fetch_optional(pool)
-                .await)?,
+                .fetch_optional(&self.db)
+                .await?,
         };
         let (tenant_id, role) = role.ok_or(Error::NotFound("tenant"))?;
         Ok(TenantAccess {
@@ -320,10 +321,10 @@ impl Kernel {
     /// Every tenant the caller belongs to, oldest first (the personal one comes first).
     pub async fn list_tenants(&self, caller: &Caller) -> Result<Vec<Tenant>> {
         let sql = format!("{TENANT_SELECT} where m.user_id = $1 order by t.created_at, t.id");
-        let rows = with_db!(&self.db, pool => sql::query_as::<TenantRow>(sqlx::AssertSqlSafe(sql))
+        let rows = sql::query_as::<TenantRow>(sql::AssertSqlSafe(sql))
             .bind(caller.user_id)
-            .fetch_all(pool)
-            .await)?;
+            .fetch_all(&self.db)
+            .await?;
         rows.into_iter().map(Tenant::try_from).collect()
     }
 
@@ -332,11 +333,11 @@ impl Kernel {
         let access = self.tenant_access(caller, tenant_id).await?;
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let sql = format!("{TENANT_SELECT} where t.id = $1 and m.user_id = $2");
-        let row = with_tx!(&mut tx, conn => sql::query_as::<TenantRow>(sqlx::AssertSqlSafe(sql))
+        let row = sql::query_as::<TenantRow>(sql::AssertSqlSafe(sql))
             .bind(tenant_id)
             .bind(caller.user_id)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional(&mut tx)
+            .await?;
         tx.commit().await?;
         row.ok_or(Error::NotFound("tenant"))?.try_into()
     }
@@ -348,10 +349,10 @@ impl Kernel {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let sql =
             format!("{MEMBER_SELECT} where m.tenant_id = $1 order by m.created_at, m.user_id");
-        let rows = with_tx!(&mut tx, conn => sql::query_as::<MemberRow>(sqlx::AssertSqlSafe(sql))
+        let rows = sql::query_as::<MemberRow>(sql::AssertSqlSafe(sql))
             .bind(tenant_id)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all(&mut tx)
+            .await?;
         tx.commit().await?;
         rows.into_iter().map(Member::try_from).collect()
     }
@@ -398,11 +399,11 @@ impl Kernel {
 
     async fn fetch_member(&self, tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<Member> {
         let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.user_id = $2");
-        let row = with_tx!(tx, conn => sql::query_as::<MemberRow>(sqlx::AssertSqlSafe(sql))
+        let row = sql::query_as::<MemberRow>(sql::AssertSqlSafe(sql))
             .bind(tenant_id)
             .bind(user_id)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional(&mut *tx)
+            .await?;
         row.ok_or(Error::NotFound("member"))?.try_into()
     }
 
@@ -431,14 +432,14 @@ impl Kernel {
             tx.commit().await?;
             return Ok(member);
         }
-        with_tx!(&mut tx, conn => sql::query(
+        sql::query(
             "update tenant_members set role = $3, updated_at = $4 where tenant_id = $1 and user_id = $2")
             .bind(tenant_id)
             .bind(user_id)
             .bind(role.as_str())
             .bind(now)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(&mut tx)
+            .await.map(|r| r.rows_affected())?;
         if owner_count(&mut tx, tenant_id).await? == 0 {
             return Err(LAST_OWNER);
         }
@@ -481,11 +482,12 @@ impl Kernel {
         if previous == Role::Owner && !leaving {
             access.require(Permission::ManageOwners)?;
         }
-        with_tx!(&mut tx, conn => sql::query("delete from tenant_members where tenant_id = $1 and user_id = $2")
+        sql::query("delete from tenant_members where tenant_id = $1 and user_id = $2")
             .bind(tenant_id)
             .bind(user_id)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(&mut tx)
+            .await
+            .map(|r| r.rows_affected())?;
         if previous == Role::Owner && owner_count(&mut tx, tenant_id).await? == 0 {
             return Err(LAST_OWNER);
         }

@@ -7,17 +7,25 @@
 //! ```text
 //! lumiku_plugin::actions! { CreateProject = "createProject" }
 //!
-//! async fn create_project(mut metered: Metered<CreateProject, NewProject>) -> Result<Response, ApiError> {
+//! async fn create_project(
+//!     mut metered: Metered<CreateProject, NewProject>,
+//! ) -> Result<Charged<ProjectBody>, ApiError> {
 //!     let input = metered.body().validate()?;          // 422 rolls back: nothing charged
 //!     let project = store::insert(metered.tx(), metered.tenant_id(), &input).await?;
-//!     metered.finish(StatusCode::CREATED, json!({ "project": project }), json!({ "projectId": project.id })).await
+//!     let usage = Usage { project_id: project.id };
+//!     metered.finish(StatusCode::CREATED, ProjectBody { project }, usage).await
 //! }
 //! ```
 //!
 //! By the time the handler runs, the tenant's wallet was debited on the request's transaction
-//! (402 and nothing else if it could not pay). [`Metered::finish`] appends the ledger and usage rows,
-//! bumps the app's counters, stores the response under the request's `Idempotency-Key`, and
-//! commits all of it at once. Any error before that rolls everything back.
+//! (402 and nothing else if it could not pay), and the transaction was put inside the app's wall:
+//! the handler's statements reach only the app's own tables. [`Metered::finish`] hands the
+//! transaction back to the kernel, which appends the ledger and usage rows, bumps the running
+//! totals, stores the response under the request's `Idempotency-Key`, and commits all of it at
+//! once. Any error before that rolls everything back.
+//!
+//! [`Host`] is the kernel's side, implemented by `lumiku-kernel`'s `metering` module; an app never
+//! calls it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,9 +43,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::ApiError;
-use crate::db::Tx;
+use crate::charged::Charged;
 use crate::manifest::Manifest;
 use crate::role::{Permission, Role};
+use crate::sql::Tx;
 
 /// A boxed future, for the object-safe [`Host`] trait.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -77,15 +86,21 @@ pub struct AppCaller {
     pub role: Role,
 }
 
-/// What the kernel attaches to every request it lets through to an app.
+/// What the kernel attaches to every request it lets through to an app. Its fields are private:
+/// an app reaches the kernel only through the extractors.
 #[derive(Clone)]
 pub struct RequestContext {
-    /// The app's manifest.
-    pub app: &'static Manifest,
-    /// The caller, when the app requires authentication.
-    pub caller: Option<AppCaller>,
-    /// The kernel's services.
-    pub host: Arc<dyn Host>,
+    app: &'static Manifest,
+    caller: Option<AppCaller>,
+    host: Arc<dyn Host>,
+}
+
+impl RequestContext {
+    /// The context of a request to `app` by `caller` (none for an app open to anonymous
+    /// callers), served by `host`. For the server.
+    pub fn new(app: &'static Manifest, caller: Option<AppCaller>, host: Arc<dyn Host>) -> Self {
+        Self { app, caller, host }
+    }
 }
 
 /// A charge about to be made.
@@ -105,11 +120,15 @@ pub struct ChargeRequest {
     pub idempotency: Option<(String, String)>,
 }
 
-/// How a charge opened.
-#[derive(Debug, Clone)]
+/// How a metered action opened.
+// Made once per request and moved straight into the handler: boxing the transaction would only
+// add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Opening {
-    /// The wallet was debited; this is its balance now.
+    /// The wallet was debited on `tx`, which is now inside the app's wall.
     Charged {
+        /// The transaction holding the debit, for the app's writes.
+        tx: lumiku_store::Tx,
         /// The balance after the debit.
         balance: i64,
     },
@@ -122,7 +141,7 @@ pub enum Opening {
     },
 }
 
-/// A charge being completed with its work.
+/// A metered action being completed with its work.
 #[derive(Debug, Clone)]
 pub struct Completion<'a> {
     /// The charge as opened.
@@ -137,23 +156,19 @@ pub struct Completion<'a> {
     pub body: &'a Value,
 }
 
-/// The kernel's side of the metered action, implemented by the server. Object-safe so the SDK
-/// never depends on the kernel.
+/// The kernel's side of an app's requests, one per app (it knows the app's wall). Implemented by
+/// the kernel; object-safe so the SDK never depends on it.
 pub trait Host: Send + Sync + 'static {
-    /// A transaction scoped to `tenant_id` for writes.
-    fn begin(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Tx, ApiError>>;
-    /// A transaction scoped to `tenant_id` for reads.
-    fn begin_read(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Tx, ApiError>>;
-    /// Claims the idempotency key (or finds its stored response) and debits the wallet, on `tx`.
-    fn open_charge<'a>(
+    /// A read transaction of `tenant_id`, inside the app's wall.
+    fn read(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<lumiku_store::Tx, ApiError>>;
+    /// Opens a metered action: a transaction of the tenant, the idempotency claim (or the stored
+    /// response to replay) and the debit, then the app's wall around the transaction.
+    fn open<'a>(&'a self, charge: &'a ChargeRequest) -> BoxFuture<'a, Result<Opening, ApiError>>;
+    /// Completes it: out of the wall, the usage and ledger rows, the running totals, the stored
+    /// response, and the commit of all of it with the app's writes.
+    fn complete<'a>(
         &'a self,
-        tx: &'a mut Tx,
-        charge: &'a ChargeRequest,
-    ) -> BoxFuture<'a, Result<Opening, ApiError>>;
-    /// Appends the ledger and usage rows, bumps the app's counters, stores the response, on `tx`.
-    fn complete_charge<'a>(
-        &'a self,
-        tx: &'a mut Tx,
+        tx: lumiku_store::Tx,
         completion: Completion<'a>,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
 }
@@ -220,9 +235,10 @@ impl AppContext {
         }
     }
 
-    /// A read transaction scoped to the tenant.
+    /// A read transaction of the tenant, inside the app's wall.
     pub async fn read(&self) -> Result<Tx, ApiError> {
-        self.context.host.begin_read(self.caller.tenant_id).await
+        let tx = self.context.host.read(self.caller.tenant_id).await?;
+        Ok(Tx::walled(tx))
     }
 }
 
@@ -293,23 +309,18 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
             user_id: caller.user_id,
             idempotency,
         };
-        let mut tx = context
-            .host
-            .begin(caller.tenant_id)
-            .await
-            .map_err(IntoResponse::into_response)?;
         match context
             .host
-            .open_charge(&mut tx, &charge)
+            .open(&charge)
             .await
             .map_err(IntoResponse::into_response)?
         {
-            Opening::Charged { balance } => Ok(Self {
+            Opening::Charged { tx, balance } => Ok(Self {
                 caller,
                 context,
                 charge,
                 balance,
-                tx,
+                tx: Tx::walled(tx),
                 body: parsed,
                 _action: std::marker::PhantomData,
             }),
@@ -393,17 +404,17 @@ impl<A: Action, B> Metered<A, B> {
         self.charge.cost
     }
 
-    /// Completes the action: records the usage (with `metadata`) and the ledger row, stores the
-    /// response for idempotent replays, commits, and answers `body` (a JSON object) with
-    /// `creditUsed` and `creditBalance` added.
-    pub async fn finish(
-        mut self,
+    /// Completes the action: the kernel records the usage (with `metadata`) and the ledger row,
+    /// stores the answer for idempotent replays and commits it all with the app's writes. The
+    /// answer is `body` (a JSON object) with `creditUsed` and `creditBalance` added.
+    pub async fn finish<T: Serialize>(
+        self,
         status: StatusCode,
-        body: impl Serialize,
-        metadata: Value,
-    ) -> Result<Response, ApiError> {
-        let mut body = serde_json::to_value(body).map_err(ApiError::internal)?;
-        let Value::Object(fields) = &mut body else {
+        body: T,
+        metadata: impl Serialize,
+    ) -> Result<Charged<T>, ApiError> {
+        let mut json = serde_json::to_value(&body).map_err(ApiError::internal)?;
+        let Value::Object(fields) = &mut json else {
             return Err(ApiError::internal(std::io::Error::other(
                 "a metered response must be a JSON object",
             )));
@@ -413,15 +424,20 @@ impl<A: Action, B> Metered<A, B> {
         let completion = Completion {
             charge: &self.charge,
             balance: self.balance,
-            metadata,
+            metadata: serde_json::to_value(metadata).map_err(ApiError::internal)?,
             status: status.as_u16(),
-            body: &body,
+            body: &json,
         };
         self.context
             .host
-            .complete_charge(&mut self.tx, completion)
+            .complete(self.tx.into_inner(), completion)
             .await?;
-        self.tx.commit().await.map_err(ApiError::internal)?;
-        Ok((status, axum::Json(body)).into_response())
+        Ok(Charged::new(
+            status,
+            body,
+            self.charge.cost,
+            self.balance,
+            json,
+        ))
     }
 }

@@ -1,15 +1,16 @@
 //! The Lumiku app SDK: the contract between the kernel and the apps it hosts.
 //!
 //! An app depends on this crate and no other Lumiku crate. It gives the [`Plugin`] trait and its
-//! [`Manifest`], the metered action and tenant-scoped transactions ([`context`], [`db`]), the one
+//! [`Manifest`], the metered action and its answer ([`context`], [`charged`]), the tenant's
+//! transaction inside the app's wall and its queries ([`sql`]), the one
 //! error type every Lumiku response uses ([`ApiError`]), the extractors that turn bad input into
 //! that error ([`extract`]), tenant roles ([`role`]) and the request id ([`request_id`]).
 #![warn(missing_docs)]
 
 extern crate self as lumiku_plugin;
 
+pub mod charged;
 pub mod context;
-pub mod db;
 pub mod error;
 pub mod extract;
 pub mod manifest;
@@ -18,12 +19,13 @@ pub mod plugin;
 pub mod request_id;
 pub mod role;
 pub mod sql;
-mod sqlite;
 
+pub use charged::{Charged, IdempotencyKey, MeteredErrors};
 pub use context::{Action, AppContext, Metered};
-pub use db::{Backend, Db, Tx};
 pub use error::{ApiError, ErrorBody, FieldErrors};
 pub use manifest::{Access, Dashboard, Features, Manifest, Tier};
 pub use page::PageContext;
-pub use plugin::{Migration, Plugin};
+pub use plugin::Plugin;
 pub use role::{Permission, Role};
+pub use sql::Migration;
+pub use sql::Tx;

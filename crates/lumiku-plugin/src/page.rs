@@ -18,9 +18,9 @@ use uuid::Uuid;
 
 use crate::ApiError;
 use crate::context::{AppCaller, Host};
-use crate::db::Tx;
 use crate::manifest::Manifest;
 use crate::role::{Permission, Role};
+use crate::sql::Tx;
 
 /// The dashboard's frame around a page, implemented by the server.
 pub trait PageLayout: Send + Sync + 'static {
@@ -31,19 +31,35 @@ pub trait PageLayout: Send + Sync + 'static {
     fn icon(&self, name: &str) -> String;
 }
 
-/// What the kernel attaches to every page request it lets through to an app.
+/// What the kernel attaches to every page request it lets through to an app. Its fields are
+/// private: an app reaches the kernel only through [`PageContext`].
 #[derive(Clone)]
 pub struct PageRequest {
-    /// The app's manifest.
-    pub app: &'static Manifest,
-    /// The signed-in caller in the request's tenant.
-    pub caller: AppCaller,
-    /// The kernel's services.
-    pub host: Arc<dyn Host>,
-    /// The frame.
-    pub layout: Arc<dyn PageLayout>,
-    /// The session's CSRF token, for plain forms (`<input type="hidden" name="_csrf">`).
-    pub csrf_token: String,
+    app: &'static Manifest,
+    caller: AppCaller,
+    host: Arc<dyn Host>,
+    layout: Arc<dyn PageLayout>,
+    csrf_token: String,
+}
+
+impl PageRequest {
+    /// A page request to `app` by `caller`, served by `host` inside `layout`, with the session's
+    /// CSRF token for plain forms (`<input type="hidden" name="_csrf">`). For the server.
+    pub fn new(
+        app: &'static Manifest,
+        caller: AppCaller,
+        host: Arc<dyn Host>,
+        layout: Arc<dyn PageLayout>,
+        csrf_token: String,
+    ) -> Self {
+        Self {
+            app,
+            caller,
+            host,
+            layout,
+            csrf_token,
+        }
+    }
 }
 
 /// The caller, tenant and frame of an app page.
@@ -103,9 +119,10 @@ impl PageContext {
         &self.0.csrf_token
     }
 
-    /// A read transaction scoped to the tenant.
+    /// A read transaction of the tenant, inside the app's wall.
     pub async fn read(&self) -> Result<Tx, ApiError> {
-        self.0.host.begin_read(self.0.caller.tenant_id).await
+        let tx = self.0.host.read(self.0.caller.tenant_id).await?;
+        Ok(Tx::walled(tx))
     }
 
     /// An inline SVG of Lucide icon `name`, in the dashboard's style.

@@ -3,20 +3,7 @@
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::manifest::Manifest;
-
-/// One schema change of an app, in both dialects. Versions increase; an applied migration is never
-/// edited (its checksum is kept and checked at every start).
-#[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    /// Increasing version, unique within the app.
-    pub version: i64,
-    /// Short description.
-    pub name: &'static str,
-    /// The SQL for SQLite.
-    pub sqlite: &'static str,
-    /// The SQL for PostgreSQL.
-    pub postgres: &'static str,
-}
+use crate::sql::Migration;
 
 /// A Lumiku app: a manifest, routes, and the migrations of its own tables.
 ///

@@ -7,7 +7,7 @@ use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use lumiku_kernel::ClientInfo;
 use lumiku_kernel::accounts::Caller;
-pub use lumiku_kernel::registry::Credential;
+pub use lumiku_kernel::metering::Credential;
 use lumiku_kernel::tenants::TenantAccess;
 use lumiku_plugin::ApiError;
 use uuid::Uuid;

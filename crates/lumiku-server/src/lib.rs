@@ -127,11 +127,13 @@ impl Server {
         })
         .await?;
         lumiku_kernel::migrate(&db).await?;
-        for app in &apps {
-            lumiku_kernel::registry::migrate_app(&db, app.manifest(), app.migrations()).await?;
-            lumiku_kernel::registry::register_app(&db, app.manifest()).await?;
-        }
         let kernel = Arc::new(Kernel::new(db, settings)?);
+        for app in &apps {
+            let manifest = app.manifest();
+            let wall = kernel.wall(manifest.app_id);
+            lumiku_kernel::registry::migrate_app(kernel.db(), &wall, app.migrations()).await?;
+            lumiku_kernel::registry::register_app(kernel.db(), manifest).await?;
+        }
         let state = AppState {
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),

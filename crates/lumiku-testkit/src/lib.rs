@@ -2,7 +2,7 @@
 //! default or PostgreSQL (a new database per test on `LUMIKU_TEST_POSTGRES_URL`), removed when the
 //! test ends. [`backend_tests!`] runs one test function on both backends.
 
-use lumiku_plugin::sql;
+use lumiku_kernel::sql;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -441,25 +441,24 @@ impl WalletState {
 impl TestApp {
     /// The stored state of `tenant_id`'s wallet, read directly from the database.
     pub async fn wallet(&self, tenant_id: Uuid) -> WalletState {
-        use lumiku_kernel::with_tx;
         let mut tx = self.kernel.db().begin().await.expect("a transaction");
-        let balance: i64 = with_tx!(&mut tx, conn => sql::query_scalar(
-            "select balance_credits from wallets where tenant_id = $1")
-            .bind(tenant_id)
-            .fetch_one(conn)
-            .await)
-        .expect("the wallet");
-        let (ledger_sum, ledger_rows): (i64, i64) = with_tx!(&mut tx, conn => sql::query_as(
+        let balance: i64 =
+            sql::query_scalar("select balance_credits from wallets where tenant_id = $1")
+                .bind(tenant_id)
+                .fetch_one(&mut tx)
+                .await
+                .expect("the wallet");
+        let (ledger_sum, ledger_rows): (i64, i64) = sql::query_as(
             "select cast(coalesce(sum(amount_credits), 0) as bigint), count(*) from ledger_entries where tenant_id = $1")
             .bind(tenant_id)
-            .fetch_one(conn)
-            .await)
+            .fetch_one(&mut tx)
+            .await
         .expect("the ledger");
-        let last: Option<i64> = with_tx!(&mut tx, conn => sql::query_scalar(
+        let last: Option<i64> = sql::query_scalar(
             "select balance_after_credits from ledger_entries where tenant_id = $1 order by id desc limit 1")
             .bind(tenant_id)
-            .fetch_optional(conn)
-            .await)
+            .fetch_optional(&mut tx)
+            .await
         .expect("the last ledger row");
         WalletState {
             balance,
@@ -472,9 +471,11 @@ impl TestApp {
     /// Runs `sql` (one or more statements) on the app's database as its owner, in a write
     /// transaction.
     pub async fn execute_sql(&self, sql: &'static str) {
-        use lumiku_kernel::with_tx;
         let mut tx = self.kernel.db().begin().await.expect("a transaction");
-        with_tx!(&mut tx, conn => sql::raw_sql(sql).execute(conn).await.map(|r| r.rows_affected()))
+        sql::raw_sql(sql)
+            .execute(&mut tx)
+            .await
+            .map(|r| r.rows_affected())
             .expect("running SQL");
         tx.commit().await.expect("committing");
     }

@@ -7,7 +7,7 @@
 //! Without Chromium the test says so and passes without running (set `LUMIKU_E2E_REQUIRED=1` to
 //! make a missing browser fail instead, as CI does).
 
-use lumiku_plugin::sql;
+use lumiku_kernel::sql;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -497,11 +497,9 @@ async fn uuid_of(app: &TestApp, email: &str) -> uuid::Uuid {
         .await
         .unwrap()
         .expect("the account");
-    use lumiku_kernel::with_db;
-    with_db!(app.kernel.db(), pool => sql::query_scalar(
-        "select id from tenants where created_by = $1 and kind = 'personal'")
+    sql::query_scalar("select id from tenants where created_by = $1 and kind = 'personal'")
         .bind(user_id)
-        .fetch_one(pool)
-        .await)
-    .unwrap()
+        .fetch_one(app.kernel.db())
+        .await
+        .unwrap()
 }

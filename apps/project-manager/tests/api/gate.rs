@@ -3,8 +3,8 @@
 //! node (or straight in the database), and expect the very next request to see the change.
 
 use chrono::{Duration, Utc};
-use lumiku_kernel::registry::Credential;
-use lumiku_kernel::{sql, with_db};
+use lumiku_kernel::metering::Credential;
+use lumiku_kernel::sql;
 use lumiku_plugin::Tier;
 use lumiku_testkit::{Backend, TestApp, TestResponse, TestUser, backend_tests};
 use reqwest::Method;
@@ -219,14 +219,14 @@ async fn a_subscription_or_plan_change_reaches_the_gate_at_once(backend: Backend
     let now = Utc::now();
     let tenant: Uuid = user.personal_tenant_id;
     let mut tx = db.begin().await.unwrap();
-    lumiku_kernel::with_tx!(&mut tx, conn => sql::query(
+    lumiku_kernel::sql::query(
         "insert into subscriptions (tenant_id, plan_id, status, current_period_start, current_period_end, \
          cancel_at_period_end, trial_used, created_at, updated_at) values ($1, 'pro', 'active', $2, $3, false, false, $2, $2)")
         .bind(tenant)
         .bind(now)
         .bind(now + Duration::days(30))
-        .execute(conn)
-        .await)
+        .execute(&mut tx)
+        .await
     .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(tier().await, Tier::Pro);
@@ -241,10 +241,10 @@ async fn a_subscription_or_plan_change_reaches_the_gate_at_once(backend: Backend
 
     // Statements that leave the gate's inputs alone do not bump the epoch.
     let epoch = || async {
-        with_db!(db, pool => sql::query_scalar::<i64>("select epoch from gate_epoch where id = 1")
-            .fetch_one(pool)
-            .await)
-        .unwrap()
+        sql::query_scalar::<i64>("select epoch from gate_epoch where id = 1")
+            .fetch_one(db)
+            .await
+            .unwrap()
     };
     let before = epoch().await;
     app.execute_sql("update subscriptions set cancel_at_period_end = true")

@@ -11,7 +11,7 @@
 pub mod duitku;
 pub mod sandbox;
 
-use lumiku_plugin::sql::{self, Json};
+use lumiku_store::sql::{self, Json};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -30,7 +30,7 @@ use crate::billing::{
 use crate::db::{Db, Tx, new_id, now};
 use crate::error::{Error, Result};
 use crate::tenants::{Permission, TenantAccess};
-use crate::{ClientInfo, Kernel, with_db, with_tx};
+use crate::{ClientInfo, Kernel};
 
 pub use duitku::{SignatureScheme, Signer};
 
@@ -302,13 +302,12 @@ impl PaymentRow {
 }
 
 async fn fetch_payment(tx: &mut Tx, reference: &str) -> Result<Option<PaymentRow>> {
-    Ok(
-        with_tx!(tx, conn => sql::query_as::<PaymentRow>(sqlx::AssertSqlSafe(format!(
-        "select {PAYMENT_COLUMNS} from payments where reference = $1")))
-        .bind(reference)
-        .fetch_optional(conn)
-        .await)?,
-    )
+    Ok(sql::query_as::<PaymentRow>(sql::AssertSqlSafe(format!(
+        "select {PAYMENT_COLUMNS} from payments where reference = $1"
+    )))
+    .bind(reference)
+    .fetch_optional(&mut *tx)
+    .await?)
 }
 
 /// What to pay.
@@ -409,12 +408,12 @@ impl Kernel {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let invoice = match target {
             PaymentTarget::Package(package_id) => {
-                let package: CreditPackage = with_tx!(&mut tx, conn => sql::query_as(
+                let package: CreditPackage = sql::query_as(
                     "select id, name, credits, bonus_credits, price_idr, active, sort_order from credit_packages \
                      where id = $1 and active")
                     .bind(&package_id)
-                    .fetch_optional(conn)
-                    .await)?
+                    .fetch_optional(&mut tx)
+                    .await?
                 .ok_or(Error::NotFound("credit package"))?;
                 let invoice = billing::create_invoice(
                     &mut tx,
@@ -482,17 +481,17 @@ impl Kernel {
             });
         }
         // A new payment supersedes the invoice's earlier pending ones.
-        with_tx!(&mut tx, conn => sql::query(
+        sql::query(
             "update payments set status = 'expired', updated_at = $3 where tenant_id = $1 and invoice_id = $2 and status = 'pending'")
             .bind(access.tenant_id)
             .bind(invoice.id)
             .bind(now)
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         let reference = format!("LMK-{}", new_id().simple());
         let expires_at = now + Duration::minutes(self.settings.billing.payment_expiry_minutes);
-        with_tx!(&mut tx, conn => sql::query(
+        sql::query(
             "insert into payments (id, reference, tenant_id, invoice_id, gateway, amount_idr, status, payment_method, \
              created_by, created_at, expires_at, updated_at) values ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $9)")
             .bind(new_id())
@@ -505,9 +504,9 @@ impl Kernel {
             .bind(caller.user_id)
             .bind(now)
             .bind(expires_at)
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         audit::record(
             &mut tx,
             NewAuditEvent {
@@ -551,15 +550,15 @@ impl Kernel {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         match created {
             Ok(created) => {
-                with_tx!(&mut tx, conn => sql::query(
+                sql::query(
                     "update payments set gateway_reference = $2, payment_url = $3, updated_at = $4 where reference = $1")
                     .bind(&reference)
                     .bind(&created.gateway_reference)
                     .bind(&created.payment_url)
                     .bind(crate::db::now())
-                    .execute(conn)
+                    .execute(&mut tx)
                     .await
-                    .map(|r| r.rows_affected()))?;
+                    .map(|r| r.rows_affected())?;
                 let row = fetch_payment(&mut tx, &reference)
                     .await?
                     .ok_or(Error::NotFound("payment"))?;
@@ -568,13 +567,13 @@ impl Kernel {
             }
             Err(error) => {
                 tracing::warn!(%reference, error = %error, "the payment gateway refused to open a payment");
-                with_tx!(&mut tx, conn => sql::query(
+                sql::query(
                     "update payments set status = 'failed', updated_at = $2 where reference = $1 and status = 'pending'")
                     .bind(&reference)
                     .bind(crate::db::now())
-                    .execute(conn)
+                    .execute(&mut tx)
                     .await
-                    .map(|r| r.rows_affected()))?;
+                    .map(|r| r.rows_affected())?;
                 audit::record(
                     &mut tx,
                     NewAuditEvent {
@@ -615,13 +614,12 @@ impl Kernel {
 
     /// The payment `reference` of any tenant, read outside a transaction.
     async fn find_payment(&self, reference: &str) -> Result<Option<PaymentRow>> {
-        Ok(
-            with_db!(&self.db, pool => sql::query_as(sqlx::AssertSqlSafe(format!(
-            "select {PAYMENT_COLUMNS} from payments where reference = $1")))
-            .bind(reference)
-            .fetch_optional(pool)
-            .await)?,
-        )
+        Ok(sql::query_as(sql::AssertSqlSafe(format!(
+            "select {PAYMENT_COLUMNS} from payments where reference = $1"
+        )))
+        .bind(reference)
+        .fetch_optional(&self.db)
+        .await?)
     }
 
     /// The gateway in use.
@@ -709,7 +707,7 @@ impl Kernel {
         let now = now();
         let mut tx = self.db.begin().await?;
         // The claim: only the transaction that moves the payment to success goes on.
-        let claimed = with_tx!(&mut tx, conn => sql::query(
+        let claimed = sql::query(
             "update payments set status = 'success', paid_at = $2, updated_at = $2, \
              gateway_reference = coalesce($3, gateway_reference), payment_method = coalesce($4, payment_method), \
              callback_data = $5 where id = $1 and status <> 'success'")
@@ -718,9 +716,9 @@ impl Kernel {
             .bind(gateway_reference.or_else(|| callback.field("reference").map(str::to_owned)))
             .bind(callback.field("paymentCode"))
             .bind(Json(&callback.fields))
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         if claimed == 0 {
             tx.commit().await?;
             return Ok(CallbackOutcome::AlreadySettled);
@@ -766,15 +764,16 @@ impl Kernel {
     ) -> Result<CallbackOutcome> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let changed = with_tx!(&mut tx, conn => sql::query(
+        let changed = sql::query(
             "update payments set status = 'failed', updated_at = $2, callback_data = $3 \
-             where id = $1 and status in ('pending', 'expired')")
-            .bind(payment.id)
-            .bind(now)
-            .bind(Json(&callback.fields))
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?;
+             where id = $1 and status in ('pending', 'expired')",
+        )
+        .bind(payment.id)
+        .bind(now)
+        .bind(Json(&callback.fields))
+        .execute(&mut tx)
+        .await
+        .map(|r| r.rows_affected())?;
         if changed == 1 {
             audit::record(
                 &mut tx,

@@ -3,7 +3,7 @@
 //! the sandbox's own book and drives the same callback handler Duitku's callbacks go through,
 //! with a callback signed the way Duitku signs, so the whole purchase flow runs on a laptop.
 
-use lumiku_plugin::sql;
+use lumiku_store::sql;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +17,7 @@ use super::{
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
 use crate::token::hex;
-use crate::{ClientInfo, Kernel, with_db, with_tx};
+use crate::{ClientInfo, Kernel};
 
 /// The sandbox's merchant code.
 pub const MERCHANT_CODE: &str = "LUMIKU-SANDBOX";
@@ -60,14 +60,14 @@ impl PaymentGateway for Sandbox {
         Box::pin(async move {
             let record = async {
                 let mut tx = self.db.begin().await?;
-                with_tx!(&mut tx, conn => sql::query(
+                sql::query(
                     "insert into sandbox_transactions (reference, amount_idr, created_at) values ($1, $2, $3)")
                     .bind(&request.reference)
                     .bind(request.amount_idr)
                     .bind(now())
-                    .execute(conn)
+                    .execute(&mut tx)
                     .await
-                    .map(|r| r.rows_affected()))?;
+                    .map(|r| r.rows_affected())?;
                 tx.commit().await
             };
             record.await.map_err(|e| {
@@ -85,11 +85,12 @@ impl PaymentGateway for Sandbox {
         reference: &'a str,
     ) -> BoxFuture<'a, Result<GatewayStatus, GatewayError>> {
         Box::pin(async move {
-            let row: Option<(i64, Option<String>)> = with_db!(&self.db, pool => sql::query_as(
-                "select amount_idr, result_code from sandbox_transactions where reference = $1")
-                .bind(reference)
-                .fetch_optional(pool)
-                .await)
+            let row: Option<(i64, Option<String>)> = sql::query_as(
+                "select amount_idr, result_code from sandbox_transactions where reference = $1",
+            )
+            .bind(reference)
+            .fetch_optional(&self.db)
+            .await
             .map_err(|e| GatewayError::Unavailable(format!("reading the sandbox payment: {e}")))?;
             let (amount, result) = row.ok_or_else(|| {
                 GatewayError::Refused(format!("the sandbox has no payment {reference}"))
@@ -145,13 +146,14 @@ impl Kernel {
             description: String,
             expires_at: DateTime<Utc>,
         }
-        let row: Option<Row> = with_db!(&self.db, pool => sql::query_as(
+        let row: Option<Row> = sql::query_as(
             "select s.amount_idr, s.result_code, p.status, i.description, p.expires_at \
              from sandbox_transactions s join payments p on p.reference = s.reference \
-             join invoices i on i.id = p.invoice_id where s.reference = $1")
-            .bind(reference)
-            .fetch_optional(pool)
-            .await)?;
+             join invoices i on i.id = p.invoice_id where s.reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.db)
+        .await?;
         let row = row.ok_or(Error::NotFound("sandbox payment"))?;
         Ok(SandboxPayment {
             reference: reference.to_owned(),
@@ -175,14 +177,14 @@ impl Kernel {
         let signer = self.sandbox()?.clone();
         let code = if pay { "00" } else { "01" };
         let mut tx = self.db.begin().await?;
-        with_tx!(&mut tx, conn => sql::query(
+        sql::query(
             "update sandbox_transactions set result_code = $2, decided_at = $3 where reference = $1 and result_code is null")
             .bind(reference)
             .bind(code)
             .bind(now())
-            .execute(conn)
+            .execute(&mut tx)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())?;
         tx.commit().await?;
         let decided = self.sandbox_payment(reference).await?;
         let code = decided.result_code.as_deref().unwrap_or(code);

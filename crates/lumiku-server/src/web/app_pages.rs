@@ -9,18 +9,20 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use lumiku_kernel::metering::check_app_rules;
+use lumiku_plugin::context::Host;
 use lumiku_plugin::page::PageRequest;
 use lumiku_plugin::{Manifest, Plugin};
 
 use super::{Chrome, PageError, WebSession, error_page};
 use crate::AppState;
-use crate::apps::{KernelHost, check_app_open, check_app_rules};
+use crate::apps::check_app_open;
 
 #[derive(Clone)]
 struct PageGate {
     state: AppState,
     app: &'static Manifest,
-    host: Arc<KernelHost>,
+    host: Arc<dyn Host>,
 }
 
 async fn page_gate(State(gate): State<PageGate>, req: Request, next: Next) -> Response {
@@ -47,13 +49,13 @@ async fn open_page(gate: &PageGate, req: Request, next: Next) -> Result<Response
     };
     let chrome = Chrome::load(&gate.state, &session, "dashboard").await?;
     let mut req = Request::from_parts(parts, body);
-    req.extensions_mut().insert(PageRequest {
-        app: gate.app,
+    req.extensions_mut().insert(PageRequest::new(
+        gate.app,
         caller,
-        host: gate.host.clone(),
-        layout: Arc::new(chrome),
-        csrf_token: session.csrf_token,
-    });
+        Arc::clone(&gate.host),
+        Arc::new(chrome),
+        session.csrf_token,
+    ));
     let response = next.run(req).await;
     Ok(html_errors(response).await)
 }
@@ -88,7 +90,7 @@ pub fn mount(apps: &[Arc<dyn Plugin>], state: &AppState) -> Router<AppState> {
         let gate = PageGate {
             state: state.clone(),
             app: manifest,
-            host: Arc::new(KernelHost::new(Arc::clone(&state.kernel))),
+            host: state.kernel.app_host(manifest),
         };
         let pages = pages.layer(middleware::from_fn_with_state(gate, page_gate));
         router = router.nest_service(&format!("/apps/{}", manifest.app_id), pages);

@@ -1,5 +1,5 @@
-use lumiku_kernel::{Tx, with_tx};
-use lumiku_plugin::sql;
+use lumiku_kernel::Tx;
+use lumiku_kernel::sql;
 use lumiku_testkit::{Backend, TestApp, backend_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -330,12 +330,16 @@ async fn the_log_is_append_only(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.register_user().await;
     let mut tx: Tx = app.kernel.db().begin().await.unwrap();
-    let update = with_tx!(&mut tx, conn => sql::query("update audit_events set action = 'forged'")
-        .execute(conn).await.map(|r| r.rows_affected()));
+    let update = sql::query("update audit_events set action = 'forged'")
+        .execute(&mut tx)
+        .await
+        .map(|r| r.rows_affected());
     assert!(update.is_err(), "an audit entry was changed");
     drop(tx);
     let mut tx: Tx = app.kernel.db().begin().await.unwrap();
-    let delete = with_tx!(&mut tx, conn => sql::query("delete from audit_events")
-        .execute(conn).await.map(|r| r.rows_affected()));
+    let delete = sql::query("delete from audit_events")
+        .execute(&mut tx)
+        .await
+        .map(|r| r.rows_affected());
     assert!(delete.is_err(), "an audit entry was deleted");
 }

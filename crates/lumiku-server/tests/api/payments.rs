@@ -3,7 +3,7 @@
 //! unconfirmed callback credits nothing.
 
 use futures_util::future::join_all;
-use lumiku_plugin::sql;
+use lumiku_kernel::sql;
 use lumiku_server::config::{PaymentGatewayKind, Secret};
 use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests};
 use reqwest::Method;
@@ -256,11 +256,10 @@ async fn forged_mismatched_unknown_and_unconfirmed_callbacks_credit_nothing_and_
     assert!(reasons.contains(&"amount_mismatch"), "{reasons:?}");
     assert!(reasons.contains(&"payment_not_confirmed"), "{reasons:?}");
     let platform_rejections: i64 = {
-        use lumiku_kernel::with_db;
-        with_db!(app.kernel.db(), pool => sql::query_scalar(
+        sql::query_scalar(
             "select count(*) from audit_events where action = 'payment.callback_rejected' and tenant_id is null")
-            .fetch_one(pool)
-            .await)
+            .fetch_one(app.kernel.db())
+            .await
         .unwrap()
     };
     assert_eq!(

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use lumiku_kernel::db::{Db, Tx, is_unique_violation};
-use lumiku_kernel::with_tx;
-use lumiku_plugin::sql;
+use lumiku_kernel::sql;
 use lumiku_testkit::{Backend, TestApp, backend_tests};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -24,11 +23,12 @@ backend_tests!(
 /// A scratch table, the same on both backends (SQLite takes the type names as affinities).
 async fn probe_table(db: &Db) {
     let mut tx = db.begin().await.unwrap();
-    with_tx!(&mut tx, conn => sql::raw_sql(
+    sql::raw_sql(
         "create table storage_probe (id uuid primary key, n bigint not null, label text, \
-         flag boolean, at timestamptz, doc jsonb)")
-        .execute(conn)
-        .await)
+         flag boolean, at timestamptz, doc jsonb)",
+    )
+    .execute(&mut tx)
+    .await
     .unwrap();
     tx.commit().await.unwrap();
 }
@@ -79,16 +79,17 @@ async fn values_read_back_as_written(backend: Backend) {
     let at: DateTime<Utc> = Utc::now().trunc_subsecs(6);
     let doc = json!({ "a": [1, 2, { "b": null }], "é": "ü" });
     let mut tx = db.begin().await.unwrap();
-    with_tx!(&mut tx, conn => sql::query(
-        "insert into storage_probe (id, n, label, flag, at, doc) values ($1, $2, $3, $4, $5, $6)")
-        .bind(id)
-        .bind(i64::MIN)
-        .bind(None::<String>)
-        .bind(true)
-        .bind(at)
-        .bind(sql::Json(&doc))
-        .execute(conn)
-        .await)
+    sql::query(
+        "insert into storage_probe (id, n, label, flag, at, doc) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(i64::MIN)
+    .bind(None::<String>)
+    .bind(true)
+    .bind(at)
+    .bind(sql::Json(&doc))
+    .execute(&mut tx)
+    .await
     .unwrap();
     tx.commit().await.unwrap();
 

@@ -1,11 +1,12 @@
-//! Storage: one pool per backend behind one enum, and transactions that travel as parameters.
-//! The kernel and the apps both write through [`Tx`]; an app only ever receives one scoped to the
-//! request's tenant.
+//! The database and its transactions: one pool per backend behind one enum, and transactions that
+//! travel as parameters. The kernel writes through [`Tx`]; an app writes through one scoped to the
+//! request's tenant and walled into its own tables ([`Tx::enter`], [`crate::wall`]).
 //!
 //! SQL is written once where both dialects agree (`$N` placeholders work on SQLite too) and per
 //! backend where they do not. Queries are runtime-checked: the suite runs on both backends.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -13,29 +14,10 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
+use crate::sql::Error;
 pub use crate::sqlite::{SqliteDb, SqliteTx};
+use crate::wall::Wall;
 use uuid::Uuid;
-
-/// Runs `$body` with `$conn` bound to the transaction (a `&mut Tx`), for queries written with
-/// [`sql`](crate::sql). Kept so a block of statements on one transaction reads as one unit.
-#[macro_export]
-macro_rules! with_tx {
-    ($tx:expr, $conn:ident => $body:expr) => {{
-        let $conn: &mut $crate::db::Tx = &mut *$tx;
-        $body
-    }};
-}
-
-/// Runs `$body` with `$pool` bound to the database (a `&Db`), for reads outside a transaction
-/// written with [`sql`](crate::sql). On SQLite those run on a read-only connection: write
-/// through [`Db::begin`].
-#[macro_export]
-macro_rules! with_db {
-    ($db:expr, $pool:ident => $body:expr) => {{
-        let $pool: &$crate::db::Db = $db;
-        $body
-    }};
-}
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +75,7 @@ impl Db {
     }
 
     /// Checks that the database answers.
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+    pub async fn ping(&self) -> Result<(), Error> {
         crate::sql::query("select 1").execute(self).await?;
         Ok(())
     }
@@ -101,46 +83,49 @@ impl Db {
     /// Begins a transaction that sees every tenant's rows: for platform-level work (accounts,
     /// sessions, creating tenants). On SQLite it waits its turn for the one writer connection and
     /// takes the write lock at once (`BEGIN IMMEDIATE`).
-    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+    pub async fn begin(&self) -> Result<Tx, Error> {
         let inner = match self {
             Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_write().await?),
             Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx {
-            inner,
-            tenant: None,
-        })
+        Ok(Tx::new(inner, None, None))
     }
 
     /// Begins a transaction scoped to one tenant. On PostgreSQL it runs as the `lumiku_app` role
     /// with `lumiku.tenant_id` set, so row-level security hides every other tenant's rows even from
     /// a query that forgot its tenant filter. On SQLite the application's filters are the wall.
-    pub async fn begin_tenant(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
+    pub async fn begin_tenant(&self, tenant_id: Uuid) -> Result<Tx, Error> {
         let inner = match self {
             Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_write().await?),
             Db::Postgres(pool) => {
-                TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
+                TxInner::Postgres(pool.begin_with(begin_as(TENANT_ROLE, tenant_id)).await?)
             }
         };
-        Ok(Tx {
-            inner,
-            tenant: Some(tenant_id),
-        })
+        Ok(Tx::new(inner, Some(tenant_id), None))
     }
 
     /// Like [`Db::begin_tenant`] for reads: on SQLite a read-only connection in a deferred
     /// transaction, which never waits for the writer.
-    pub async fn begin_tenant_read(&self, tenant_id: Uuid) -> Result<Tx, sqlx::Error> {
+    pub async fn begin_tenant_read(&self, tenant_id: Uuid) -> Result<Tx, Error> {
         let inner = match self {
             Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_read().await?),
             Db::Postgres(pool) => {
-                TxInner::Postgres(pool.begin_with(begin_as_tenant(tenant_id)).await?)
+                TxInner::Postgres(pool.begin_with(begin_as(TENANT_ROLE, tenant_id)).await?)
             }
         };
-        Ok(Tx {
-            inner,
-            tenant: Some(tenant_id),
-        })
+        Ok(Tx::new(inner, Some(tenant_id), None))
+    }
+
+    /// A read transaction of one tenant inside an app's wall from its first statement: on
+    /// PostgreSQL it begins as the app's role, in the same round trip.
+    pub async fn begin_app_read(&self, tenant_id: Uuid, wall: Arc<Wall>) -> Result<Tx, Error> {
+        let inner = match self {
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_read().await?),
+            Db::Postgres(pool) => {
+                TxInner::Postgres(pool.begin_with(begin_as(wall.role(), tenant_id)).await?)
+            }
+        };
+        Ok(Tx::new(inner, Some(tenant_id), Some(wall)))
     }
 
     /// Closes every idle connection.
@@ -152,25 +137,32 @@ impl Db {
     }
 }
 
-/// `BEGIN` as the `lumiku_app` role with `lumiku.tenant_id` set, in one round trip (a simple
-/// query may hold several statements). The id is a `Uuid`, hex digits and dashes only, so writing
-/// it into the text is safe.
-fn begin_as_tenant(tenant_id: Uuid) -> sqlx::AssertSqlSafe<String> {
+/// The PostgreSQL role of the kernel's tenant-scoped work, subject to row-level security.
+const TENANT_ROLE: &str = "lumiku_app";
+
+/// `BEGIN` as `role` with `lumiku.tenant_id` set, in one round trip (a simple query may hold
+/// several statements). The id is a `Uuid`, hex digits and dashes only, and the role a name made
+/// of a checked app id, so writing them into the text is safe.
+fn begin_as(role: &str, tenant_id: Uuid) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(format!(
-        "BEGIN; SELECT set_config('role', 'lumiku_app', true), \
+        "BEGIN; SELECT set_config('role', '{role}', true), \
          set_config('lumiku.tenant_id', '{}', true)",
         tenant_id.hyphenated()
     ))
 }
 
 /// A database transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
+///
+/// It may be inside an app's wall ([`Tx::enter`]): its statements then touch only that app's
+/// tables.
 pub struct Tx {
     inner: TxInner,
     tenant: Option<Uuid>,
+    wall: Option<Arc<Wall>>,
 }
 
 /// The backend-specific transaction inside a [`Tx`].
-pub enum TxInner {
+pub(crate) enum TxInner {
     /// SQLite: a connection of its own, inside `BEGIN`.
     Sqlite(SqliteTx),
     /// PostgreSQL.
@@ -178,9 +170,22 @@ pub enum TxInner {
 }
 
 impl Tx {
+    fn new(inner: TxInner, tenant: Option<Uuid>, wall: Option<Arc<Wall>>) -> Self {
+        Self {
+            inner,
+            tenant,
+            wall,
+        }
+    }
+
     /// The backend-specific transaction.
-    pub fn inner_mut(&mut self) -> &mut TxInner {
+    pub(crate) fn inner_mut(&mut self) -> &mut TxInner {
         &mut self.inner
+    }
+
+    /// The backend-specific transaction and the wall its statements must stay inside.
+    pub(crate) fn parts(&mut self) -> (&mut TxInner, Option<&Wall>) {
+        (&mut self.inner, self.wall.as_deref())
     }
 
     /// The engine this transaction runs on.
@@ -196,13 +201,51 @@ impl Tx {
         self.tenant
     }
 
+    /// The app wall the transaction is inside, if any.
+    pub fn wall(&self) -> Option<&Wall> {
+        self.wall.as_deref()
+    }
+
+    /// Puts the following statements inside `wall`, until [`Tx::leave`]: on PostgreSQL the
+    /// transaction takes the app's role. Only a tenant-scoped transaction may enter a wall.
+    pub async fn enter(&mut self, wall: Arc<Wall>) -> Result<(), Error> {
+        if self.tenant.is_none() {
+            return Err(Error::Protocol(
+                "only a tenant's transaction may enter an app's wall".into(),
+            ));
+        }
+        if let TxInner::Postgres(t) = &mut self.inner {
+            set_role(t, wall.role()).await?;
+        }
+        self.wall = Some(wall);
+        Ok(())
+    }
+
+    /// Takes the transaction back out of its app's wall, to the kernel's tenant-scoped role.
+    pub async fn leave(&mut self) -> Result<(), Error> {
+        if self.wall.take().is_some()
+            && let TxInner::Postgres(t) = &mut self.inner
+        {
+            set_role(t, TENANT_ROLE).await?;
+        }
+        Ok(())
+    }
+
     /// Makes every write of the transaction durable.
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
+    pub async fn commit(self) -> Result<(), Error> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await,
             TxInner::Postgres(t) => t.commit().await,
         }
     }
+}
+
+async fn set_role(tx: &mut sqlx::Transaction<'static, Postgres>, role: &str) -> Result<(), Error> {
+    sqlx::query("select set_config('role', $1, true)")
+        .bind(role)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// The current time, truncated to microseconds so it reads back the same from both backends.
@@ -217,6 +260,6 @@ pub fn new_id() -> Uuid {
 
 /// Whether `error` is a unique-constraint violation (both backends report the kind; only
 /// PostgreSQL reports the constraint's name, so callers decide what collided from context).
-pub fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+pub fn is_unique_violation(error: &Error) -> bool {
+    matches!(error, Error::Database(e) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }

@@ -34,7 +34,6 @@
 //! Statements are prepared once per connection and kept in its cache.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -43,7 +42,6 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
-use sqlx::sqlite::SqliteConnectOptions;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::sql::{Error, SqliteError, sqlite_error};
@@ -85,7 +83,6 @@ pub struct SqliteDb {
 
 struct Shared {
     path: PathBuf,
-    url: String,
     writer: Arc<Writer>,
     readers: Arc<Pool>,
 }
@@ -102,13 +99,7 @@ impl SqliteDb {
     /// Opens (creating if missing) the file named by an `sqlite:` URL, with `readers` read-only
     /// connections at most.
     pub fn open(url: &str, readers: u32) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url).context("parsing the SQLite URL")?;
-        let path = options.get_filename().to_path_buf();
-        if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
-            anyhow::bail!(
-                "an in-memory SQLite database cannot be shared by several connections; name a file"
-            );
-        }
+        let path = path_of(url)?;
         // The writer first: it creates the file and turns on WAL, which the readers need.
         let writer = open(&path, false)
             .with_context(|| format!("opening the SQLite database {}", path.display()))?;
@@ -129,7 +120,6 @@ impl SqliteDb {
             })
             .context("starting the SQLite checkpoint thread")?;
         let shared = Shared {
-            url: url.to_owned(),
             writer: Arc::new(Writer {
                 path: path.clone(),
                 committed,
@@ -157,14 +147,6 @@ impl SqliteDb {
         &self.shared.path
     }
 
-    /// sqlx's options for this file, for what runs through sqlx (migrations).
-    pub fn sqlx_options(&self) -> anyhow::Result<SqliteConnectOptions> {
-        Ok(SqliteConnectOptions::from_str(&self.shared.url)?
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT))
-    }
-
     /// A write transaction: a savepoint in the writer's batch.
     pub(crate) async fn begin_write(&self) -> Result<SqliteTx, Error> {
         let mut turn = self.shared.writer.turn(Some(WRITE_WAIT)).await?;
@@ -183,15 +165,6 @@ impl SqliteDb {
         })
     }
 
-    /// Holds the writer without using it, so this process writes nothing until the guard drops
-    /// (while something else writes through another connection: migrations). An open batch
-    /// commits first, so the file is not locked.
-    pub async fn hold_writer(&self) -> Result<impl Send + use<>, Error> {
-        let mut turn = self.shared.writer.turn(Some(WRITE_WAIT)).await?;
-        turn.flush();
-        Ok(turn)
-    }
-
     /// A reader for one statement.
     pub(crate) async fn read(&self) -> Result<Pooled, Error> {
         self.shared.readers.acquire().await
@@ -207,6 +180,22 @@ impl SqliteDb {
     }
 }
 
+/// The file named by an `sqlite:` URL: `sqlite://path`, `sqlite:path`, with or without a
+/// `?query`, which is ignored (the file is always created if missing).
+fn path_of(url: &str) -> anyhow::Result<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .context("an SQLite URL starts with sqlite://")?;
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    if path.is_empty() || path == ":memory:" {
+        anyhow::bail!(
+            "an in-memory SQLite database cannot be shared by several connections; name a file"
+        );
+    }
+    Ok(PathBuf::from(path))
+}
+
 fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -216,6 +205,9 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
     let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Allows everything except while an app's statement is being checked (crate::wall).
+    conn.authorizer(Some(crate::wall::sqlite::authorize))
+        .map_err(sqlite_error)?;
     // Plans that do not depend on the values bound. Otherwise SQLite plans a `LIMIT ?` for the
     // integer bound to it (and a range or LIKE for its value, with STAT4), and recompiles the
     // cached statement each time a parameter is bound again: on every execution.
@@ -790,6 +782,32 @@ impl Drop for SqliteTx {
 #[cfg(test)]
 mod tests {
     use rusqlite::StatementStatus;
+
+    #[test]
+    fn an_sqlite_url_names_a_file() {
+        for (url, path) in [
+            ("sqlite://lumiku.db", "lumiku.db"),
+            (
+                "sqlite:///var/lib/lumiku/db.sqlite?mode=rwc",
+                "/var/lib/lumiku/db.sqlite",
+            ),
+            ("sqlite:data.db", "data.db"),
+        ] {
+            assert_eq!(
+                super::path_of(url).unwrap(),
+                std::path::Path::new(path),
+                "{url}"
+            );
+        }
+        for bad in [
+            "sqlite::memory:",
+            "sqlite://",
+            "postgres://x",
+            "sqlite://?mode=memory",
+        ] {
+            assert!(super::path_of(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_cached_statement_is_not_recompiled_for_new_values() {

@@ -1,0 +1,529 @@
+//! The metered action, end to end: the one place its steps are written.
+//!
+//! 1. **Admit** ([`Kernel::admit`]): the caller's credential, their role in the requested tenant,
+//!    the app's state and the tenant's tier, read in one statement (and reused while the gate's
+//!    epoch stands, see [`crate::gate`]); then the app's state ([`check_app_state`]) and access
+//!    rules ([`check_app_rules`]).
+//! 2. **Open** ([`AppHost`]'s `open`): a transaction of the tenant; the `Idempotency-Key` claimed
+//!    (or the stored answer replayed); the wallet debited by a conditional update (402 with
+//!    `required` and `current` when it cannot pay); then the transaction enters the app's wall.
+//! 3. The app's handler writes on that transaction, inside its wall.
+//! 4. **Complete** (`complete`): out of the wall; the usage row, its ledger row and the running
+//!    totals; the stored answer for replays; the commit of all of it with the app's writes. Any
+//!    error before the commit rolls everything back: no charge without the work, no work without
+//!    the charge.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use lumiku_plugin::context::{AppCaller, BoxFuture, ChargeRequest, Completion, Host, Opening};
+use lumiku_plugin::{ApiError, Manifest, Role, Tier};
+use lumiku_store::sql::{self, Json};
+use lumiku_store::{Backend, Db, Tx, Wall, new_id, now};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::Kernel;
+use crate::accounts::Caller;
+use crate::credits::{self, EntryKind, NewEntry, append_entry};
+use crate::error::{Error, Result};
+use crate::gate::{CredentialKey, GateKey};
+
+/// The kernel's side of one app's requests: the SDK's [`Host`].
+pub struct AppHost {
+    db: Db,
+    wall: Arc<Wall>,
+}
+
+impl Kernel {
+    /// The host of `app`'s requests, with the app's wall.
+    pub fn app_host(&self, app: &Manifest) -> Arc<dyn Host> {
+        Arc::new(AppHost {
+            db: self.db.clone(),
+            wall: self.wall(app.app_id),
+        })
+    }
+}
+
+impl Host for AppHost {
+    fn read(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Tx, ApiError>> {
+        Box::pin(async move {
+            self.db
+                .begin_app_read(tenant_id, Arc::clone(&self.wall))
+                .await
+                .map_err(ApiError::internal)
+        })
+    }
+
+    fn open<'a>(&'a self, charge: &'a ChargeRequest) -> BoxFuture<'a, Result<Opening, ApiError>> {
+        Box::pin(async move { Ok(self.open_charge(charge).await?) })
+    }
+
+    fn complete<'a>(
+        &'a self,
+        tx: Tx,
+        completion: Completion<'a>,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move { Ok(complete_charge(tx, &completion).await?) })
+    }
+}
+
+impl AppHost {
+    async fn open_charge(&self, charge: &ChargeRequest) -> Result<Opening> {
+        let mut tx = self.db.begin_tenant(charge.tenant_id).await?;
+        if let Some((key, hash)) = &charge.idempotency
+            && let Claim::Replay { status, body } =
+                claim_idempotency_key(&mut tx, charge.tenant_id, key, hash).await?
+        {
+            return Ok(Opening::Replay { status, body });
+        }
+        let balance = if charge.cost > 0 {
+            credits::move_balance(&mut tx, charge.tenant_id, -charge.cost, now()).await?
+        } else {
+            credits::current_balance(&mut tx, charge.tenant_id).await?
+        };
+        tx.enter(Arc::clone(&self.wall)).await?;
+        Ok(Opening::Charged { tx, balance })
+    }
+}
+
+/// Step 4: the usage, ledger and totals, the stored answer, and the commit.
+async fn complete_charge(mut tx: Tx, completion: &Completion<'_>) -> Result<()> {
+    tx.leave().await?;
+    let charge = completion.charge;
+    let usage = UsageRecord {
+        tenant_id: charge.tenant_id,
+        user_id: charge.user_id,
+        app_id: charge.app_id,
+        action: charge.action,
+        credits: charge.cost,
+        balance_after: completion.balance,
+        metadata: &completion.metadata,
+    };
+    record_usage(&mut tx, &usage).await?;
+    if let Some((key, _)) = &charge.idempotency {
+        store_idempotent_response(
+            &mut tx,
+            charge.tenant_id,
+            key,
+            completion.status,
+            completion.body,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses an app that is disabled (404, as if it did not exist) or coming soon (403), given its
+/// registry state (`None`: not registered).
+pub fn check_app_state(state: Option<(bool, bool)>) -> std::result::Result<(), ApiError> {
+    match state {
+        Some((true, false)) => Ok(()),
+        Some((true, true)) => Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "app_coming_soon",
+            "This app is coming soon",
+        )),
+        _ => Err(ApiError::not_found("No such app")),
+    }
+}
+
+/// Checks the caller's role and the tenant's subscription tier against the app's access rules.
+pub fn check_app_rules(
+    app: &Manifest,
+    role: Role,
+    tier: Tier,
+) -> std::result::Result<(), ApiError> {
+    let access = app.access;
+    if !access.allowed_roles.contains(&role) {
+        return Err(ApiError::forbidden(
+            "your role in this tenant cannot use this app",
+        ));
+    }
+    let needed = access.min_subscription_tier.unwrap_or(Tier::Free);
+    if tier < needed || (access.requires_subscription && tier == Tier::Free) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "subscription_required",
+            format!("This app needs the {} plan or higher", needed.as_str()),
+        )
+        .with_detail("requiredTier", needed)
+        .with_detail("currentTier", tier));
+    }
+    Ok(())
+}
+
+/// Who is asking for an app, and in which tenant.
+#[derive(Debug, Clone, Copy)]
+pub struct Admission<'a> {
+    /// The credential the request carries.
+    pub credential: Credential<'a>,
+    /// The tenant the request names, if any (the personal tenant otherwise).
+    pub tenant: Option<Uuid>,
+    /// Whether an unknown named tenant falls back to the personal one (a browser's remembered
+    /// choice that is no longer valid) instead of answering 404.
+    pub falls_back: bool,
+}
+
+/// An admitted request: the caller, their session, and where they act.
+#[derive(Debug, Clone, Copy)]
+pub struct Admitted {
+    /// The caller in the tenant, with their role.
+    pub caller: AppCaller,
+    /// The session behind the credential (the server checks a cookie's CSRF token against it).
+    pub session_id: Uuid,
+}
+
+impl Kernel {
+    /// Step 1: authenticates a request to `app` and checks it against the app's state and access
+    /// rules (401, 403, 404 as [`ApiError`]s).
+    pub async fn admit(
+        &self,
+        app: &Manifest,
+        admission: Admission<'_>,
+    ) -> std::result::Result<Admitted, ApiError> {
+        let mut request = self
+            .app_request(admission.credential, admission.tenant, app.app_id)
+            .await?;
+        check_app_state(request.app)?;
+        if request.access.is_none() && admission.falls_back {
+            request = self
+                .app_request(admission.credential, None, app.app_id)
+                .await?;
+        }
+        let access = request
+            .access
+            .ok_or_else(|| ApiError::not_found("tenant not found"))?;
+        check_app_rules(app, access.role, request.tier)?;
+        Ok(Admitted {
+            caller: AppCaller {
+                user_id: request.caller.user_id,
+                tenant_id: access.tenant_id,
+                role: access.role,
+            },
+            session_id: request.caller.session_id,
+        })
+    }
+}
+
+/// How a request says who it is.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// A bearer access token.
+    AccessToken(&'a str),
+    /// The dashboard's session cookie.
+    Cookie(&'a str),
+}
+
+/// What the kernel knows of a request to an app, read in one query.
+#[derive(Debug, Clone)]
+pub struct AppRequest {
+    /// The caller, whose session is live.
+    pub caller: Caller,
+    /// The requested tenant (the personal one when none was named) and the caller's role in it,
+    /// if the caller is a member.
+    pub access: Option<crate::tenants::TenantAccess>,
+    /// Whether the app is registered and enabled, and coming soon.
+    pub app: Option<(bool, bool)>,
+    /// The tenant's subscription tier.
+    pub tier: Tier,
+}
+
+#[derive(lumiku_plugin::sql::FromRow)]
+struct AppRequestRow {
+    session_id: Uuid,
+    user_id: Uuid,
+    platform_role: String,
+    session_expires_at: DateTime<Utc>,
+    tenant_id: Option<Uuid>,
+    role: Option<String>,
+    app_enabled: Option<bool>,
+    app_coming_soon: Option<bool>,
+    tier: Option<String>,
+    gate_epoch: i64,
+}
+
+/// The session, the membership, the app's state, the tier and the gate's epoch in one statement
+/// (so in one snapshot): an app request is the hot path, and each statement costs a trip to the
+/// database. The credential's condition follows.
+const APP_REQUEST_SQL: &str = "select s.id as session_id, s.user_id, u.platform_role, \
+    s.expires_at as session_expires_at, m.tenant_id, m.role, a.enabled as app_enabled, \
+    a.coming_soon as app_coming_soon, \
+    (select p.tier from subscriptions sub join plans p on p.id = sub.plan_id \
+      where sub.tenant_id = m.tenant_id and sub.status <> 'canceled') as tier, \
+    (select g.epoch from gate_epoch g where g.id = 1) as gate_epoch \
+    from sessions s join users u on u.id = s.user_id \
+    left join tenant_members m on m.user_id = s.user_id and m.tenant_id = \
+      coalesce($3, (select t.id from tenants t where t.created_by = s.user_id and t.kind = 'personal')) \
+    left join apps a on a.app_id = $4 \
+    where s.revoked_at is null and s.expires_at > $5 and ";
+
+/// [`APP_REQUEST_SQL`] for an access token's session and user.
+static APP_REQUEST_BY_TOKEN: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{APP_REQUEST_SQL}s.id = $1 and s.user_id = $2"));
+
+/// [`APP_REQUEST_SQL`] for a browser cookie. `$2` stays in the text (bound to null) so the
+/// parameters keep their numbers: PostgreSQL refuses a statement that skips one.
+static APP_REQUEST_BY_COOKIE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{APP_REQUEST_SQL}s.cookie_hash = $1 and $2 is null"));
+
+impl Kernel {
+    /// Authenticates an app request and reads what its gate decides on: the caller (401 when
+    /// the credential or its session is not valid), their role in `tenant` (the personal tenant
+    /// when `None`), the app's state, and the tenant's tier. What was read is reused while the
+    /// gate's epoch stays the same ([`crate::gate`]), so a request usually costs a one-row read.
+    pub async fn app_request(
+        &self,
+        credential: Credential<'_>,
+        tenant: Option<Uuid>,
+        app_id: &str,
+    ) -> Result<AppRequest> {
+        let now = now();
+        let key = GateKey {
+            credential: match credential {
+                Credential::AccessToken(token) => CredentialKey::Token(token.to_owned()),
+                Credential::Cookie(cookie) => {
+                    CredentialKey::Cookie(crate::token::hash_refresh_token(cookie))
+                }
+            },
+            tenant,
+            app_id: app_id.to_owned(),
+        };
+        let epoch: i64 = sql::query_scalar("select epoch from gate_epoch where id = 1")
+            .fetch_one(&self.db)
+            .await?;
+        if let Some(request) = self.gate.get(&key, epoch, now) {
+            return Ok(request);
+        }
+
+        let (query, token_expires) = match &key.credential {
+            CredentialKey::Token(token) => {
+                let claims = self.tokens.verify_access(token)?;
+                let query = sql::query_as::<AppRequestRow>(APP_REQUEST_BY_TOKEN.as_str())
+                    .bind(claims.sid)
+                    .bind(Some(claims.sub));
+                let expires = DateTime::from_timestamp(claims.exp, 0).ok_or(Error::InvalidToken)?;
+                (query, Some(expires))
+            }
+            CredentialKey::Cookie(hash) => {
+                let query = sql::query_as(APP_REQUEST_BY_COOKIE.as_str())
+                    .bind(hash.as_str())
+                    .bind(None::<Uuid>);
+                (query, None)
+            }
+        };
+        let row = query
+            .bind(tenant)
+            .bind(app_id)
+            .bind(now)
+            .fetch_optional(&self.db)
+            .await?;
+        let row = row.ok_or(Error::InvalidToken)?;
+        let access = match (row.tenant_id, row.role.as_deref()) {
+            (Some(tenant_id), Some(role)) => Some(crate::tenants::TenantAccess {
+                tenant_id,
+                role: crate::tenants::role_from_name(role)?,
+            }),
+            _ => None,
+        };
+        let expires_at = token_expires.unwrap_or(row.session_expires_at);
+        let request = AppRequest {
+            caller: Caller {
+                user_id: row.user_id,
+                session_id: row.session_id,
+                platform_role: row.platform_role,
+                expires_at,
+            },
+            access,
+            app: row.app_enabled.zip(row.app_coming_soon),
+            tier: row
+                .tier
+                .as_deref()
+                .and_then(Tier::parse)
+                .unwrap_or(Tier::Free),
+        };
+        let valid_until = expires_at.min(row.session_expires_at);
+        self.gate.put(key, row.gate_epoch, &request, valid_until);
+        Ok(request)
+    }
+}
+
+/// How an idempotency key was found.
+#[derive(Debug)]
+enum Claim {
+    /// Ours now: do the work and store the response.
+    Owned,
+    /// Served before for this same request: answer it again.
+    Replay {
+        /// Stored status.
+        status: u16,
+        /// Stored body.
+        body: Value,
+    },
+}
+
+/// Claims `key` for this request on `tx`. On PostgreSQL a concurrent claim of the same key waits
+/// for the first transaction and then sees its stored response; SQLite's writers are serial.
+async fn claim_idempotency_key(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    key: &str,
+    request_hash: &str,
+) -> Result<Claim> {
+    let inserted = sql::query(
+        "insert into idempotency_keys (tenant_id, key, request_hash, created_at) values ($1, $2, $3, $4) \
+         on conflict do nothing")
+        .bind(tenant_id)
+        .bind(key)
+        .bind(request_hash)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
+    if inserted == 1 {
+        return Ok(Claim::Owned);
+    }
+    #[derive(lumiku_plugin::sql::FromRow)]
+    struct Stored {
+        request_hash: String,
+        response_status: Option<i32>,
+        response_body: Option<Json<Value>>,
+    }
+    let stored = sql::query_as::<Stored>(
+        "select request_hash, response_status, response_body from idempotency_keys where tenant_id = $1 and key = $2")
+        .bind(tenant_id)
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+    if stored.request_hash != request_hash {
+        return Err(Error::IdempotencyKeyReused);
+    }
+    match (stored.response_status, stored.response_body) {
+        (Some(status), Some(Json(body))) => Ok(Claim::Replay {
+            status: status as u16,
+            body,
+        }),
+        _ => Err(Error::Conflict {
+            code: "request_in_progress",
+            message: "A request with this Idempotency-Key is still being processed",
+        }),
+    }
+}
+
+/// Stores the response of the request that owns `key`.
+async fn store_idempotent_response(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    key: &str,
+    status: u16,
+    body: &Value,
+) -> Result<()> {
+    sql::query(
+        "update idempotency_keys set response_status = $3, response_body = $4 where tenant_id = $1 and key = $2")
+        .bind(tenant_id)
+        .bind(key)
+        .bind(i32::from(status))
+        .bind(Json(body))
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
+    Ok(())
+}
+
+/// A metered action's usage, written with its ledger row and the app's counters.
+#[derive(Debug, Clone)]
+struct UsageRecord<'a> {
+    /// The tenant that paid.
+    pub tenant_id: Uuid,
+    /// The user who acted.
+    pub user_id: Uuid,
+    /// The app.
+    pub app_id: &'a str,
+    /// The action.
+    pub action: &'a str,
+    /// Its cost, already debited.
+    pub credits: i64,
+    /// The balance after the debit.
+    pub balance_after: i64,
+    /// The app's details.
+    pub metadata: &'a Value,
+}
+
+/// Appends the usage row and its ledger row (for a non-zero cost), and bumps the user's running
+/// totals for the app in the tenant: a row no other tenant's actions touch. On PostgreSQL the
+/// three writes go as one statement; SQLite runs in-process, where a round trip costs nothing.
+async fn record_usage(tx: &mut Tx, usage: &UsageRecord<'_>) -> Result<Uuid> {
+    let now = now();
+    let usage_id = new_id();
+    let description = format!("{}: {}", usage.app_id, usage.action);
+    if tx.backend() == Backend::Postgres {
+        // The three writes in one statement: one round trip instead of three.
+        sql::query(
+            "with usage as (insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)), \
+             ledger as (insert into ledger_entries (id, tenant_id, amount_credits, balance_after_credits, kind, \
+                 description, reference_type, reference_id, actor_user_id, created_at) \
+                 select $9, $2, -$5, $10, $11, $12, 'app_usage', $13, $6, $8 where $5 > 0) \
+             insert into app_user_usage (tenant_id, app_id, user_id, actions, credits, first_used_at, last_used_at) \
+             values ($2, $3, $6, 1, $5, $8, $8) on conflict (tenant_id, app_id, user_id) do update set \
+             actions = app_user_usage.actions + 1, credits = app_user_usage.credits + excluded.credits, \
+             last_used_at = excluded.last_used_at")
+            .bind(usage_id)
+            .bind(usage.tenant_id)
+            .bind(usage.app_id)
+            .bind(usage.action)
+            .bind(usage.credits)
+            .bind(usage.user_id)
+            .bind(Json(&usage.metadata))
+            .bind(now)
+            .bind(new_id())
+            .bind(usage.balance_after)
+            .bind(EntryKind::Usage.as_str())
+            .bind(description.as_str())
+            .bind(usage_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map(|r| r.rows_affected())?;
+        return Ok(usage_id);
+    }
+    sql::query(
+        "insert into app_usage (id, tenant_id, app_id, action, credits, user_id, metadata, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(usage_id)
+        .bind(usage.tenant_id)
+        .bind(usage.app_id)
+        .bind(usage.action)
+        .bind(usage.credits)
+        .bind(usage.user_id)
+        .bind(Json(&usage.metadata))
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
+    sql::query(
+        "insert into app_user_usage (tenant_id, app_id, user_id, actions, credits, first_used_at, last_used_at) \
+         values ($1, $2, $3, 1, $4, $5, $5) on conflict (tenant_id, app_id, user_id) do update set \
+         actions = app_user_usage.actions + 1, credits = app_user_usage.credits + excluded.credits, \
+         last_used_at = excluded.last_used_at")
+        .bind(usage.tenant_id)
+        .bind(usage.app_id)
+        .bind(usage.user_id)
+        .bind(usage.credits)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
+    if usage.credits > 0 {
+        let entry = NewEntry {
+            tenant_id: usage.tenant_id,
+            amount: -usage.credits,
+            kind: EntryKind::Usage,
+            description: &description,
+            reference: Some(("app_usage", usage_id.to_string())),
+            actor_user_id: Some(usage.user_id),
+        };
+        append_entry(tx, &entry, usage.balance_after, now).await?;
+    }
+    Ok(usage_id)
+}
