@@ -313,7 +313,8 @@ async fn adopt_sqlx_history(tx: &mut Tx, migrations: &[Migration]) -> anyhow::Re
     if table_exists(tx, "app_migrations").await? {
         sql::query(
             "insert into lumiku_migrations (owner, version, name, checksum, applied_at) \
-             select app_id, version, name, checksum, applied_at from app_migrations on conflict do nothing",
+             select app_id, version, name, checksum, applied_at from app_migrations where true \
+             on conflict do nothing",
         )
         .execute(&mut *tx)
         .await?;

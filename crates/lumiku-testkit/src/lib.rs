@@ -92,6 +92,12 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// The SQLite file the server will use (for a test that lays one down first); `None` on
+    /// PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.postgres.is_none().then(|| self.dir.join("lumiku.db"))
+    }
+
     /// A new empty database on `backend`.
     pub async fn create(backend: Backend) -> Self {
         let dir = std::env::temp_dir().join(format!("lumiku-test-{}", Uuid::now_v7().simple()));
@@ -221,6 +227,18 @@ impl TestApp {
         let database = TestDatabase::create(backend).await;
         let mut config = test_config(&database);
         configure(&mut config);
+        let mut app = Self::start(backend, config, apps).await;
+        app.database = Some(database);
+        app
+    }
+
+    /// A server mounting `apps` on `database`, which the test may have filled first.
+    pub async fn spawn_on(
+        backend: Backend,
+        database: TestDatabase,
+        apps: Vec<Arc<dyn Plugin>>,
+    ) -> Self {
+        let config = test_config(&database);
         let mut app = Self::start(backend, config, apps).await;
         app.database = Some(database);
         app

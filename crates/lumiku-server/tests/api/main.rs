@@ -13,4 +13,6 @@ mod payments;
 mod rls;
 mod storage;
 mod tenants;
+mod upgrade;
+mod wall;
 mod web;
