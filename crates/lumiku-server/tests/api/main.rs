@@ -11,7 +11,6 @@ mod fake_duitku;
 mod openapi;
 mod payments;
 mod rls;
-mod storage;
 mod tenants;
 mod upgrade;
 mod wall;

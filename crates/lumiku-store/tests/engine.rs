@@ -1,14 +1,17 @@
-//! The storage layer under the kernel and the apps: the query API on both backends, and on
-//! SQLite the writer's group commit (write transactions are savepoints in a shared batch that
-//! commits once).
+//! The engine on both backends: the query API, the migration runner, and on SQLite the writer's
+//! group commit (write transactions are savepoints in a shared batch that commits once) and its
+//! WAL upkeep. Each test gets a scratch database of its own: an SQLite file, or a new PostgreSQL
+//! database on the server named by `LUMIKU_TEST_POSTGRES_URL`.
+
+mod scratch;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use lumiku_kernel::db::{Db, Tx, is_unique_violation};
-use lumiku_kernel::sql;
-use lumiku_testkit::{Backend, TestApp, backend_tests};
+use lumiku_store::sql::{self, Error};
+use lumiku_store::{Db, Migration, MigrationSet, Owner, Tx, Wall, is_unique_violation};
+use scratch::{Backend, Scratch};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -18,6 +21,8 @@ backend_tests!(
     a_duplicate_key_is_a_unique_violation,
     concurrent_writers_keep_exactly_the_committed_work,
     a_commit_dropped_while_waiting_leaves_the_database_writable,
+    migrations_apply_once_and_refuse_a_changed_or_newer_history,
+    nodes_migrating_together_apply_each_migration_once,
 );
 
 /// A scratch table, the same on both backends (SQLite takes the type names as affinities).
@@ -43,7 +48,7 @@ async fn probe_keys(db: &Db) -> BTreeSet<i64> {
 }
 
 /// Inserts the row `(id, n)` on `tx`.
-async fn insert_row(tx: &mut Tx, id: Uuid, n: i64) -> Result<(), sqlx::Error> {
+async fn insert_row(tx: &mut Tx, id: Uuid, n: i64) -> Result<(), Error> {
     sql::query("insert into storage_probe (id, n) values ($1, $2)")
         .bind(id)
         .bind(n)
@@ -53,27 +58,27 @@ async fn insert_row(tx: &mut Tx, id: Uuid, n: i64) -> Result<(), sqlx::Error> {
 }
 
 /// Inserts a row numbered `n` in a transaction of its own.
-async fn insert_probe(db: &Db, n: i64) -> Result<(), sqlx::Error> {
+async fn insert_probe(db: &Db, n: i64) -> Result<(), Error> {
     let mut tx = db.begin().await?;
     insert_row(&mut tx, Uuid::now_v7(), n).await?;
     tx.commit().await
 }
 
 async fn parameters_bind_by_their_number(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let scratch = Scratch::new(backend).await;
     let (second, first, again): (String, i64, String) =
         sql::query_as("select cast($2 as text), cast($1 as bigint), cast($2 as text)")
             .bind(7_i64)
             .bind("two")
-            .fetch_one(app.kernel.db())
+            .fetch_one(scratch.db())
             .await
             .unwrap();
     assert_eq!((second.as_str(), first, again.as_str()), ("two", 7, "two"));
 }
 
 async fn values_read_back_as_written(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let db = app.kernel.db();
+    let scratch = Scratch::new(backend).await;
+    let db = scratch.db();
     probe_table(db).await;
     let id = Uuid::now_v7();
     let at: DateTime<Utc> = Utc::now().trunc_subsecs(6);
@@ -106,8 +111,8 @@ async fn values_read_back_as_written(backend: Backend) {
 }
 
 async fn a_duplicate_key_is_a_unique_violation(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let db = app.kernel.db();
+    let scratch = Scratch::new(backend).await;
+    let db = scratch.db();
     probe_table(db).await;
     let id = Uuid::now_v7();
     let mut tx = db.begin().await.unwrap();
@@ -126,8 +131,8 @@ async fn a_duplicate_key_is_a_unique_violation(backend: Backend) {
 /// PostgreSQL the transaction is dead after any error): exactly the work of the transactions that
 /// committed is stored, and every commit that said so really did.
 async fn concurrent_writers_keep_exactly_the_committed_work(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let db = app.kernel.db().clone();
+    let scratch = Scratch::new(backend).await;
+    let db = scratch.db().clone();
     probe_table(&db).await;
     let taken = Uuid::now_v7();
     {
@@ -166,8 +171,8 @@ async fn concurrent_writers_keep_exactly_the_committed_work(backend: Backend) {
 /// leave its batch open: the database stays writable, and on SQLite the work it released into the
 /// batch commits with the batch.
 async fn a_commit_dropped_while_waiting_leaves_the_database_writable(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let db = app.kernel.db().clone();
+    let scratch = Scratch::new(backend).await;
+    let db = scratch.db().clone();
     probe_table(&db).await;
 
     let mut first = db.begin().await.unwrap();
@@ -206,8 +211,8 @@ async fn a_commit_dropped_while_waiting_leaves_the_database_writable(backend: Ba
 /// the WAL back and cuts its file to nothing, and every row is still there.
 #[tokio::test]
 async fn sqlite_cuts_a_long_wal_back_once_the_writer_is_at_rest() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let db = app.kernel.db().clone();
+    let scratch = Scratch::new(Backend::Sqlite).await;
+    let db = scratch.db().clone();
     let Db::Sqlite(sqlite) = &db else {
         unreachable!("an SQLite test app")
     };
@@ -251,4 +256,116 @@ async fn sqlite_cuts_a_long_wal_back_once_the_writer_is_at_rest() {
         .unwrap();
     assert_eq!(rows, 18 * 64);
     insert_probe(&db, n).await.unwrap();
+}
+
+const NOTES_V1: Migration = Migration {
+    version: 1,
+    name: "notes",
+    sqlite: "create table notes_items (id integer primary key, body text not null)",
+    postgres: "create table notes_items (id bigserial primary key, body text not null)",
+};
+
+const NOTES_V2: Migration = Migration {
+    version: 2,
+    name: "tags",
+    sqlite: "alter table notes_items add column tag text",
+    postgres: "alter table notes_items add column tag text",
+};
+
+async fn history(db: &Db) -> Vec<(String, i64)> {
+    sql::query_as("select owner, version from lumiku_migrations order by owner, version")
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+fn notes(versions: &[i64]) -> Vec<(String, i64)> {
+    versions.iter().map(|v| ("notes".to_owned(), *v)).collect()
+}
+
+async fn migrate_notes(db: &Db, migrations: &[Migration]) -> anyhow::Result<()> {
+    let wall = Wall::new("notes");
+    let set = MigrationSet {
+        owner: Owner::App(&wall),
+        migrations,
+    };
+    lumiku_store::migrate::migrate(db, &set).await
+}
+
+async fn migrations_apply_once_and_refuse_a_changed_or_newer_history(backend: Backend) {
+    let scratch = Scratch::new(backend).await;
+    let db = scratch.db();
+    migrate_notes(db, &[NOTES_V1]).await.unwrap();
+    migrate_notes(db, &[NOTES_V1, NOTES_V2]).await.unwrap();
+    migrate_notes(db, &[NOTES_V1, NOTES_V2]).await.unwrap();
+    assert_eq!(history(db).await, notes(&[1, 2]));
+
+    let changed = Migration {
+        sqlite: "alter table notes_items add column tag text not null default ''",
+        postgres: "alter table notes_items add column tag text not null default ''",
+        ..NOTES_V2
+    };
+    let error = migrate_notes(db, &[NOTES_V1, changed]).await.unwrap_err();
+    assert!(
+        format!("{error:#}").contains("was changed after it was applied"),
+        "{error:#}"
+    );
+
+    let error = migrate_notes(db, &[NOTES_V1]).await.unwrap_err();
+    assert!(
+        format!("{error:#}").contains("written by a newer Lumiku"),
+        "{error:#}"
+    );
+
+    let outside = Migration {
+        version: 3,
+        name: "reach",
+        sqlite: "create table wallets_copy (id integer)",
+        postgres: "create table wallets_copy (id integer)",
+    };
+    let error = migrate_notes(db, &[NOTES_V1, NOTES_V2, outside])
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{error:#}").contains("outside the app's prefix"),
+        "{error:#}"
+    );
+    assert_eq!(
+        history(db).await,
+        notes(&[1, 2]),
+        "a refused set ran nothing"
+    );
+
+    if backend == Backend::Postgres {
+        // The app's role holds its own table and nothing else.
+        let (own, other): (bool, bool) = sql::query_as(
+            "select has_table_privilege('lumiku_app_notes', 'notes_items', 'insert'), \
+             has_table_privilege('lumiku_app_notes', 'lumiku_migrations', 'select')",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert!(own && !other, "own {own}, lumiku_migrations {other}");
+    }
+}
+
+async fn nodes_migrating_together_apply_each_migration_once(backend: Backend) {
+    let scratch = Scratch::new(backend).await;
+    let nodes = (0..4).map(|_| {
+        let url = scratch.url().to_owned();
+        tokio::spawn(async move {
+            let db = Db::connect(&lumiku_store::DbOptions {
+                url,
+                max_connections: 2,
+            })
+            .await
+            .unwrap();
+            migrate_notes(&db, &[NOTES_V1, NOTES_V2]).await.unwrap();
+            db.close().await;
+        })
+    });
+    for node in nodes.collect::<Vec<_>>() {
+        node.await.unwrap();
+    }
+    assert_eq!(history(scratch.db()).await, notes(&[1, 2]));
 }
