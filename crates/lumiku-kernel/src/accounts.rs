@@ -12,76 +12,16 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent, action};
-use crate::db::{Tx, is_unique_violation, new_id, now};
+use crate::context::ClientInfo;
+use crate::context::{Caller, platform_role};
+use crate::devices::revoke_session;
 use crate::error::{Error, Result};
+use crate::kernel::Kernel;
 use crate::password::check_policy;
 use crate::token::{hash_refresh_token, new_refresh_token};
-use crate::{ClientInfo, Kernel, devices, ratelimit, tenants};
-
-/// A validated, normalised (trimmed, lower-case) email address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
-
-impl Email {
-    /// Normalises and checks `raw`: one `@`, a non-empty local part, a dotted domain, no spaces,
-    /// at most 254 characters.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let email = raw.trim().to_lowercase();
-        if email.is_empty() {
-            return Err("is required");
-        }
-        if email.len() > 254 {
-            return Err("must be at most 254 characters long");
-        }
-        let valid = match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && !domain.contains('@')
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !email.chars().any(char::is_whitespace)
-            }
-            None => false,
-        };
-        if valid {
-            Ok(Self(email))
-        } else {
-            Err("is not a valid email address")
-        }
-    }
-
-    /// The address.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A platform role: what a user may do across tenants.
-pub mod platform_role {
-    /// Everyone.
-    pub const USER: &str = "user";
-    /// Platform administrators (made by `lumiku admin create-user --admin`).
-    pub const ADMIN: &str = "admin";
-}
-
-/// An account, as shown to its owner.
-#[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// User id.
-    pub id: Uuid,
-    /// Normalised email address.
-    pub email: String,
-    /// Display name.
-    pub name: Option<String>,
-    /// `user` or `admin`.
-    pub platform_role: String,
-    /// When the account was made.
-    pub created_at: DateTime<Utc>,
-    /// Last profile change.
-    pub updated_at: DateTime<Utc>,
-}
+use crate::users::{Email, USER_COLUMNS, User, fetch_user, insert_user};
+use crate::{devices, ratelimit, tenants};
+use lumiku_store::{Tx, new_id, now};
 
 /// A pair of tokens for a session.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -111,36 +51,6 @@ pub struct AuthSession {
     pub tokens: TokenPair,
     /// The user's personal tenant.
     pub personal_tenant_id: Uuid,
-}
-
-/// The authenticated caller of a request.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// The user.
-    pub user_id: Uuid,
-    /// The session the access token belongs to.
-    pub session_id: Uuid,
-    /// `user` or `admin`, as stored now (not as it was when the token was issued).
-    pub platform_role: String,
-    /// When the access token expires.
-    pub expires_at: DateTime<Utc>,
-}
-
-impl Caller {
-    /// Whether the caller is a platform administrator.
-    pub fn is_admin(&self) -> bool {
-        self.platform_role == platform_role::ADMIN
-    }
-
-    /// Refuses with [`Error::Forbidden`] (saying `what` is for administrators) unless the caller
-    /// is a platform administrator.
-    pub fn require_admin(&self, what: &'static str) -> Result<()> {
-        if self.is_admin() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(what))
-        }
-    }
 }
 
 /// Registration input.
@@ -177,8 +87,6 @@ struct NewAccount {
     name: Option<String>,
     password_hash: String,
 }
-
-const USER_COLUMNS: &str = "id, email, name, platform_role, created_at, updated_at";
 
 fn check_name(name: Option<&str>) -> Result<Option<String>> {
     match name.map(str::trim) {
@@ -347,7 +255,7 @@ impl Kernel {
         let now = now();
         // An address that cannot exist fails like a wrong password, counted under its raw form.
         let email = Email::parse(input.email)
-            .map(|e| e.0)
+            .map(Email::into_string)
             .unwrap_or_else(|_| input.email.trim().to_lowercase());
         let account_key = ratelimit::account_key(&email);
         let ip_key = client.ip.as_deref().map(ratelimit::ip_key);
@@ -388,7 +296,7 @@ impl Kernel {
                 ratelimit::record_failure(&mut tx, ip_key, limits.window, now).await?;
             }
             let known = match known_id {
-                Some(id) => Some((id, tenants::personal_tenant_id(&mut tx, id).await?)),
+                Some(id) => Some((id, crate::users::personal_tenant_id(&mut tx, id).await?)),
                 None => None,
             };
             audit::record(
@@ -420,7 +328,7 @@ impl Kernel {
                 now,
             )
             .await?;
-        let tenant_id = tenants::personal_tenant_id(&mut tx, user.id).await?;
+        let tenant_id = crate::users::personal_tenant_id(&mut tx, user.id).await?;
         audit::record(
             &mut tx,
             NewAuditEvent {
@@ -710,98 +618,5 @@ impl Kernel {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-}
-
-async fn insert_user(
-    tx: &mut Tx,
-    email: &Email,
-    name: Option<&str>,
-    password_hash: &str,
-    role: &str,
-    now: DateTime<Utc>,
-) -> Result<User> {
-    let sql = format!(
-        "insert into users (id, email, name, password_hash, platform_role, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $6) returning {USER_COLUMNS}"
-    );
-    sql::query_as::<User>(sql::AssertSqlSafe(sql))
-        .bind(new_id())
-        .bind(email.as_str())
-        .bind(name)
-        .bind(password_hash)
-        .bind(role)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::Conflict {
-                    code: "email_unavailable",
-                    message: "This email address cannot be used to register",
-                }
-            } else {
-                e.into()
-            }
-        })
-}
-
-/// The user with id `user_id`.
-pub async fn fetch_user(tx: &mut Tx, user_id: Uuid) -> Result<User> {
-    let sql = format!("select {USER_COLUMNS} from users where id = $1");
-    let user = sql::query_as::<User>(sql::AssertSqlSafe(sql))
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    user.ok_or(Error::NotFound("user"))
-}
-
-/// The id of the account with this (normalised) email.
-pub async fn find_user_id(db: &crate::Db, email: &str) -> Result<Option<Uuid>> {
-    Ok(sql::query_scalar("select id from users where email = $1")
-        .bind(email)
-        .fetch_optional(db)
-        .await?)
-}
-
-/// Revokes one session, if it is still live.
-pub async fn revoke_session(
-    tx: &mut Tx,
-    session_id: Uuid,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    sql::query(
-        "update sessions set revoked_at = $2, revoked_reason = $3 where id = $1 and revoked_at is null")
-        .bind(session_id)
-        .bind(now)
-        .bind(reason)
-        .execute(&mut *tx)
-        .await.map(|r| r.rows_affected())?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
-            "ana@example.com"
-        );
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@example.com",
-            "ana@example",
-            "a b@example.com",
-            "a@b@c.com",
-            "ana@.com",
-        ] {
-            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
-        }
     }
 }

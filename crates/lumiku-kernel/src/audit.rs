@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::db::{Tx, new_id, now};
 use crate::error::Result;
+use lumiku_store::{Tx, new_id, now};
 
 /// The audited actions; their strings are stable (clients filter on them).
 pub mod action {
@@ -142,7 +142,7 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
 
 /// Appends `event`, about a user's own account, to that user's personal tenant's log.
 pub async fn record_for_user(tx: &mut Tx, user_id: Uuid, event: NewAuditEvent<'_>) -> Result<()> {
-    let tenant_id = crate::tenants::personal_tenant_id(tx, user_id).await?;
+    let tenant_id = crate::users::personal_tenant_id(tx, user_id).await?;
     record(
         tx,
         NewAuditEvent {

@@ -9,12 +9,12 @@ use serde::Serialize;
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::Kernel;
-use crate::accounts::Caller;
 use crate::audit::AuditEvent;
-use crate::db::now;
+use crate::context::Caller;
 use crate::error::{Error, Result};
+use crate::kernel::Kernel;
 use crate::token::{hash_refresh_token, hex, random_token};
+use lumiku_store::now;
 
 /// A platform user as administrators see them.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]

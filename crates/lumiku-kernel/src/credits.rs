@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent};
-use crate::db::{Backend, Tx, new_id, now};
+use crate::context::Caller;
+use crate::context::ClientInfo;
+use crate::context::{Permission, TenantAccess};
 use crate::error::{Error, Result};
-use crate::tenants::{Permission, TenantAccess};
-use crate::{ClientInfo, Kernel};
+use crate::kernel::Kernel;
+use lumiku_store::{Backend, Tx, new_id, now};
 
 /// Why a ledger row exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

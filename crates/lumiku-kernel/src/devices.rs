@@ -9,12 +9,13 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::accounts::{Caller, revoke_session};
 use crate::audit::{self, NewAuditEvent, action};
-use crate::db::{Tx, new_id, now};
+use crate::context::Caller;
+use crate::context::ClientInfo;
 use crate::error::{Error, Result};
+use crate::kernel::Kernel;
 use crate::token::hex;
-use crate::{ClientInfo, Kernel};
+use lumiku_store::{Tx, new_id, now};
 
 /// A device as its owner sees it.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
@@ -224,6 +225,23 @@ impl Kernel {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Revokes one session, if it is still live.
+pub async fn revoke_session(
+    tx: &mut Tx,
+    session_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::query(
+        "update sessions set revoked_at = $2, revoked_reason = $3 where id = $1 and revoked_at is null")
+        .bind(session_id)
+        .bind(now)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await.map(|r| r.rows_affected())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub enum Error {
     Gateway(String),
     /// A payment callback was refused (and audited); nothing changed.
     #[error("payment callback refused: {}", .0.code())]
-    CallbackRejected(crate::payments::CallbackRejection),
+    CallbackRejected(CallbackRejection),
     /// Too many attempts; retry after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
@@ -62,6 +62,31 @@ pub enum Error {
 
 /// Kernel result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a callback was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackRejection {
+    /// The merchant code or signature is not ours.
+    InvalidSignature,
+    /// No payment has this order id.
+    UnknownOrder,
+    /// The amount differs from the payment's.
+    AmountMismatch,
+    /// The callback says paid but the gateway's status call does not (yet) confirm it.
+    Unconfirmed,
+}
+
+impl CallbackRejection {
+    /// Stable snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidSignature => "invalid_signature",
+            Self::UnknownOrder => "unknown_order",
+            Self::AmountMismatch => "amount_mismatch",
+            Self::Unconfirmed => "payment_not_confirmed",
+        }
+    }
+}
 
 impl Error {
     /// A single-field validation error.
@@ -108,7 +133,7 @@ impl From<Error> for ApiError {
                 )
             }
             Error::CallbackRejected(rejection) => {
-                use crate::payments::CallbackRejection::*;
+                use CallbackRejection::*;
                 let (status, message) = match rejection {
                     InvalidSignature => (
                         axum::http::StatusCode::FORBIDDEN,

@@ -22,7 +22,31 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::metering::AppRequest;
+use crate::context::{Caller, TenantAccess};
+use lumiku_plugin::Tier;
+
+/// How a request says who it is.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// A bearer access token.
+    AccessToken(&'a str),
+    /// The dashboard's session cookie.
+    Cookie(&'a str),
+}
+
+/// What the kernel knows of a request to an app, read in one query.
+#[derive(Debug, Clone)]
+pub struct AppRequest {
+    /// The caller, whose session is live.
+    pub caller: Caller,
+    /// The requested tenant (the personal one when none was named) and the caller's role in it,
+    /// if the caller is a member.
+    pub access: Option<TenantAccess>,
+    /// Whether the app is registered and enabled, and coming soon.
+    pub app: Option<(bool, bool)>,
+    /// The tenant's subscription tier.
+    pub tier: Tier,
+}
 
 /// At most this many entries; a full cache starts again empty. An entry is a few hundred bytes.
 const MAX_ENTRIES: usize = 16_384;
@@ -118,8 +142,8 @@ impl GateCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::Caller;
-    use crate::tenants::TenantAccess;
+    use crate::context::Caller;
+    use crate::context::TenantAccess;
     use lumiku_plugin::{Role, Tier};
 
     fn request(user_id: Uuid) -> AppRequest {

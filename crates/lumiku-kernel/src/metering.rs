@@ -23,11 +23,12 @@ use lumiku_store::{Backend, Db, Tx, Wall, new_id, now};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::Kernel;
-use crate::accounts::Caller;
+use crate::context::Caller;
 use crate::credits::{self, EntryKind, NewEntry, append_entry};
 use crate::error::{Error, Result};
+pub use crate::gate::{AppRequest, Credential};
 use crate::gate::{CredentialKey, GateKey};
+use crate::kernel::Kernel;
 
 /// The kernel's side of one app's requests: the SDK's [`Host`].
 pub struct AppHost {
@@ -207,29 +208,6 @@ impl Kernel {
     }
 }
 
-/// How a request says who it is.
-#[derive(Debug, Clone, Copy)]
-pub enum Credential<'a> {
-    /// A bearer access token.
-    AccessToken(&'a str),
-    /// The dashboard's session cookie.
-    Cookie(&'a str),
-}
-
-/// What the kernel knows of a request to an app, read in one query.
-#[derive(Debug, Clone)]
-pub struct AppRequest {
-    /// The caller, whose session is live.
-    pub caller: Caller,
-    /// The requested tenant (the personal one when none was named) and the caller's role in it,
-    /// if the caller is a member.
-    pub access: Option<crate::tenants::TenantAccess>,
-    /// Whether the app is registered and enabled, and coming soon.
-    pub app: Option<(bool, bool)>,
-    /// The tenant's subscription tier.
-    pub tier: Tier,
-}
-
 #[derive(lumiku_plugin::sql::FromRow)]
 struct AppRequestRow {
     session_id: Uuid,
@@ -321,9 +299,9 @@ impl Kernel {
             .await?;
         let row = row.ok_or(Error::InvalidToken)?;
         let access = match (row.tenant_id, row.role.as_deref()) {
-            (Some(tenant_id), Some(role)) => Some(crate::tenants::TenantAccess {
+            (Some(tenant_id), Some(role)) => Some(crate::context::TenantAccess {
                 tenant_id,
-                role: crate::tenants::role_from_name(role)?,
+                role: crate::context::role_from_name(role)?,
             }),
             _ => None,
         };

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{Db, Tx, new_id};
 use crate::error::{Error, Result};
+use lumiku_store::{Db, Tx, new_id};
 
 /// How many failed logins are allowed, and over how long.
 #[derive(Debug, Clone, Copy)]

@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::accounts::Caller;
 use crate::audit::{self, NewAuditEvent, action};
+use crate::context::Caller;
+use crate::context::ClientInfo;
 use crate::error::{Error, Result};
-use crate::{ClientInfo, Kernel};
+use crate::kernel::Kernel;
 
 /// An app's stored state.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]

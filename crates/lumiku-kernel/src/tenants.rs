@@ -9,11 +9,13 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::accounts::{Caller, Email, User};
 use crate::audit::{self, AuditEvent, NewAuditEvent, action};
-use crate::db::{Backend, Tx, is_unique_violation, new_id, now};
+use crate::context::ClientInfo;
+use crate::context::{Caller, TenantAccess};
 use crate::error::{Error, Result};
-use crate::{ClientInfo, Kernel};
+use crate::kernel::Kernel;
+use crate::users::{Email, User};
+use lumiku_store::{Backend, Tx, is_unique_violation, new_id, now};
 
 pub use lumiku_plugin::role::{Permission, Role};
 
@@ -95,28 +97,6 @@ impl TryFrom<MemberRow> for Member {
             role: parse_role(&row.role)?,
             joined_at: row.created_at,
         })
-    }
-}
-
-/// The tenant a request acts in, after the caller's membership was checked.
-#[derive(Debug, Clone, Copy)]
-pub struct TenantAccess {
-    /// The tenant.
-    pub tenant_id: Uuid,
-    /// The caller's role in it.
-    pub role: Role,
-}
-
-impl TenantAccess {
-    /// Refuses with 403 unless the role grants `permission`.
-    pub fn require(&self, permission: Permission) -> Result<()> {
-        if self.role.can(permission) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(
-                "your role in this tenant does not allow this",
-            ))
-        }
     }
 }
 
@@ -202,16 +182,6 @@ async fn insert_member(
         }
     })?;
     Ok(())
-}
-
-/// The id of `user_id`'s personal tenant.
-pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uuid> {
-    let id: Option<Uuid> =
-        sql::query_scalar("select id from tenants where created_by = $1 and kind = 'personal'")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    id.ok_or(Error::NotFound("personal tenant"))
 }
 
 /// Serialises changes to one tenant (its membership, its plan), so two concurrent changes cannot
@@ -372,7 +342,7 @@ impl Kernel {
             access.require(Permission::ManageOwners)?;
         }
         let email = Email::parse(email).map_err(|m| Error::invalid("email", m))?;
-        let user_id = crate::accounts::find_user_id(&self.db, email.as_str())
+        let user_id = crate::users::find_user_id(&self.db, email.as_str())
             .await?
             .ok_or_else(|| Error::invalid("email", "no account uses this email address"))?;
         let now = now();

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use lumiku_kernel::KernelSettings;
 use lumiku_kernel::password::PasswordParams;
-use lumiku_kernel::payments::duitku::{self, Signer};
+use lumiku_kernel::payments::duitku;
+use lumiku_kernel::payments::signature::Signer;
 use lumiku_kernel::payments::{BillingSettings, GatewaySettings, SignatureScheme};
 use lumiku_kernel::ratelimit::LoginLimits;
 

@@ -6,9 +6,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use lumiku_kernel::ClientInfo;
-use lumiku_kernel::accounts::Caller;
+use lumiku_kernel::context::Caller;
+use lumiku_kernel::context::TenantAccess;
 pub use lumiku_kernel::metering::Credential;
-use lumiku_kernel::tenants::TenantAccess;
 use lumiku_plugin::ApiError;
 use uuid::Uuid;
 

@@ -493,7 +493,7 @@ async fn a_new_user_buys_credits_after_spending_them_in_the_browser(backend: Bac
 
 /// The personal tenant of the account with `email`.
 async fn uuid_of(app: &TestApp, email: &str) -> uuid::Uuid {
-    let user_id = lumiku_kernel::accounts::find_user_id(app.kernel.db(), email)
+    let user_id = lumiku_kernel::users::find_user_id(app.kernel.db(), email)
         .await
         .unwrap()
         .expect("the account");

@@ -3,7 +3,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use lumiku_kernel::accounts::{AuthSession, Login, Registration, TokenPair, User};
+use lumiku_kernel::accounts::{AuthSession, Login, Registration, TokenPair};
+use lumiku_kernel::users::User;
 use lumiku_plugin::extract::Json;
 use lumiku_plugin::{ApiError, ErrorBody};
 use serde::{Deserialize, Serialize};

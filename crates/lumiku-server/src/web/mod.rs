@@ -22,8 +22,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use lumiku_kernel::accounts::Caller;
-use lumiku_kernel::tenants::{Tenant, TenantAccess};
+use lumiku_kernel::context::Caller;
+use lumiku_kernel::context::TenantAccess;
+use lumiku_kernel::tenants::Tenant;
 use lumiku_plugin::extract::Form;
 use lumiku_plugin::page::PageLayout;
 use lumiku_plugin::{ApiError, Plugin};
@@ -245,7 +246,7 @@ pub struct Chrome {
     /// Which navigation entry is current.
     pub section: &'static str,
     /// The signed-in user.
-    pub user: lumiku_kernel::accounts::User,
+    pub user: lumiku_kernel::users::User,
     /// The user's name or email.
     pub user_label: String,
     /// A platform administrator.

@@ -1,0 +1,184 @@
+//! The billing cycle: renewals, grace and lapse, cancellations and monthly credit grants, each
+//! claimed once in SQL so that several nodes may run it together.
+
+use chrono::{DateTime, Duration, Utc};
+use lumiku_store::sql::{self};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, NewAuditEvent, action};
+use crate::error::{Error, Result};
+use crate::kernel::Kernel;
+
+use super::model::*;
+use super::store::*;
+
+impl Kernel {
+    /// Runs the billing cycle as of `now`: expires stale payments, ends or invoices subscriptions
+    /// whose period is over, cancels those unpaid past the grace period, and grants each active
+    /// period its monthly credits. Every change is claimed in its own transaction, so concurrent
+    /// runs on several nodes, or a run repeated, change nothing twice.
+    pub async fn run_billing(&self, now: DateTime<Utc>) -> Result<BillingReport> {
+        let mut report = BillingReport::default();
+        let mut tx = self.db.begin().await?;
+        report.payments_expired = sql::query(
+            "update payments set status = 'expired', updated_at = $1 where status = 'pending' and expires_at <= $1")
+            .bind(now)
+            .execute(&mut tx)
+            .await
+            .map(|r| r.rows_affected())?;
+        tx.commit().await?;
+
+        let due: Vec<SubscriptionRow> = sql::query_as(sql::AssertSqlSafe(format!(
+            "select {SUBSCRIPTION_COLUMNS} from subscriptions where status <> 'canceled' and current_period_end <= $1")))
+            .bind(now)
+            .fetch_all(&self.db)
+            .await?;
+        for sub in due {
+            match self.close_period(&sub, now).await? {
+                PeriodEnd::Canceled => report.subscriptions_canceled += 1,
+                PeriodEnd::Invoiced => report.renewals_invoiced += 1,
+                PeriodEnd::Nothing => {}
+            }
+        }
+
+        #[derive(lumiku_plugin::sql::FromRow)]
+        struct Ungranted {
+            tenant_id: Uuid,
+            current_period_start: DateTime<Utc>,
+            plan_id: String,
+        }
+        let ungranted: Vec<Ungranted> = sql::query_as(
+            "select s.tenant_id, s.current_period_start, s.plan_id from subscriptions s \
+             join plans p on p.id = s.plan_id \
+             where s.status = 'active' and p.monthly_credits > 0 and s.current_period_start <= $1 \
+             and not exists (select 1 from subscription_grants g \
+                             where g.tenant_id = s.tenant_id and g.period_start = s.current_period_start)")
+            .bind(now)
+            .fetch_all(&self.db)
+            .await?;
+        for row in ungranted {
+            let mut tx = self.db.begin().await?;
+            // Re-read under the transaction: the subscription may have moved on since the scan.
+            let still = fetch_subscription(&mut tx, row.tenant_id)
+                .await?
+                .filter(|s| {
+                    s.status == SubscriptionStatus::Active.as_str()
+                        && s.current_period_start == row.current_period_start
+                        && s.plan_id == row.plan_id
+                });
+            let Some(sub) = still else { continue };
+            let plan = fetch_plan(&mut tx, &sub.plan_id)
+                .await?
+                .ok_or(Error::NotFound("plan"))?;
+            let granted =
+                grant_period(&mut tx, sub.tenant_id, sub.current_period_start, &plan, now).await?;
+            tx.commit().await?;
+            if granted > 0 {
+                report.periods_granted += 1;
+                report.credits_granted += granted;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn close_period(&self, sub: &SubscriptionRow, now: DateTime<Utc>) -> Result<PeriodEnd> {
+        let status = SubscriptionStatus::parse(&sub.status)?;
+        let mut tx = self.db.begin().await?;
+        let grace = Duration::days(self.settings.billing.grace_days);
+        let outcome = if sub.cancel_at_period_end
+            || (status == SubscriptionStatus::PastDue && sub.current_period_end + grace <= now)
+        {
+            // Claimed by the conditional update: a concurrent run finds the row changed.
+            let changed =
+                claim_subscription(&mut tx, sub, SubscriptionStatus::Canceled, now).await?;
+            if changed {
+                void_open_subscription_invoices(&mut tx, sub.tenant_id).await?;
+                audit::record(
+                    &mut tx,
+                    NewAuditEvent {
+                        tenant_id: Some(sub.tenant_id),
+                        actor_user_id: None,
+                        action: action::SUBSCRIPTION_CANCELED,
+                        target_type: Some("subscription"),
+                        target_id: Some(sub.tenant_id.to_string()),
+                        ip_address: None,
+                        details: json!({
+                            "plan": sub.plan_id,
+                            "reason": if sub.cancel_at_period_end { "canceled_at_period_end" } else { "unpaid" },
+                        }),
+                    },
+                )
+                .await?;
+                PeriodEnd::Canceled
+            } else {
+                PeriodEnd::Nothing
+            }
+        } else if matches!(
+            status,
+            SubscriptionStatus::Active | SubscriptionStatus::Trialing
+        ) {
+            let plan = fetch_plan(&mut tx, &sub.plan_id)
+                .await?
+                .ok_or(Error::NotFound("plan"))?;
+            if claim_subscription(&mut tx, sub, SubscriptionStatus::PastDue, now).await? {
+                let start = sub.current_period_end;
+                let end = add_month(start);
+                let invoice = create_invoice(
+                    &mut tx,
+                    NewInvoice {
+                        tenant_id: sub.tenant_id,
+                        kind: InvoiceKind::Subscription,
+                        plan_id: Some(&plan.id),
+                        package_id: None,
+                        period: Some((start, end)),
+                        credits: 0,
+                        bonus_credits: 0,
+                        description: format!(
+                            "{} plan, {} to {}",
+                            plan.name,
+                            start.format("%Y-%m-%d"),
+                            end.format("%Y-%m-%d")
+                        ),
+                        created_by: None,
+                        items: vec![InvoiceItem {
+                            description: format!(
+                                "{} plan: {} to {}, {} credits",
+                                plan.name,
+                                start.format("%Y-%m-%d"),
+                                end.format("%Y-%m-%d"),
+                                plan.monthly_credits
+                            ),
+                            quantity: 1,
+                            unit_price_idr: plan.price_idr,
+                            amount_idr: plan.price_idr,
+                        }],
+                        issue: true,
+                        due_at: Some(start + grace),
+                    },
+                )
+                .await?;
+                audit::record(
+                    &mut tx,
+                    NewAuditEvent {
+                        tenant_id: Some(sub.tenant_id),
+                        actor_user_id: None,
+                        action: action::SUBSCRIPTION_PAST_DUE,
+                        target_type: Some("subscription"),
+                        target_id: Some(sub.tenant_id.to_string()),
+                        ip_address: None,
+                        details: json!({ "plan": plan.id, "invoiceId": invoice.id, "number": invoice.number }),
+                    },
+                )
+                .await?;
+                PeriodEnd::Invoiced
+            } else {
+                PeriodEnd::Nothing
+            }
+        } else {
+            PeriodEnd::Nothing
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+}
