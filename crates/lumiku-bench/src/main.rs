@@ -563,75 +563,17 @@ async fn load(
         let after = cpu_now(&pids);
         before.zip(after).map(|(b, a)| (a.0 - b.0, a.1 - b.1))
     });
+    let window = Window {
+        measure_from,
+        until,
+    };
     let mut workers = Vec::with_capacity(args.connections);
     for worker in 0..args.connections {
         let addr = addrs[worker % addrs.len()];
         let tenants = Arc::clone(&tenants);
         let body = body.clone();
         workers.push(tokio::spawn(async move {
-            let mut connection = Connection::open(addr).await?;
-            let mut report = Report::default();
-            let mut turn = worker;
-            loop {
-                let began = Instant::now();
-                if began >= until {
-                    break;
-                }
-                let (_, token) = &tenants[turn % tenants.len()];
-                turn += args_stride(tenants.len());
-                let result = match scenario {
-                    Scenario::Health => connection.send(Method::GET, "/health", None, None).await,
-                    Scenario::List => {
-                        connection
-                            .send(
-                                Method::GET,
-                                "/api/apps/project-manager/projects",
-                                Some(token),
-                                None,
-                            )
-                            .await
-                    }
-                    Scenario::Create => {
-                        connection
-                            .send(
-                                Method::POST,
-                                "/api/apps/project-manager/projects",
-                                Some(token),
-                                Some(body.clone()),
-                            )
-                            .await
-                    }
-                };
-                let done = Instant::now();
-                let (status, response) = match result {
-                    Ok(answer) => answer,
-                    Err(error) => {
-                        report.errors += 1;
-                        report.first_error.get_or_insert_with(|| error.to_string());
-                        connection = Connection::open(addr).await?;
-                        continue;
-                    }
-                };
-                let ok = (200..300).contains(&status);
-                if ok {
-                    report.ok_total += 1;
-                }
-                if done < measure_from {
-                    continue;
-                }
-                report
-                    .latencies_us
-                    .push(u32::try_from((done - began).as_micros()).unwrap_or(u32::MAX));
-                if status == 402 {
-                    report.payment_required += 1;
-                } else if !ok {
-                    report.errors += 1;
-                    report.first_error.get_or_insert_with(|| {
-                        format!("{status} {}", String::from_utf8_lossy(&response))
-                    });
-                }
-            }
-            anyhow::Ok(report)
+            drive(scenario, addr, worker, &tenants, body, window).await
         }));
     }
     let mut total = Report {
@@ -639,18 +581,108 @@ async fn load(
         ..Report::default()
     };
     for worker in workers {
-        let report = worker.await??;
-        total.latencies_us.extend(report.latencies_us);
-        total.ok_total += report.ok_total;
-        total.errors += report.errors;
-        total.payment_required += report.payment_required;
-        if total.first_error.is_none() {
-            total.first_error = report.first_error;
-        }
+        total.merge(worker.await??);
     }
     total.latencies_us.sort_unstable();
     total.cpu = sampler.await?;
     Ok(total)
+}
+
+/// When the measured period starts and when the load stops.
+#[derive(Clone, Copy)]
+struct Window {
+    measure_from: Instant,
+    until: Instant,
+}
+
+/// One connection's requests until the window closes, starting at tenant `first`.
+async fn drive(
+    scenario: Scenario,
+    addr: SocketAddr,
+    first: usize,
+    tenants: &[(String, String)],
+    body: Bytes,
+    window: Window,
+) -> anyhow::Result<Report> {
+    let mut connection = Connection::open(addr).await?;
+    let mut report = Report::default();
+    let mut turn = first;
+    loop {
+        let began = Instant::now();
+        if began >= window.until {
+            return Ok(report);
+        }
+        let (_, token) = &tenants[turn % tenants.len()];
+        turn += args_stride(tenants.len());
+        let result = send(&mut connection, scenario, token, &body).await;
+        let done = Instant::now();
+        match result {
+            Ok((status, response)) => {
+                report.record(status, &response, done - began, done >= window.measure_from);
+            }
+            Err(error) => {
+                report.errors += 1;
+                report.first_error.get_or_insert_with(|| error.to_string());
+                connection = Connection::open(addr).await?;
+            }
+        }
+    }
+}
+
+/// One request of `scenario`.
+async fn send(
+    connection: &mut Connection,
+    scenario: Scenario,
+    token: &str,
+    body: &Bytes,
+) -> anyhow::Result<(u16, Bytes)> {
+    const PROJECTS: &str = "/api/apps/project-manager/projects";
+    match scenario {
+        Scenario::Health => connection.send(Method::GET, "/health", None, None).await,
+        Scenario::List => {
+            connection
+                .send(Method::GET, PROJECTS, Some(token), None)
+                .await
+        }
+        Scenario::Create => {
+            connection
+                .send(Method::POST, PROJECTS, Some(token), Some(body.clone()))
+                .await
+        }
+    }
+}
+
+impl Report {
+    /// Counts an answer; its latency and failures count only when `measured`.
+    fn record(&mut self, status: u16, response: &[u8], latency: Duration, measured: bool) {
+        let ok = (200..300).contains(&status);
+        if ok {
+            self.ok_total += 1;
+        }
+        if !measured {
+            return;
+        }
+        self.latencies_us
+            .push(u32::try_from(latency.as_micros()).unwrap_or(u32::MAX));
+        if status == 402 {
+            self.payment_required += 1;
+        } else if !ok {
+            self.errors += 1;
+            self.first_error
+                .get_or_insert_with(|| format!("{status} {}", String::from_utf8_lossy(response)));
+        }
+    }
+
+    /// Adds another connection's counts.
+    fn merge(&mut self, other: Report) {
+        self.latencies_us.extend(other.latencies_us);
+        self.ok_total += other.ok_total;
+        self.errors += other.errors;
+        self.payment_required += other.payment_required;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+    }
 }
 
 /// Steps through tenants so that neighbouring connections do not move in lockstep.

@@ -291,27 +291,14 @@ impl Kernel {
         let known_id = row.as_ref().map(|r| r.id);
         let mut tx = self.db.begin().await?;
         let Some(row) = row.filter(|_| verified) else {
-            ratelimit::record_failure(&mut tx, &account_key, limits.window, now).await?;
-            if let Some(ip_key) = &ip_key {
-                ratelimit::record_failure(&mut tx, ip_key, limits.window, now).await?;
-            }
-            let known = match known_id {
-                Some(id) => Some((id, crate::users::personal_tenant_id(&mut tx, id).await?)),
-                None => None,
+            let keys = [Some(account_key.as_str()), ip_key.as_deref()];
+            let failure = LoginFailure {
+                keys: &keys,
+                user_id: known_id,
+                email: &email,
+                ip: client.ip.as_deref(),
             };
-            audit::record(
-                &mut tx,
-                NewAuditEvent {
-                    tenant_id: known.map(|(_, t)| t),
-                    actor_user_id: None,
-                    action: action::LOGIN_FAILED,
-                    target_type: known.map(|_| "user"),
-                    target_id: known.map(|(id, _)| id.to_string()),
-                    ip_address: client.ip.as_deref(),
-                    details: json!({ "email": email }),
-                },
-            )
-            .await?;
+            record_login_failure(&mut tx, &failure, limits.window, now).await?;
             tx.commit().await?;
             return Err(Error::InvalidCredentials);
         };
@@ -619,4 +606,38 @@ impl Kernel {
         tx.commit().await?;
         Ok(())
     }
+}
+/// A refused sign-in: the limit keys it counts against, and whom it named.
+struct LoginFailure<'a> {
+    keys: &'a [Option<&'a str>],
+    user_id: Option<Uuid>,
+    email: &'a str,
+    ip: Option<&'a str>,
+}
+
+/// Counts a refused sign-in against its limits and audits it (in the account's personal tenant's
+/// log when the address names an account).
+async fn record_login_failure(
+    tx: &mut Tx,
+    failure: &LoginFailure<'_>,
+    window: std::time::Duration,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for key in failure.keys.iter().flatten() {
+        ratelimit::record_failure(tx, key, window, now).await?;
+    }
+    let known = match failure.user_id {
+        Some(id) => Some((id, crate::users::personal_tenant_id(tx, id).await?)),
+        None => None,
+    };
+    let event = NewAuditEvent {
+        tenant_id: known.map(|(_, t)| t),
+        actor_user_id: None,
+        action: action::LOGIN_FAILED,
+        target_type: known.map(|_| "user"),
+        target_id: known.map(|(id, _)| id.to_string()),
+        ip_address: failure.ip,
+        details: json!({ "email": failure.email }),
+    };
+    audit::record(tx, event).await
 }

@@ -185,7 +185,8 @@ impl Manifest {
         format!("{}_", self.app_id.replace('-', "_"))
     }
 
-    /// Checks every field; the first fault is reported.
+    /// Checks every field; the first fault is reported. One check per field in the manifest's
+    /// order, so it reads as the manifest's rules; it is long because the manifest is.
     pub fn validate(&self) -> Result<(), ManifestError> {
         let fail = |field: &'static str, message: String| {
             Err(ManifestError {

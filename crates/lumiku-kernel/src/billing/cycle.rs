@@ -2,7 +2,8 @@
 //! claimed once in SQL so that several nodes may run it together.
 
 use chrono::{DateTime, Duration, Utc};
-use lumiku_store::sql::{self};
+use lumiku_store::Tx;
+use lumiku_store::sql;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -86,99 +87,103 @@ impl Kernel {
         let status = SubscriptionStatus::parse(&sub.status)?;
         let mut tx = self.db.begin().await?;
         let grace = Duration::days(self.settings.billing.grace_days);
-        let outcome = if sub.cancel_at_period_end
-            || (status == SubscriptionStatus::PastDue && sub.current_period_end + grace <= now)
-        {
-            // Claimed by the conditional update: a concurrent run finds the row changed.
-            let changed =
-                claim_subscription(&mut tx, sub, SubscriptionStatus::Canceled, now).await?;
-            if changed {
-                void_open_subscription_invoices(&mut tx, sub.tenant_id).await?;
-                audit::record(
-                    &mut tx,
-                    NewAuditEvent {
-                        tenant_id: Some(sub.tenant_id),
-                        actor_user_id: None,
-                        action: action::SUBSCRIPTION_CANCELED,
-                        target_type: Some("subscription"),
-                        target_id: Some(sub.tenant_id.to_string()),
-                        ip_address: None,
-                        details: json!({
-                            "plan": sub.plan_id,
-                            "reason": if sub.cancel_at_period_end { "canceled_at_period_end" } else { "unpaid" },
-                        }),
-                    },
-                )
-                .await?;
-                PeriodEnd::Canceled
-            } else {
-                PeriodEnd::Nothing
-            }
-        } else if matches!(
+        let lapsed = status == SubscriptionStatus::PastDue && sub.current_period_end + grace <= now;
+        let renews = matches!(
             status,
             SubscriptionStatus::Active | SubscriptionStatus::Trialing
-        ) {
-            let plan = fetch_plan(&mut tx, &sub.plan_id)
-                .await?
-                .ok_or(Error::NotFound("plan"))?;
-            if claim_subscription(&mut tx, sub, SubscriptionStatus::PastDue, now).await? {
-                let start = sub.current_period_end;
-                let end = add_month(start);
-                let invoice = create_invoice(
-                    &mut tx,
-                    NewInvoice {
-                        tenant_id: sub.tenant_id,
-                        kind: InvoiceKind::Subscription,
-                        plan_id: Some(&plan.id),
-                        package_id: None,
-                        period: Some((start, end)),
-                        credits: 0,
-                        bonus_credits: 0,
-                        description: format!(
-                            "{} plan, {} to {}",
-                            plan.name,
-                            start.format("%Y-%m-%d"),
-                            end.format("%Y-%m-%d")
-                        ),
-                        created_by: None,
-                        items: vec![InvoiceItem {
-                            description: format!(
-                                "{} plan: {} to {}, {} credits",
-                                plan.name,
-                                start.format("%Y-%m-%d"),
-                                end.format("%Y-%m-%d"),
-                                plan.monthly_credits
-                            ),
-                            quantity: 1,
-                            unit_price_idr: plan.price_idr,
-                            amount_idr: plan.price_idr,
-                        }],
-                        issue: true,
-                        due_at: Some(start + grace),
-                    },
-                )
-                .await?;
-                audit::record(
-                    &mut tx,
-                    NewAuditEvent {
-                        tenant_id: Some(sub.tenant_id),
-                        actor_user_id: None,
-                        action: action::SUBSCRIPTION_PAST_DUE,
-                        target_type: Some("subscription"),
-                        target_id: Some(sub.tenant_id.to_string()),
-                        ip_address: None,
-                        details: json!({ "plan": plan.id, "invoiceId": invoice.id, "number": invoice.number }),
-                    },
-                )
-                .await?;
-                PeriodEnd::Invoiced
-            } else {
-                PeriodEnd::Nothing
-            }
+        );
+        let outcome = if sub.cancel_at_period_end || lapsed {
+            cancel_at_period_end(&mut tx, sub, now).await?
+        } else if renews {
+            invoice_next_period(&mut tx, sub, grace, now).await?
         } else {
             PeriodEnd::Nothing
         };
         tx.commit().await?;
         Ok(outcome)
     }
+}
+
+/// The audit entry of a change the cycle made to `sub`.
+fn cycle_event(
+    sub: &SubscriptionRow,
+    action: &'static str,
+    details: serde_json::Value,
+) -> NewAuditEvent<'static> {
+    NewAuditEvent {
+        tenant_id: Some(sub.tenant_id),
+        actor_user_id: None,
+        action,
+        target_type: Some("subscription"),
+        target_id: Some(sub.tenant_id.to_string()),
+        ip_address: None,
+        details,
+    }
+}
+
+/// Ends a subscription asked to end at its period's end, or unpaid past its grace. Claimed by a
+/// conditional update: a concurrent run finds the row changed and does nothing.
+async fn cancel_at_period_end(
+    tx: &mut Tx,
+    sub: &SubscriptionRow,
+    now: DateTime<Utc>,
+) -> Result<PeriodEnd> {
+    if !claim_subscription(tx, sub, SubscriptionStatus::Canceled, now).await? {
+        return Ok(PeriodEnd::Nothing);
+    }
+    void_open_subscription_invoices(tx, sub.tenant_id).await?;
+    let reason = if sub.cancel_at_period_end {
+        "canceled_at_period_end"
+    } else {
+        "unpaid"
+    };
+    let details = json!({ "plan": sub.plan_id, "reason": reason });
+    audit::record(tx, cycle_event(sub, action::SUBSCRIPTION_CANCELED, details)).await?;
+    Ok(PeriodEnd::Canceled)
+}
+
+/// A live subscription at its period's end becomes past due, with the next period's invoice due
+/// after the grace; the period's credits come when it is paid. Claimed like a cancellation.
+async fn invoice_next_period(
+    tx: &mut Tx,
+    sub: &SubscriptionRow,
+    grace: Duration,
+    now: DateTime<Utc>,
+) -> Result<PeriodEnd> {
+    let plan = fetch_plan(tx, &sub.plan_id)
+        .await?
+        .ok_or(Error::NotFound("plan"))?;
+    if !claim_subscription(tx, sub, SubscriptionStatus::PastDue, now).await? {
+        return Ok(PeriodEnd::Nothing);
+    }
+    let start = sub.current_period_end;
+    let end = add_month(start);
+    let (from, to) = (start.format("%Y-%m-%d"), end.format("%Y-%m-%d"));
+    let item = InvoiceItem {
+        description: format!(
+            "{} plan: {from} to {to}, {} credits",
+            plan.name, plan.monthly_credits
+        ),
+        quantity: 1,
+        unit_price_idr: plan.price_idr,
+        amount_idr: plan.price_idr,
+    };
+    let new = NewInvoice {
+        tenant_id: sub.tenant_id,
+        kind: InvoiceKind::Subscription,
+        plan_id: Some(&plan.id),
+        package_id: None,
+        period: Some((start, end)),
+        credits: 0,
+        bonus_credits: 0,
+        description: format!("{} plan, {from} to {to}", plan.name),
+        created_by: None,
+        items: vec![item],
+        issue: true,
+        due_at: Some(start + grace),
+    };
+    let invoice = create_invoice(tx, new).await?;
+    let details = json!({ "plan": plan.id, "invoiceId": invoice.id, "number": invoice.number });
+    audit::record(tx, cycle_event(sub, action::SUBSCRIPTION_PAST_DUE, details)).await?;
+    Ok(PeriodEnd::Invoiced)
 }

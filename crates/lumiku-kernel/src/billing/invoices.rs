@@ -1,7 +1,7 @@
 //! Invoices: a tenant's list, and administrators' drafts, issue and void.
 
 use chrono::Duration;
-use lumiku_store::sql::{self};
+use lumiku_store::sql;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -73,35 +73,7 @@ impl Kernel {
         client: &ClientInfo,
     ) -> Result<Invoice> {
         admin.require_admin("only platform administrators may change billing")?;
-        let mut fields = lumiku_plugin::FieldErrors::new();
-        check_name(&mut fields, "description", description);
-        if items.is_empty() || items.len() > 50 {
-            fields.insert("items".into(), vec!["must have 1 to 50 lines".into()]);
-        }
-        for (index, item) in items.iter().enumerate() {
-            let length = item.description.trim().chars().count();
-            if length == 0 || length > 200 {
-                fields.insert(
-                    format!("items[{index}].description"),
-                    vec!["must be 1 to 200 characters".into()],
-                );
-            }
-            check_range(
-                &mut fields,
-                &format!("items[{index}].quantity"),
-                item.quantity,
-                1..=10_000,
-            );
-            check_range(
-                &mut fields,
-                &format!("items[{index}].unitPriceIdr"),
-                item.unit_price_idr,
-                0..=MAX_AMOUNT,
-            );
-        }
-        if !fields.is_empty() {
-            return Err(Error::Invalid(fields));
-        }
+        check_manual_invoice(description, items)?;
         let mut tx = self.db.begin().await?;
         let exists: Option<Uuid> = sql::query_scalar("select id from tenants where id = $1")
             .bind(tenant_id)
@@ -234,4 +206,39 @@ impl Kernel {
         tx.commit().await?;
         Ok(invoice)
     }
+}
+
+/// An administrator's invoice: a description and 1 to 50 lines, each with a description, a
+/// quantity and a price in range; every fault is reported.
+fn check_manual_invoice(description: &str, items: &[NewInvoiceItem]) -> Result<()> {
+    let mut fields = lumiku_plugin::FieldErrors::new();
+    check_name(&mut fields, "description", description);
+    if items.is_empty() || items.len() > 50 {
+        fields.insert("items".into(), vec!["must have 1 to 50 lines".into()]);
+    }
+    for (index, item) in items.iter().enumerate() {
+        let length = item.description.trim().chars().count();
+        if length == 0 || length > 200 {
+            fields.insert(
+                format!("items[{index}].description"),
+                vec!["must be 1 to 200 characters".into()],
+            );
+        }
+        check_range(
+            &mut fields,
+            &format!("items[{index}].quantity"),
+            item.quantity,
+            1..=10_000,
+        );
+        check_range(
+            &mut fields,
+            &format!("items[{index}].unitPriceIdr"),
+            item.unit_price_idr,
+            0..=MAX_AMOUNT,
+        );
+    }
+    if !fields.is_empty() {
+        return Err(Error::Invalid(fields));
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! operations share, each on the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql::{self};
+use lumiku_store::sql;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -274,64 +274,9 @@ pub(crate) async fn settle_invoice(
         .ok_or(Error::NotFound("invoice"))?;
     match invoice.kind {
         InvoiceKind::Credits => {
-            let label = invoice.display_number.clone().unwrap_or_default();
-            for (amount, kind, what) in [
-                (invoice.credits, EntryKind::Purchase, "credits bought"),
-                (invoice.bonus_credits, EntryKind::Bonus, "bonus credits"),
-            ] {
-                if amount > 0 {
-                    let description = format!("{what} ({label})");
-                    let entry = NewEntry {
-                        tenant_id,
-                        amount,
-                        kind,
-                        description: &description,
-                        reference: Some(("payment", payment_reference.to_owned())),
-                        actor_user_id,
-                    };
-                    credits::apply(tx, &entry).await?;
-                }
-            }
+            credit_purchase(tx, &invoice, payment_reference, actor_user_id).await?;
         }
-        InvoiceKind::Subscription => {
-            let plan_id = invoice
-                .plan_id
-                .as_deref()
-                .ok_or_else(|| anyhow::anyhow!("subscription invoice {invoice_id} has no plan"))?;
-            let plan = fetch_plan(tx, plan_id)
-                .await?
-                .ok_or(Error::NotFound("plan"))?;
-            let (start, end) = match (invoice.period_start, invoice.period_end) {
-                (Some(start), Some(end)) => (start, end),
-                _ => (now, add_month(now)),
-            };
-            let existing = fetch_subscription(tx, tenant_id).await?;
-            let trial_used = existing.as_ref().is_some_and(|s| s.trial_used);
-            upsert_subscription(
-                tx,
-                tenant_id,
-                &plan.id,
-                SubscriptionStatus::Active,
-                (start, end),
-                trial_used,
-                now,
-            )
-            .await?;
-            grant_period(tx, tenant_id, start, &plan, now).await?;
-            audit::record(
-                tx,
-                NewAuditEvent {
-                    tenant_id: Some(tenant_id),
-                    actor_user_id,
-                    action: action::SUBSCRIPTION_ACTIVATED,
-                    target_type: Some("subscription"),
-                    target_id: Some(tenant_id.to_string()),
-                    ip_address: None,
-                    details: json!({ "plan": plan.id, "periodStart": start, "periodEnd": end, "invoiceId": invoice_id }),
-                },
-            )
-            .await?;
-        }
+        InvoiceKind::Subscription => activate_plan(tx, &invoice, actor_user_id, now).await?,
         InvoiceKind::Manual => {}
     }
     Ok(Settlement::Applied)
@@ -453,4 +398,82 @@ pub(crate) async fn load_subscription(tx: &mut Tx, tenant_id: Uuid) -> Result<Su
         canceled_at: row.canceled_at,
         open_invoice,
     })
+}
+
+/// A paid credit invoice: its credits, and its bonus, land in the wallet.
+async fn credit_purchase(
+    tx: &mut Tx,
+    invoice: &Invoice,
+    payment_reference: &str,
+    actor_user_id: Option<Uuid>,
+) -> Result<()> {
+    let tenant_id = invoice.tenant_id;
+    let label = invoice.display_number.clone().unwrap_or_default();
+    for (amount, kind, what) in [
+        (invoice.credits, EntryKind::Purchase, "credits bought"),
+        (invoice.bonus_credits, EntryKind::Bonus, "bonus credits"),
+    ] {
+        if amount > 0 {
+            let description = format!("{what} ({label})");
+            let entry = NewEntry {
+                tenant_id,
+                amount,
+                kind,
+                description: &description,
+                reference: Some(("payment", payment_reference.to_owned())),
+                actor_user_id,
+            };
+            credits::apply(tx, &entry).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A paid plan invoice: the subscription becomes active for the invoice's period (a month from
+/// now when it names none) and the period's credits are granted.
+async fn activate_plan(
+    tx: &mut Tx,
+    invoice: &Invoice,
+    actor_user_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (tenant_id, invoice_id) = (invoice.tenant_id, invoice.id);
+    let plan_id = invoice
+        .plan_id
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("subscription invoice {invoice_id} has no plan"))?;
+    let plan = fetch_plan(tx, plan_id)
+        .await?
+        .ok_or(Error::NotFound("plan"))?;
+    let (start, end) = match (invoice.period_start, invoice.period_end) {
+        (Some(start), Some(end)) => (start, end),
+        _ => (now, add_month(now)),
+    };
+    let existing = fetch_subscription(tx, tenant_id).await?;
+    let trial_used = existing.as_ref().is_some_and(|s| s.trial_used);
+    upsert_subscription(
+        tx,
+        tenant_id,
+        &plan.id,
+        SubscriptionStatus::Active,
+        (start, end),
+        trial_used,
+        now,
+    )
+    .await?;
+    grant_period(tx, tenant_id, start, &plan, now).await?;
+    audit::record(
+        tx,
+        NewAuditEvent {
+            tenant_id: Some(tenant_id),
+            actor_user_id,
+            action: action::SUBSCRIPTION_ACTIVATED,
+            target_type: Some("subscription"),
+            target_id: Some(tenant_id.to_string()),
+            ip_address: None,
+            details: json!({ "plan": plan.id, "periodStart": start, "periodEnd": end, "invoiceId": invoice_id }),
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! A tenant's subscription: its tier, changing plan, cancelling at the period's end.
 
-use chrono::Duration;
-use lumiku_store::sql::{self};
+use chrono::{DateTime, Duration, Utc};
+use lumiku_store::sql;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::context::ClientInfo;
 use crate::context::{Permission, TenantAccess};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::now;
+use lumiku_store::{Tx, now};
 
 use super::model::*;
 use super::store::*;
@@ -62,114 +62,25 @@ impl Kernel {
             .ok_or(Error::NotFound("plan"))?;
         let current = fetch_subscription(&mut tx, access.tenant_id).await?;
         let live = current.as_ref().filter(|s| s.is_live());
-        let audit_event = |action, details| NewAuditEvent {
-            tenant_id: Some(access.tenant_id),
-            actor_user_id: Some(caller.user_id),
-            action,
-            target_type: Some("subscription"),
-            target_id: Some(access.tenant_id.to_string()),
-            ip_address: client.ip.as_deref(),
-            details,
+        let by = ChangedBy {
+            tenant_id: access.tenant_id,
+            user_id: caller.user_id,
+            ip: client.ip.as_deref(),
+            now,
         };
-
-        if plan.price_idr == 0 {
-            // Choosing the free plan: a paid subscription ends at its period's end.
-            if let Some(sub) = live.filter(|s| !s.cancel_at_period_end) {
-                set_cancel_at_period_end(&mut tx, access.tenant_id, true, now).await?;
-                void_open_subscription_invoices(&mut tx, access.tenant_id).await?;
-                audit::record(
-                    &mut tx,
-                    audit_event(
-                        action::SUBSCRIPTION_CANCEL_REQUESTED,
-                        json!({ "plan": sub.plan_id, "endsAt": sub.current_period_end }),
-                    ),
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            return Ok(PlanChange::Changed);
-        }
-
-        if let Some(sub) = live.filter(|s| s.plan_id == plan.id) {
-            if sub.cancel_at_period_end {
-                set_cancel_at_period_end(&mut tx, access.tenant_id, false, now).await?;
-                audit::record(
-                    &mut tx,
-                    audit_event(action::SUBSCRIPTION_RESUMED, json!({ "plan": plan.id })),
-                )
-                .await?;
-                tx.commit().await?;
-                return Ok(PlanChange::Changed);
-            }
-            return Err(Error::Conflict {
-                code: "already_subscribed",
-                message: "The tenant is already on this plan; pay its open invoice if it is past due",
-            });
-        }
-
         let trial_used = current.as_ref().is_some_and(|s| s.trial_used);
-        if plan.trial_days > 0 && !trial_used && live.is_none() {
-            let end = now + Duration::days(i64::from(plan.trial_days));
-            upsert_subscription(
-                &mut tx,
-                access.tenant_id,
-                &plan.id,
-                SubscriptionStatus::Trialing,
-                (now, end),
-                true,
-                now,
-            )
-            .await?;
-            audit::record(
-                &mut tx,
-                audit_event(
-                    action::SUBSCRIPTION_TRIAL_STARTED,
-                    json!({ "plan": plan.id, "trialEndsAt": end }),
-                ),
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(PlanChange::Changed);
-        }
-
-        // A paid change: a new invoice supersedes any open one.
-        void_open_subscription_invoices(&mut tx, access.tenant_id).await?;
-        let invoice = create_invoice(
-            &mut tx,
-            NewInvoice {
-                tenant_id: access.tenant_id,
-                kind: InvoiceKind::Subscription,
-                plan_id: Some(&plan.id),
-                package_id: None,
-                period: None,
-                credits: 0,
-                bonus_credits: 0,
-                description: format!("{} plan, one month", plan.name),
-                created_by: Some(caller.user_id),
-                items: vec![InvoiceItem {
-                    description: format!(
-                        "{} plan: one month, {} credits",
-                        plan.name, plan.monthly_credits
-                    ),
-                    quantity: 1,
-                    unit_price_idr: plan.price_idr,
-                    amount_idr: plan.price_idr,
-                }],
-                issue: true,
-                due_at: Some(now + Duration::days(self.settings.billing.grace_days)),
-            },
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            audit_event(
-                action::INVOICE_ISSUED,
-                json!({ "invoiceId": invoice.id, "number": invoice.number, "plan": plan.id, "totalIdr": invoice.total_idr }),
-            ),
-        )
-        .await?;
+        let change = if plan.price_idr == 0 {
+            to_free_plan(&mut tx, &by, live).await?
+        } else if let Some(sub) = live.filter(|s| s.plan_id == plan.id) {
+            keep_plan(&mut tx, &by, sub).await?
+        } else if plan.trial_days > 0 && !trial_used && live.is_none() {
+            start_trial(&mut tx, &by, &plan).await?
+        } else {
+            let due = now + Duration::days(self.settings.billing.grace_days);
+            invoice_plan(&mut tx, &by, &plan, due).await?
+        };
         tx.commit().await?;
-        Ok(PlanChange::Invoiced(Box::new(invoice)))
+        Ok(change)
     }
 
     /// Cancels the tenant's subscription at the end of its period (`cancel`), or undoes that.
@@ -215,4 +126,114 @@ impl Kernel {
         tx.commit().await?;
         Ok(subscription)
     }
+}
+
+/// Who changes a tenant's plan, and when: the audit entry's fields.
+struct ChangedBy<'a> {
+    tenant_id: Uuid,
+    user_id: Uuid,
+    ip: Option<&'a str>,
+    now: DateTime<Utc>,
+}
+
+impl ChangedBy<'_> {
+    fn event(&self, action: &'static str, details: serde_json::Value) -> NewAuditEvent<'_> {
+        NewAuditEvent {
+            tenant_id: Some(self.tenant_id),
+            actor_user_id: Some(self.user_id),
+            action,
+            target_type: Some("subscription"),
+            target_id: Some(self.tenant_id.to_string()),
+            ip_address: self.ip,
+            details,
+        }
+    }
+}
+
+/// Choosing the free plan: a paid subscription ends at its period's end.
+async fn to_free_plan(
+    tx: &mut Tx,
+    by: &ChangedBy<'_>,
+    live: Option<&SubscriptionRow>,
+) -> Result<PlanChange> {
+    if let Some(sub) = live.filter(|s| !s.cancel_at_period_end) {
+        set_cancel_at_period_end(tx, by.tenant_id, true, by.now).await?;
+        void_open_subscription_invoices(tx, by.tenant_id).await?;
+        let details = json!({ "plan": sub.plan_id, "endsAt": sub.current_period_end });
+        audit::record(tx, by.event(action::SUBSCRIPTION_CANCEL_REQUESTED, details)).await?;
+    }
+    Ok(PlanChange::Changed)
+}
+
+/// Choosing the plan the tenant is on: undoes a pending cancellation, or is refused.
+async fn keep_plan(tx: &mut Tx, by: &ChangedBy<'_>, sub: &SubscriptionRow) -> Result<PlanChange> {
+    if !sub.cancel_at_period_end {
+        return Err(Error::Conflict {
+            code: "already_subscribed",
+            message: "The tenant is already on this plan; pay its open invoice if it is past due",
+        });
+    }
+    set_cancel_at_period_end(tx, by.tenant_id, false, by.now).await?;
+    let details = json!({ "plan": sub.plan_id });
+    audit::record(tx, by.event(action::SUBSCRIPTION_RESUMED, details)).await?;
+    Ok(PlanChange::Changed)
+}
+
+/// A first trial of a paid plan starts at once.
+async fn start_trial(tx: &mut Tx, by: &ChangedBy<'_>, plan: &Plan) -> Result<PlanChange> {
+    let end = by.now + Duration::days(i64::from(plan.trial_days));
+    let status = SubscriptionStatus::Trialing;
+    upsert_subscription(
+        tx,
+        by.tenant_id,
+        &plan.id,
+        status,
+        (by.now, end),
+        true,
+        by.now,
+    )
+    .await?;
+    let details = json!({ "plan": plan.id, "trialEndsAt": end });
+    audit::record(tx, by.event(action::SUBSCRIPTION_TRIAL_STARTED, details)).await?;
+    Ok(PlanChange::Changed)
+}
+
+/// A paid change: a new invoice, due at `due`, supersedes any open one; the plan takes effect when
+/// it is paid.
+async fn invoice_plan(
+    tx: &mut Tx,
+    by: &ChangedBy<'_>,
+    plan: &Plan,
+    due: DateTime<Utc>,
+) -> Result<PlanChange> {
+    void_open_subscription_invoices(tx, by.tenant_id).await?;
+    let item = InvoiceItem {
+        description: format!(
+            "{} plan: one month, {} credits",
+            plan.name, plan.monthly_credits
+        ),
+        quantity: 1,
+        unit_price_idr: plan.price_idr,
+        amount_idr: plan.price_idr,
+    };
+    let new = NewInvoice {
+        tenant_id: by.tenant_id,
+        kind: InvoiceKind::Subscription,
+        plan_id: Some(&plan.id),
+        package_id: None,
+        period: None,
+        credits: 0,
+        bonus_credits: 0,
+        description: format!("{} plan, one month", plan.name),
+        created_by: Some(by.user_id),
+        items: vec![item],
+        issue: true,
+        due_at: Some(due),
+    };
+    let invoice = create_invoice(tx, new).await?;
+    let details = json!({
+        "invoiceId": invoice.id, "number": invoice.number, "plan": plan.id, "totalIdr": invoice.total_idr,
+    });
+    audit::record(tx, by.event(action::INVOICE_ISSUED, details)).await?;
+    Ok(PlanChange::Invoiced(Box::new(invoice)))
 }

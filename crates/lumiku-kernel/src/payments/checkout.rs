@@ -1,7 +1,7 @@
 //! Opening a payment: buying a credit package (which issues its invoice) or paying an open
 //! invoice, through the gateway; and reading a payment back.
 
-use lumiku_store::sql::{self};
+use lumiku_store::sql;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 use crate::kernel::Kernel;
 use lumiku_store::{Tx, new_id, now};
 
-use super::gateway::{CreatePayment, GatewayItem, PaymentGateway};
+use super::gateway::{CreatePayment, CreatedPayment, GatewayError, GatewayItem, PaymentGateway};
+use crate::users::User;
 
 /// `pending`, `success`, `failed`, `expired`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -141,7 +142,8 @@ pub enum PaymentTarget {
 
 impl Kernel {
     /// Opens a payment: buys a credit package (issuing its invoice) or pays an open invoice, and
-    /// returns where to send the payer.
+    /// returns where to send the payer. The payment is recorded first, and the gateway is called
+    /// after that transaction commits: no lock waits on the network.
     pub async fn create_payment(
         &self,
         caller: &Caller,
@@ -151,84 +153,15 @@ impl Kernel {
         client: &ClientInfo,
     ) -> Result<Payment> {
         access.require(Permission::ManageBilling)?;
-        if let Some(method) = payment_method
-            && (method.is_empty()
-                || method.len() > 4
-                || !method.bytes().all(|b| b.is_ascii_alphanumeric()))
-        {
-            return Err(Error::invalid(
-                "paymentMethod",
-                "must be a gateway method code such as VC, BC or SP",
-            ));
-        }
+        check_payment_method(payment_method)?;
         let now = now();
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let invoice = match target {
             PaymentTarget::Package(package_id) => {
-                let package: CreditPackage = sql::query_as(
-                    "select id, name, credits, bonus_credits, price_idr, active, sort_order from credit_packages \
-                     where id = $1 and active")
-                    .bind(&package_id)
-                    .fetch_optional(&mut tx)
-                    .await?
-                .ok_or(Error::NotFound("credit package"))?;
-                let invoice = billing::create_invoice(
-                    &mut tx,
-                    NewInvoice {
-                        tenant_id: access.tenant_id,
-                        kind: InvoiceKind::Credits,
-                        plan_id: None,
-                        package_id: Some(&package.id),
-                        period: None,
-                        credits: package.credits,
-                        bonus_credits: package.bonus_credits,
-                        description: format!("{} credit package", package.name),
-                        created_by: Some(caller.user_id),
-                        items: vec![InvoiceItem {
-                            description: if package.bonus_credits > 0 {
-                                format!(
-                                    "{}: {} credits + {} bonus",
-                                    package.name, package.credits, package.bonus_credits
-                                )
-                            } else {
-                                format!("{}: {} credits", package.name, package.credits)
-                            },
-                            quantity: 1,
-                            unit_price_idr: package.price_idr,
-                            amount_idr: package.price_idr,
-                        }],
-                        issue: true,
-                        due_at: Some(now),
-                    },
-                )
-                .await?;
-                audit::record(
-                    &mut tx,
-                    NewAuditEvent {
-                        tenant_id: Some(access.tenant_id),
-                        actor_user_id: Some(caller.user_id),
-                        action: action::INVOICE_ISSUED,
-                        target_type: Some("invoice"),
-                        target_id: Some(invoice.id.to_string()),
-                        ip_address: client.ip.as_deref(),
-                        details: json!({ "number": invoice.number, "package": package.id, "totalIdr": invoice.total_idr }),
-                    },
-                )
-                .await?;
-                invoice
+                issue_package_invoice(&mut tx, caller, access, &package_id, client, now).await?
             }
             PaymentTarget::Invoice(invoice_id) => {
-                let invoice = billing::fetch_invoice(&mut tx, access.tenant_id, invoice_id)
-                    .await?
-                    .filter(|i| i.status != InvoiceStatus::Draft)
-                    .ok_or(Error::NotFound("invoice"))?;
-                if invoice.status != InvoiceStatus::Open {
-                    return Err(Error::Conflict {
-                        code: "invoice_not_open",
-                        message: "Only an open invoice can be paid",
-                    });
-                }
-                invoice
+                payable_invoice(&mut tx, access, invoice_id).await?
             }
         };
         if invoice.total_idr <= 0 {
@@ -237,13 +170,45 @@ impl Kernel {
                 message: "This invoice has nothing to pay",
             });
         }
+        let reference = self
+            .record_payment(
+                &mut tx,
+                caller,
+                access,
+                &invoice,
+                payment_method,
+                client,
+                now,
+            )
+            .await?;
+        let user = crate::users::fetch_user(&mut tx, caller.user_id).await?;
+        tx.commit().await?;
+        let request = self.gateway_request(&reference, &invoice, &user, payment_method);
+        let created = self.gateway.create(&request).await;
+        self.after_gateway(caller, access, &reference, created, client)
+            .await
+    }
+
+    /// Expires the invoice's earlier pending payments and records this one as pending, audited;
+    /// answers its reference.
+    #[allow(clippy::too_many_arguments)] // the steps of one request, each needing its parts
+    async fn record_payment(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        access: &TenantAccess,
+        invoice: &Invoice,
+        payment_method: Option<&str>,
+        client: &ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
         // A new payment supersedes the invoice's earlier pending ones.
         sql::query(
             "update payments set status = 'expired', updated_at = $3 where tenant_id = $1 and invoice_id = $2 and status = 'pending'")
             .bind(access.tenant_id)
             .bind(invoice.id)
             .bind(now)
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await
             .map(|r| r.rows_affected())?;
         let reference = format!("LMK-{}", new_id().simple());
@@ -261,11 +226,11 @@ impl Kernel {
             .bind(caller.user_id)
             .bind(now)
             .bind(expires_at)
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await
             .map(|r| r.rows_affected())?;
         audit::record(
-            &mut tx,
+            tx,
             NewAuditEvent {
                 tenant_id: Some(access.tenant_id),
                 actor_user_id: Some(caller.user_id),
@@ -277,12 +242,20 @@ impl Kernel {
             },
         )
         .await?;
-        let user = crate::users::fetch_user(&mut tx, caller.user_id).await?;
-        tx.commit().await?;
+        Ok(reference)
+    }
 
-        // The gateway is called outside any transaction: no lock waits on the network.
-        let request = CreatePayment {
-            reference: reference.clone(),
+    /// What the gateway is asked to open.
+    fn gateway_request(
+        &self,
+        reference: &str,
+        invoice: &Invoice,
+        user: &User,
+        payment_method: Option<&str>,
+    ) -> CreatePayment {
+        let billing = &self.settings.billing;
+        CreatePayment {
+            reference: reference.to_owned(),
             amount_idr: invoice.total_idr,
             product_details: invoice.description.chars().take(255).collect(),
             email: user.email.clone(),
@@ -295,28 +268,35 @@ impl Kernel {
                 .take(20)
                 .collect(),
             payment_method: payment_method.map(str::to_owned),
-            callback_url: format!(
-                "{}/api/payments/duitku/callback",
-                self.settings.billing.public_url
-            ),
-            return_url: format!("{}/pay/return", self.settings.billing.public_url),
-            expiry_minutes: self.settings.billing.payment_expiry_minutes,
-            items: invoice_gateway_items(&invoice),
-        };
-        let created = self.gateway.create(&request).await;
+            callback_url: format!("{}/api/payments/duitku/callback", billing.public_url),
+            return_url: format!("{}/pay/return", billing.public_url),
+            expiry_minutes: billing.payment_expiry_minutes,
+            items: invoice_gateway_items(invoice),
+        }
+    }
+
+    /// Keeps what the gateway answered: where to pay, or the payment failed (audited).
+    async fn after_gateway(
+        &self,
+        caller: &Caller,
+        access: &TenantAccess,
+        reference: &str,
+        created: std::result::Result<CreatedPayment, GatewayError>,
+        client: &ClientInfo,
+    ) -> Result<Payment> {
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         match created {
             Ok(created) => {
                 sql::query(
                     "update payments set gateway_reference = $2, payment_url = $3, updated_at = $4 where reference = $1")
-                    .bind(&reference)
+                    .bind(reference)
                     .bind(&created.gateway_reference)
                     .bind(&created.payment_url)
                     .bind(lumiku_store::db::now())
                     .execute(&mut tx)
                     .await
                     .map(|r| r.rows_affected())?;
-                let row = fetch_payment(&mut tx, &reference)
+                let row = fetch_payment(&mut tx, reference)
                     .await?
                     .ok_or(Error::NotFound("payment"))?;
                 tx.commit().await?;
@@ -326,7 +306,7 @@ impl Kernel {
                 tracing::warn!(%reference, error = %error, "the payment gateway refused to open a payment");
                 sql::query(
                     "update payments set status = 'failed', updated_at = $2 where reference = $1 and status = 'pending'")
-                    .bind(&reference)
+                    .bind(reference)
                     .bind(lumiku_store::db::now())
                     .execute(&mut tx)
                     .await
@@ -338,7 +318,7 @@ impl Kernel {
                         actor_user_id: Some(caller.user_id),
                         action: action::PAYMENT_FAILED,
                         target_type: Some("payment"),
-                        target_id: Some(reference.clone()),
+                        target_id: Some(reference.to_owned()),
                         ip_address: client.ip.as_deref(),
                         details: json!({ "stage": "create", "error": error.to_string() }),
                     },
@@ -383,6 +363,98 @@ impl Kernel {
     pub fn gateway(&self) -> &Arc<dyn PaymentGateway> {
         &self.gateway
     }
+}
+
+/// A gateway method code (`VC`, `BC`, `SP`...), if one was chosen.
+fn check_payment_method(payment_method: Option<&str>) -> Result<()> {
+    if let Some(method) = payment_method
+        && (method.is_empty()
+            || method.len() > 4
+            || !method.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return Err(Error::invalid(
+            "paymentMethod",
+            "must be a gateway method code such as VC, BC or SP",
+        ));
+    }
+    Ok(())
+}
+
+/// Issues the invoice of an active credit package, audited.
+async fn issue_package_invoice(
+    tx: &mut Tx,
+    caller: &Caller,
+    access: &TenantAccess,
+    package_id: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<Invoice> {
+    let package: CreditPackage = sql::query_as(
+            "select id, name, credits, bonus_credits, price_idr, active, sort_order from credit_packages \
+             where id = $1 and active")
+            .bind(package_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        .ok_or(Error::NotFound("credit package"))?;
+    let invoice = billing::create_invoice(
+        tx,
+        NewInvoice {
+            tenant_id: access.tenant_id,
+            kind: InvoiceKind::Credits,
+            plan_id: None,
+            package_id: Some(&package.id),
+            period: None,
+            credits: package.credits,
+            bonus_credits: package.bonus_credits,
+            description: format!("{} credit package", package.name),
+            created_by: Some(caller.user_id),
+            items: vec![InvoiceItem {
+                description: if package.bonus_credits > 0 {
+                    format!(
+                        "{}: {} credits + {} bonus",
+                        package.name, package.credits, package.bonus_credits
+                    )
+                } else {
+                    format!("{}: {} credits", package.name, package.credits)
+                },
+                quantity: 1,
+                unit_price_idr: package.price_idr,
+                amount_idr: package.price_idr,
+            }],
+            issue: true,
+            due_at: Some(now),
+        },
+    )
+    .await?;
+    audit::record(
+            tx,
+            NewAuditEvent {
+                tenant_id: Some(access.tenant_id),
+                actor_user_id: Some(caller.user_id),
+                action: action::INVOICE_ISSUED,
+                target_type: Some("invoice"),
+                target_id: Some(invoice.id.to_string()),
+                ip_address: client.ip.as_deref(),
+                details: json!({ "number": invoice.number, "package": package.id, "totalIdr": invoice.total_idr }),
+            },
+        )
+        .await?;
+    Ok(invoice)
+}
+
+/// An open invoice of the tenant's (a draft is not shown, a paid or void one cannot be paid).
+async fn payable_invoice(tx: &mut Tx, access: &TenantAccess, invoice_id: Uuid) -> Result<Invoice> {
+    let invoice = billing::fetch_invoice(tx, access.tenant_id, invoice_id)
+        .await?
+        .filter(|i| i.status != InvoiceStatus::Draft)
+        .ok_or(Error::NotFound("invoice"))?;
+    if invoice.status != InvoiceStatus::Open {
+        return Err(Error::Conflict {
+            code: "invoice_not_open",
+            message: "Only an open invoice can be paid",
+        });
+    }
+    Ok(invoice)
 }
 
 fn invoice_gateway_items(invoice: &Invoice) -> Vec<GatewayItem> {

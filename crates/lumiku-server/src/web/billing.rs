@@ -88,6 +88,89 @@ pub struct CreditsQuery {
     payment: Option<String>,
 }
 
+impl From<lumiku_kernel::billing::CreditPackage> for PackageView {
+    fn from(p: lumiku_kernel::billing::CreditPackage) -> Self {
+        Self {
+            price: format_idr(p.price_idr),
+            id: p.id,
+            name: p.name,
+            credits: p.credits,
+            bonus_credits: p.bonus_credits,
+        }
+    }
+}
+
+impl PlanView {
+    /// `plan` as offered to a tenant on `current` (a lapsed subscription is on the free plan).
+    fn new(p: lumiku_kernel::billing::Plan, live: bool, current: &str) -> Self {
+        Self {
+            current: if live {
+                p.id == current
+            } else {
+                p.price_idr == 0
+            },
+            free: p.price_idr == 0,
+            price: format_idr(p.price_idr),
+            id: p.id,
+            name: p.name,
+            features: p.features,
+            trial_days: p.trial_days,
+        }
+    }
+}
+
+impl From<lumiku_kernel::billing::Subscription> for SubscriptionView {
+    fn from(subscription: lumiku_kernel::billing::Subscription) -> Self {
+        let live = subscription.status.is_live();
+        Self {
+            plan_name: if live {
+                subscription.plan.name.clone()
+            } else {
+                "Free".into()
+            },
+            status: subscription.status.as_str().to_owned(),
+            period_end: subscription.current_period_end.map(when),
+            cancel_at_period_end: subscription.cancel_at_period_end,
+            paid: live && subscription.plan.price_idr > 0,
+            open_invoice: subscription.open_invoice.map(|i| OpenInvoice {
+                id: i.id,
+                number: i.display_number.unwrap_or_default(),
+                total: format_idr(i.total_idr),
+            }),
+        }
+    }
+}
+
+impl From<lumiku_kernel::credits::LedgerEntry> for LedgerRow {
+    fn from(e: lumiku_kernel::credits::LedgerEntry) -> Self {
+        Self {
+            when: when(e.created_at),
+            description: e.description,
+            kind: e.kind,
+            amount: e.amount_credits,
+            amount_text: if e.amount_credits > 0 {
+                format!("+{}", group_digits(e.amount_credits))
+            } else {
+                group_digits(e.amount_credits)
+            },
+            balance_after: group_digits(e.balance_after_credits),
+        }
+    }
+}
+
+impl From<lumiku_kernel::billing::Invoice> for InvoiceRow {
+    fn from(i: lumiku_kernel::billing::Invoice) -> Self {
+        Self {
+            id: i.id,
+            number: i.display_number.clone().unwrap_or_default(),
+            description: i.description.clone(),
+            issued: i.issued_at.map(when).unwrap_or_default(),
+            status: i.status.as_str().to_owned(),
+            total: format_idr(i.total_idr),
+        }
+    }
+}
+
 /// Balance, buying credits, the plan, usage, the ledger and invoices of the current tenant.
 pub async fn credits(
     State(state): State<AppState>,
@@ -110,89 +193,25 @@ pub async fn credits(
             .map(|p| format!("Payment {} is {}.", p.reference, p.status.as_str())),
         None => None,
     };
-    let current_plan = subscription.plan.id.clone();
     let live = subscription.status.is_live();
+    let current_plan = subscription.plan.id.clone();
+    let packages = kernel.credit_packages(false).await?;
+    let plans = kernel.plans(false).await?;
     let page = CreditsPage {
         tenant_name: chrome.tenant_name.clone(),
         balance_text: group_digits(chrome.balance),
         notice,
         can_bill: access.role.can(Permission::ManageBilling),
-        packages: kernel
-            .credit_packages(false)
-            .await?
+        packages: packages.into_iter().map(PackageView::from).collect(),
+        plans: plans
             .into_iter()
-            .map(|p| PackageView {
-                price: format_idr(p.price_idr),
-                id: p.id,
-                name: p.name,
-                credits: p.credits,
-                bonus_credits: p.bonus_credits,
-            })
+            .map(|p| PlanView::new(p, live, &current_plan))
             .collect(),
-        plans: kernel
-            .plans(false)
-            .await?
-            .into_iter()
-            .map(|p| PlanView {
-                current: if live {
-                    p.id == current_plan
-                } else {
-                    p.price_idr == 0
-                },
-                free: p.price_idr == 0,
-                price: format_idr(p.price_idr),
-                id: p.id,
-                name: p.name,
-                features: p.features,
-                trial_days: p.trial_days,
-            })
-            .collect(),
-        subscription: SubscriptionView {
-            plan_name: if live {
-                subscription.plan.name.clone()
-            } else {
-                "Free".into()
-            },
-            status: subscription.status.as_str().to_owned(),
-            period_end: subscription.current_period_end.map(when),
-            cancel_at_period_end: subscription.cancel_at_period_end,
-            paid: live && subscription.plan.price_idr > 0,
-            open_invoice: subscription.open_invoice.map(|i| OpenInvoice {
-                id: i.id,
-                number: i.display_number.unwrap_or_default(),
-                total: format_idr(i.total_idr),
-            }),
-        },
+        subscription: SubscriptionView::from(subscription),
         usage: usage.totals,
-        history: history
-            .items
-            .into_iter()
-            .map(|e| LedgerRow {
-                when: when(e.created_at),
-                description: e.description,
-                kind: e.kind,
-                amount: e.amount_credits,
-                amount_text: if e.amount_credits > 0 {
-                    format!("+{}", group_digits(e.amount_credits))
-                } else {
-                    group_digits(e.amount_credits)
-                },
-                balance_after: group_digits(e.balance_after_credits),
-            })
-            .collect(),
+        history: history.items.into_iter().map(LedgerRow::from).collect(),
         history_next: history.next_cursor,
-        invoices: invoices
-            .items
-            .into_iter()
-            .map(|i| InvoiceRow {
-                id: i.id,
-                number: i.display_number.clone().unwrap_or_default(),
-                description: i.description.clone(),
-                issued: i.issued_at.map(when).unwrap_or_default(),
-                status: i.status.as_str().to_owned(),
-                total: format_idr(i.total_idr),
-            })
-            .collect(),
+        invoices: invoices.items.into_iter().map(InvoiceRow::from).collect(),
     };
     framed(&chrome, "Credits", &page)
 }
