@@ -11,10 +11,10 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoResponses, ToSchema};
 
-/// A metered action's answer: the app's body `T` (a JSON object) with `creditUsed` (what the
-/// action cost) and `creditBalance` (the tenant's balance after it) added. Made by
-/// [`Metered::finish`](crate::Metered::finish); document it as the route's success body
-/// (`body = Charged<ProjectBody>`).
+/// A metered action's answer: the app's body with `creditUsed` (what the action cost) and
+/// `creditBalance` (the tenant's balance after it) added.
+// Made by `Metered::finish`; a route documents it as its success body (`body = Charged<Body>`).
+// This doc comment is the schema's description in the OpenAPI document: no Rust in it.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Charged<T> {

@@ -427,8 +427,12 @@ impl ColumnIndex for &str {
     }
 }
 
-/// A result row of either backend, for [`FromRow`].
-pub enum Row<'r> {
+/// A result row of either backend, for [`FromRow`]: columns by position or name, and nothing of
+/// the backend behind it.
+pub struct Row<'r>(RowOf<'r>);
+
+/// The backend's row inside a [`Row`].
+enum RowOf<'r> {
     /// SQLite, with the result's column names, read once per query: asking SQLite for them by
     /// each field of each row cost 6% of a short list's CPU.
     Sqlite {
@@ -444,8 +448,8 @@ pub enum Row<'r> {
 impl Row<'_> {
     /// The value of a column, by position or name.
     pub fn get<T: Decode>(&self, index: impl ColumnIndex) -> Result<T, Error> {
-        match self {
-            Row::Sqlite { row, columns } => {
+        match &self.0 {
+            RowOf::Sqlite { row, columns } => {
                 let position = index
                     .position(columns)
                     .ok_or_else(|| Error::ColumnNotFound(index.to_string()))?;
@@ -455,15 +459,15 @@ impl Row<'_> {
                     source,
                 })
             }
-            Row::Postgres(row) => sqlx::Row::try_get(*row, index),
+            RowOf::Postgres(row) => sqlx::Row::try_get(*row, index),
         }
     }
 
     /// Whether the row has a column of this name.
     pub fn has(&self, name: &str) -> bool {
-        match self {
-            Row::Sqlite { columns, .. } => name.position(columns).is_some(),
-            Row::Postgres(row) => sqlx::Row::try_column(*row, name).is_ok(),
+        match &self.0 {
+            RowOf::Sqlite { columns, .. } => name.position(columns).is_some(),
+            RowOf::Postgres(row) => sqlx::Row::try_column(*row, name).is_ok(),
         }
     }
 }
@@ -662,7 +666,9 @@ fn pg_decode<T>(
     rows: Vec<PgRow>,
     decode: impl Fn(&Row<'_>) -> Result<T, Error>,
 ) -> Result<Vec<T>, Error> {
-    rows.iter().map(|row| decode(&Row::Postgres(row))).collect()
+    rows.iter()
+        .map(|row| decode(&Row(RowOf::Postgres(row))))
+        .collect()
 }
 
 fn first<T>(mut rows: Vec<T>) -> Option<T> {
@@ -878,10 +884,10 @@ fn sqlite_fetch<T>(
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(sqlite_error)? {
-        out.push(decode(&Row::Sqlite {
+        out.push(decode(&Row(RowOf::Sqlite {
             row,
             columns: &columns,
-        })?);
+        }))?);
         if take == Take::First {
             break;
         }
@@ -990,10 +996,10 @@ mod tests {
         let columns = column_names(&statement);
         let mut rows = statement.raw_query();
         let row = rows.next().unwrap().unwrap();
-        let row = Row::Sqlite {
+        let row = Row(RowOf::Sqlite {
             row,
             columns: &columns,
-        };
+        });
         assert_eq!(row.get::<i64>("id").unwrap(), 1);
         assert_eq!(row.get::<String>("name").unwrap(), "x");
         assert_eq!(row.get::<String>(1usize).unwrap(), "x");

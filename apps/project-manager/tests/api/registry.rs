@@ -190,6 +190,72 @@ async fn the_app_is_in_the_openapi_document(backend: Backend) {
             "{method} {full} missing from the document"
         );
     }
-    let create = &doc["paths"][format!("{BASE}/projects")]["post"]["responses"];
-    assert!(create["402"].is_object());
+    // A metered route documents its charged answer and the errors every metered route shares.
+    let create = &doc["paths"][format!("{BASE}/projects")]["post"];
+    let responses = &create["responses"];
+    for status in ["401", "402", "403", "404", "409", "422", "429"] {
+        assert_eq!(
+            responses[status]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody",
+            "{status}"
+        );
+    }
+    assert_eq!(create["parameters"][0]["name"], "Idempotency-Key");
+    let charged = resolve(
+        &doc,
+        &responses["201"]["content"]["application/json"]["schema"],
+    );
+    let parts = charged["allOf"]
+        .as_array()
+        .expect("the body and the charge");
+    let charge = parts
+        .iter()
+        .map(|p| resolve(&doc, p))
+        .find(|p| p["properties"]["creditUsed"].is_object());
+    let charge = charge.expect("creditUsed and creditBalance");
+    assert_eq!(
+        charge["required"],
+        serde_json::json!(["creditUsed", "creditBalance"])
+    );
+    let body = parts
+        .iter()
+        .map(|p| resolve(&doc, p))
+        .find(|p| p["properties"]["project"].is_object());
+    assert!(body.is_some(), "the app's body: {charged}");
+    // Every reference in the document resolves.
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for reference in refs {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{reference} does not resolve"
+        );
+    }
+}
+
+/// The schema `schema` is or points to.
+fn resolve<'a>(doc: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            &doc["components"]["schemas"][reference.trim_start_matches("#/components/schemas/")]
+        }
+        None => schema,
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value.as_str()) {
+                    ("$ref", Some(reference)) => out.push(reference.to_owned()),
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
