@@ -7,7 +7,7 @@ pub mod store;
 
 use std::sync::Arc;
 
-use lumiku_plugin::{Access, Dashboard, Features, Manifest, Migration, Plugin, Role};
+use lumiku_plugin::{Access, Dashboard, Features, Install, Manifest, Migration, Plugin, Role};
 use utoipa_axum::router::OpenApiRouter;
 
 /// The app's manifest: the only place its costs are written.
@@ -36,6 +36,10 @@ pub const MANIFEST: Manifest = Manifest {
         enabled: true,
         beta: false,
         coming_soon: false,
+    },
+    install: Install {
+        default: true,
+        cost: 0,
     },
     dashboard: Dashboard {
         order: 1,

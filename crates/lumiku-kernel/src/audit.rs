@@ -38,6 +38,14 @@ pub mod action {
     pub const CREDITS_ADJUSTED: &str = "credits.adjusted";
     /// A platform administrator changed an app's registry state.
     pub const APP_UPDATED: &str = "app.updated";
+    /// A platform administrator published an app (changed whom the catalogue offers it to).
+    pub const APP_PUBLISHED: &str = "app.published";
+    /// An app was installed in a tenant.
+    pub const APP_INSTALLED: &str = "app.installed";
+    /// An app was uninstalled from a tenant (its rows kept, or purged).
+    pub const APP_UNINSTALLED: &str = "app.uninstalled";
+    /// A tenant opted into or out of beta apps.
+    pub const TENANT_BETA_APPS: &str = "tenant.beta_apps";
     /// A platform administrator changed a plan.
     pub const PLAN_UPDATED: &str = "plan.updated";
     /// A platform administrator changed a credit package.

@@ -49,6 +49,9 @@ pub enum Error {
     /// A payment callback was refused (and audited); nothing changed.
     #[error("payment callback refused: {}", .0.code())]
     CallbackRejected(CallbackRejection),
+    /// The app is not installed in the tenant.
+    #[error("app not installed")]
+    NotInstalled,
     /// Too many attempts; retry after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
@@ -116,6 +119,7 @@ impl From<Error> for ApiError {
             Error::NotFound(what) => ApiError::not_found(format!("{what} not found")),
             Error::Conflict { code, message } => ApiError::conflict(code, message),
             Error::RateLimited(secs) => ApiError::rate_limited(secs),
+            Error::NotInstalled => not_installed(),
             Error::IdempotencyKeyReused => ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
@@ -158,4 +162,13 @@ impl From<Error> for ApiError {
             Error::Internal(e) => ApiError::internal(e.into_boxed_dyn_error()),
         }
     }
+}
+
+/// The answer for an app the tenant has not installed.
+pub fn not_installed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "app_not_installed",
+        "This app is not installed in this tenant; an owner or admin can install it from the catalogue",
+    )
 }

@@ -44,8 +44,56 @@ pub struct AppRequest {
     pub access: Option<TenantAccess>,
     /// Whether the app is registered and enabled, and coming soon.
     pub app: Option<(bool, bool)>,
+    /// Whether the tenant has the app installed.
+    pub installed: bool,
+    /// Whether the catalogue offers the app to this caller in this tenant (a private app to
+    /// platform administrators, a beta app to tenants that opted in).
+    pub visible: bool,
     /// The tenant's subscription tier.
     pub tier: Tier,
+}
+
+/// Whom the catalogue offers an app to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Platform administrators only.
+    Private,
+    /// Tenants that opted into beta apps (and administrators).
+    Beta,
+    /// Everyone.
+    Public,
+}
+
+impl Visibility {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Beta => "beta",
+            Visibility::Public => "public",
+        }
+    }
+
+    /// The stored name read back; an unknown or missing one is the most closed.
+    pub fn parse(name: Option<&str>) -> Self {
+        match name {
+            Some("public") => Visibility::Public,
+            Some("beta") => Visibility::Beta,
+            _ => Visibility::Private,
+        }
+    }
+
+    /// Whether `caller`, in a tenant that has (or has not) opted into beta apps, is offered it.
+    pub fn offered_to(self, caller: &Caller, tenant_beta: bool) -> bool {
+        match self {
+            Visibility::Public => true,
+            Visibility::Beta => tenant_beta || caller.is_admin(),
+            Visibility::Private => caller.is_admin(),
+        }
+    }
 }
 
 /// At most this many entries; a full cache starts again empty. An entry is a few hundred bytes.
@@ -118,7 +166,11 @@ impl GateCache {
         request: &AppRequest,
         valid_until: DateTime<Utc>,
     ) {
-        if request.access.is_none() || request.app.is_none() {
+        if request.access.is_none()
+            || request.app.is_none()
+            || !request.installed
+            || !request.visible
+        {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
@@ -159,6 +211,8 @@ mod tests {
                 role: Role::Owner,
             }),
             app: Some((true, false)),
+            installed: true,
+            visible: true,
             tier: Tier::Free,
         }
     }

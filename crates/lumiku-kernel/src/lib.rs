@@ -13,6 +13,7 @@ pub mod credits;
 pub mod devices;
 pub mod error;
 mod gate;
+pub mod installs;
 pub mod kernel;
 pub mod metering;
 pub mod password;
@@ -87,6 +88,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "one migration history",
         sqlite: include_str!("../migrations/sqlite/0009_one_migration_history.sql"),
         postgres: include_str!("../migrations/postgres/0009_one_migration_history.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "app lifecycle",
+        sqlite: include_str!("../migrations/sqlite/0010_app_lifecycle.sql"),
+        postgres: include_str!("../migrations/postgres/0010_app_lifecycle.sql"),
     },
 ];
 

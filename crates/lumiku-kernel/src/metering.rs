@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::context::Caller;
 use crate::credits::{self, EntryKind, NewEntry, append_entry};
 use crate::error::{Error, Result};
+use crate::gate::Visibility;
 pub use crate::gate::{AppRequest, Credential};
 use crate::gate::{CredentialKey, GateKey};
 use crate::kernel::Kernel;
@@ -130,6 +131,53 @@ pub fn check_app_state(state: Option<(bool, bool)>) -> std::result::Result<(), A
     }
 }
 
+/// An app's install cost, charged once when a tenant installs it.
+#[derive(Debug, Clone, Copy)]
+pub struct InstallCharge<'a> {
+    /// Who pays.
+    pub tenant_id: Uuid,
+    /// Who installs.
+    pub user_id: Uuid,
+    /// The app.
+    pub app_id: &'a str,
+    /// Its install cost, above zero.
+    pub cost: i64,
+}
+
+/// The install action's name in usage rows.
+pub const INSTALL_ACTION: &str = "install";
+
+/// Charges an install on the installing transaction, as a metered action: the conditional debit
+/// (402 and nothing else when the wallet is short), then the usage row, its ledger row and the
+/// running totals. Answers the balance after it.
+pub async fn charge_install(tx: &mut Tx, charge: &InstallCharge<'_>) -> Result<i64> {
+    let balance = credits::move_balance(tx, charge.tenant_id, -charge.cost, now()).await?;
+    let metadata = serde_json::json!({ "install": true });
+    let usage = UsageRecord {
+        tenant_id: charge.tenant_id,
+        user_id: charge.user_id,
+        app_id: charge.app_id,
+        action: INSTALL_ACTION,
+        credits: charge.cost,
+        balance_after: balance,
+        metadata: &metadata,
+    };
+    record_usage(tx, &usage).await?;
+    Ok(balance)
+}
+
+/// Refuses an app the catalogue does not offer this caller (404, as if it did not exist) or that
+/// the tenant has not installed (404 `app_not_installed`).
+fn check_installed(request: &AppRequest) -> std::result::Result<(), ApiError> {
+    if !request.visible {
+        return Err(ApiError::not_found("No such app"));
+    }
+    if !request.installed {
+        return Err(crate::error::not_installed());
+    }
+    Ok(())
+}
+
 /// Checks the caller's role and the tenant's subscription tier against the app's access rules.
 pub fn check_app_rules(
     app: &Manifest,
@@ -197,6 +245,7 @@ impl Kernel {
             .access
             .ok_or_else(|| ApiError::not_found("tenant not found"))?;
         check_app_rules(app, access.role, request.tier)?;
+        check_installed(&request)?;
         Ok(Admitted {
             caller: AppCaller {
                 user_id: request.caller.user_id,
@@ -218,6 +267,9 @@ struct AppRequestRow {
     role: Option<String>,
     app_enabled: Option<bool>,
     app_coming_soon: Option<bool>,
+    app_installed: Option<bool>,
+    app_visibility: Option<String>,
+    tenant_beta: Option<bool>,
     tier: Option<String>,
     gate_epoch: i64,
 }
@@ -227,7 +279,8 @@ struct AppRequestRow {
 /// database. The credential's condition follows.
 const APP_REQUEST_SQL: &str = "select s.id as session_id, s.user_id, u.platform_role, \
     s.expires_at as session_expires_at, m.tenant_id, m.role, a.enabled as app_enabled, \
-    a.coming_soon as app_coming_soon, \
+    a.coming_soon as app_coming_soon, ta.installed as app_installed, a.visibility as app_visibility, \
+    mt.beta_apps as tenant_beta, \
     (select p.tier from subscriptions sub join plans p on p.id = sub.plan_id \
       where sub.tenant_id = m.tenant_id and sub.status <> 'canceled') as tier, \
     (select g.epoch from gate_epoch g where g.id = 1) as gate_epoch \
@@ -235,6 +288,8 @@ const APP_REQUEST_SQL: &str = "select s.id as session_id, s.user_id, u.platform_
     left join tenant_members m on m.user_id = s.user_id and m.tenant_id = \
       coalesce($3, (select t.id from tenants t where t.created_by = s.user_id and t.kind = 'personal')) \
     left join apps a on a.app_id = $4 \
+    left join tenant_apps ta on ta.tenant_id = m.tenant_id and ta.app_id = $4 \
+    left join tenants mt on mt.id = m.tenant_id \
     where s.revoked_at is null and s.expires_at > $5 and ";
 
 /// [`APP_REQUEST_SQL`] for an access token's session and user.
@@ -306,15 +361,20 @@ impl Kernel {
             _ => None,
         };
         let expires_at = token_expires.unwrap_or(row.session_expires_at);
+        let caller = Caller {
+            user_id: row.user_id,
+            session_id: row.session_id,
+            platform_role: row.platform_role,
+            expires_at,
+        };
+        let visible = Visibility::parse(row.app_visibility.as_deref())
+            .offered_to(&caller, row.tenant_beta.unwrap_or(false));
         let request = AppRequest {
-            caller: Caller {
-                user_id: row.user_id,
-                session_id: row.session_id,
-                platform_role: row.platform_role,
-                expires_at,
-            },
+            caller,
             access,
             app: row.app_enabled.zip(row.app_coming_soon),
+            installed: row.app_installed.unwrap_or(false),
+            visible,
             tier: row
                 .tier
                 .as_deref()

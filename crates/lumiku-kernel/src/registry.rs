@@ -105,15 +105,35 @@ pub async fn migrate_app(db: &Db, wall: &Wall, migrations: &[Migration]) -> anyh
     .await
 }
 
-/// Records the app in the registry on its first start (state from the manifest), and keeps its
-/// name and version current; admins' changes to the flags are kept.
+/// Records the app in the registry: on its first start with its state from the manifest, and on
+/// every start its name, version, default install and install cost (admins' changes to the flags
+/// and visibility are kept). Every version seen is remembered; a binary whose version of the app
+/// is older than one this database has run is refused, as a downgrade.
 pub async fn register_app(db: &Db, manifest: &Manifest) -> anyhow::Result<()> {
     let now = now();
     let mut tx = db.begin().await?;
+    let seen: Vec<String> = sql::query_scalar("select version from app_versions where app_id = $1")
+        .bind(manifest.app_id)
+        .fetch_all(&mut tx)
+        .await?;
+    if let Some(newer) = seen
+        .iter()
+        .filter(|v| version_order(v, manifest.version) == std::cmp::Ordering::Greater)
+        .max_by(|a, b| version_order(a, b))
+    {
+        anyhow::bail!(
+            "app '{}': this database has run version {newer}, newer than this binary's {}; \
+             refusing to start an older app on it (a downgrade)",
+            manifest.app_id,
+            manifest.version
+        );
+    }
     sql::query(
         "insert into apps (app_id, name, version, enabled, beta, coming_soon, dashboard_order, \
-         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-         on conflict (app_id) do update set name = excluded.name, version = excluded.version",
+         default_install, install_cost, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         on conflict (app_id) do update set name = excluded.name, version = excluded.version, \
+         default_install = excluded.default_install, install_cost = excluded.install_cost",
     )
     .bind(manifest.app_id)
     .bind(manifest.name)
@@ -122,12 +142,34 @@ pub async fn register_app(db: &Db, manifest: &Manifest) -> anyhow::Result<()> {
     .bind(manifest.features.beta)
     .bind(manifest.features.coming_soon)
     .bind(manifest.dashboard.order)
+    .bind(manifest.install.default)
+    .bind(manifest.install.cost)
     .bind(now)
     .execute(&mut tx)
-    .await
-    .map(|r| r.rows_affected())?;
+    .await?;
+    sql::query(
+        "insert into app_versions (app_id, version, first_seen_at) values ($1, $2, $3) \
+         on conflict do nothing",
+    )
+    .bind(manifest.app_id)
+    .bind(manifest.version)
+    .bind(now)
+    .execute(&mut tx)
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Semantic-version order: major, minor and patch as numbers; a pre-release (`1.0.0-beta.2`) before
+/// its release; build metadata (`+…`) ignored.
+pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(version: &str) -> (Vec<u64>, bool, &str) {
+        let version = version.split('+').next().unwrap_or(version);
+        let (core, pre) = version.split_once('-').unwrap_or((version, ""));
+        let numbers = core.split('.').map(|n| n.parse().unwrap_or(0)).collect();
+        (numbers, pre.is_empty(), pre)
+    }
+    key(a).cmp(&key(b))
 }
 
 impl Kernel {
@@ -229,5 +271,25 @@ impl Kernel {
             .await?;
         tx.commit().await?;
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_order;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn versions_order_as_semantic_versions() {
+        for (a, b, order) in [
+            ("1.0.0", "1.0.0", Equal),
+            ("1.2.0", "1.10.0", Less),
+            ("2.0.0", "1.99.99", Greater),
+            ("1.0.0-beta.1", "1.0.0", Less),
+            ("1.0.0-alpha", "1.0.0-beta", Less),
+            ("1.0.0+build.7", "1.0.0", Equal),
+        ] {
+            assert_eq!(version_order(a, b), order, "{a} vs {b}");
+        }
     }
 }

@@ -156,6 +156,16 @@ async fn insert_tenant(
         .await.map(|r| r.rows_affected())?;
     insert_member(tx, id, owner, Role::Owner, now).await?;
     crate::credits::create_wallet(tx, id, now).await?;
+    // A new tenant starts with the apps marked to install by default that everyone is offered.
+    sql::query(
+        "insert into tenant_apps (tenant_id, app_id, installed, installed_by, installed_at) \
+         select $1, app_id, true, $2, $3 from apps where default_install and visibility = 'public'",
+    )
+    .bind(id)
+    .bind(owner)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     Ok(id)
 }
 

@@ -23,7 +23,7 @@ pub mod sql;
 pub use charged::{Charged, IdempotencyKey, MeteredErrors};
 pub use context::{Action, AppContext, Metered};
 pub use error::{ApiError, ErrorBody, FieldErrors};
-pub use manifest::{Access, Dashboard, Features, Manifest, Tier};
+pub use manifest::{Access, Dashboard, Features, Install, Manifest, Tier};
 pub use page::PageContext;
 pub use plugin::Plugin;
 pub use role::{Permission, Role};

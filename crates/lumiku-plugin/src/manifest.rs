@@ -79,6 +79,16 @@ pub struct Features {
     pub coming_soon: bool,
 }
 
+/// How tenants get the app.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Install {
+    /// New tenants get it installed.
+    pub default: bool,
+    /// Credits a tenant pays once to install it (0: free), charged like any metered action.
+    pub cost: i64,
+}
+
 /// The dashboard card.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -113,6 +123,8 @@ pub struct Manifest {
     pub access: Access,
     /// Feature flags.
     pub features: Features,
+    /// How tenants get it.
+    pub install: Install,
     /// Dashboard card.
     pub dashboard: Dashboard,
 }
@@ -210,6 +222,9 @@ impl Manifest {
         if !is_kebab(self.icon) {
             return fail("icon", "must be a Lucide icon name in kebab-case".into());
         }
+        if !(0..=1_000_000_000).contains(&self.install.cost) {
+            return fail("install.cost", "must be 0 to 1000000000 credits".into());
+        }
         if !is_semver(self.version) {
             return fail(
                 "version",
@@ -300,6 +315,10 @@ mod tests {
             enabled: true,
             beta: false,
             coming_soon: false,
+        },
+        install: Install {
+            default: true,
+            cost: 0,
         },
         dashboard: Dashboard {
             order: 4,
@@ -426,6 +445,10 @@ mod tests {
             ),
             (
                 Manifest {
+                    install: Install {
+                        default: true,
+                        cost: 0,
+                    },
                     dashboard: Dashboard {
                         color: "chartreuse",
                         ..GOOD.dashboard
@@ -436,6 +459,10 @@ mod tests {
             ),
             (
                 Manifest {
+                    install: Install {
+                        default: true,
+                        cost: 0,
+                    },
                     dashboard: Dashboard {
                         stats_endpoint: Some("/stats"),
                         ..GOOD.dashboard

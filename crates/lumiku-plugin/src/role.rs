@@ -43,6 +43,8 @@ pub enum Permission {
     ReadAudit,
     /// Subscribe, change plan, buy credits and pay invoices.
     ManageBilling,
+    /// Install and uninstall apps, and opt into beta apps.
+    ManageApps,
 }
 
 impl Role {
@@ -57,7 +59,7 @@ impl Role {
             Role::Admin => {
                 matches!(
                     permission,
-                    Read | Write | ManageMembers | ReadAudit | ManageBilling
+                    Read | Write | ManageMembers | ReadAudit | ManageBilling | ManageApps
                 )
             }
             Role::Member => matches!(permission, Read | Write),
@@ -89,10 +91,16 @@ mod tests {
     fn roles_grant_what_the_table_says() {
         use Permission::*;
         let table = [
-            (Role::Owner, [true, true, true, true, true, true]),
-            (Role::Admin, [true, true, true, false, true, true]),
-            (Role::Member, [true, true, false, false, false, false]),
-            (Role::Viewer, [true, false, false, false, false, false]),
+            (Role::Owner, [true, true, true, true, true, true, true]),
+            (Role::Admin, [true, true, true, false, true, true, true]),
+            (
+                Role::Member,
+                [true, true, false, false, false, false, false],
+            ),
+            (
+                Role::Viewer,
+                [true, false, false, false, false, false, false],
+            ),
         ];
         for (role, expected) in table {
             let got = [
@@ -102,6 +110,7 @@ mod tests {
                 ManageOwners,
                 ReadAudit,
                 ManageBilling,
+                ManageApps,
             ]
             .map(|p| role.can(p));
             assert_eq!(got, expected, "{role:?}");

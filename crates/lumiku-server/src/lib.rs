@@ -87,6 +87,7 @@ pub fn api(
         .merge(routes::billing::router())
         .merge(routes::payments::router())
         .merge(routes::apps::router())
+        .merge(routes::catalogue::router())
         .merge(routes::admin::router())
         .merge(pages::router())
         .merge(apps::mount(apps, state))

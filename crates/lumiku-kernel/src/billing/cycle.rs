@@ -80,6 +80,7 @@ impl Kernel {
                 report.credits_granted += granted;
             }
         }
+        report.apps_purged = self.purge_uninstalled_apps(now).await?;
         Ok(report)
     }
 

@@ -418,6 +418,8 @@ pub struct BillingReport {
     pub periods_granted: u64,
     /// Credits granted in all.
     pub credits_granted: i64,
+    /// Apps uninstalled longer than their retention whose rows were deleted.
+    pub apps_purged: u64,
 }
 
 /// An administrator's change to a plan; absent fields stay.

@@ -68,7 +68,7 @@ pub struct TenantUsage {
 /// The dashboard list.
 #[derive(Serialize, ToSchema)]
 pub struct AppList {
-    /// Enabled apps that are not coming soon, in dashboard order.
+    /// Enabled apps installed in the tenant that are not coming soon, in dashboard order.
     apps: Vec<AppCard>,
 }
 
@@ -83,7 +83,7 @@ fn manifest<'a>(state: &'a AppState, app_id: &str) -> Option<&'a &'static Manife
     state.manifests.iter().find(|m| m.app_id == app_id)
 }
 
-/// The caller's dashboard: enabled apps, their costs and the tenant's usage.
+/// The caller's dashboard: the apps installed in the tenant, their costs and the tenant's usage.
 #[utoipa::path(get, path = "/api/apps", tag = "apps", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<uuid::Uuid>, Header, description = "Tenant; default the personal tenant")),
     responses(
@@ -96,13 +96,21 @@ async fn list_apps(
     tenant: RequestTenant,
 ) -> Result<Json<AppList>, ApiError> {
     let records = state.kernel.list_app_flags().await?;
+    let installed: Vec<String> = state
+        .kernel
+        .catalogue(&tenant.caller, &tenant.access)
+        .await?
+        .into_iter()
+        .filter(|a| a.installed)
+        .map(|a| a.app_id)
+        .collect();
     let usage = state
         .kernel
         .tenant_app_usage(tenant.access.tenant_id)
         .await?;
     let apps = records
         .into_iter()
-        .filter(|r| r.enabled && !r.coming_soon)
+        .filter(|r| r.enabled && !r.coming_soon && installed.contains(&r.app_id))
         .filter_map(|r| manifest(&state, &r.app_id).map(|m| (r, *m)))
         .map(|(record, m)| {
             let (actions, credits_spent) = usage

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod apps;
 pub mod auth;
 pub mod billing;
+pub mod catalogue;
 pub mod credits;
 pub mod devices;
 pub mod health;

@@ -42,6 +42,10 @@ async fn open_page(gate: &PageGate, req: Request, next: Next) -> Result<Response
         .tenant_tier(session.access.tenant_id)
         .await?;
     check_app_rules(gate.app, session.access.role, tier)?;
+    gate.state
+        .kernel
+        .installed_app(&session.caller, &session.access, gate.app.app_id)
+        .await?;
     let caller = lumiku_plugin::context::AppCaller {
         user_id: session.caller.user_id,
         tenant_id: session.access.tenant_id,

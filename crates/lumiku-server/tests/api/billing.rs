@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
-use lumiku_plugin::{Access, Dashboard, Features, Manifest, Migration, Plugin, Role, Tier};
+use lumiku_plugin::{
+    Access, Dashboard, Features, Install, Manifest, Migration, Plugin, Role, Tier,
+};
 use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -714,6 +716,10 @@ const PREMIUM: Manifest = Manifest {
         enabled: true,
         beta: false,
         coming_soon: false,
+    },
+    install: Install {
+        default: true,
+        cost: 0,
     },
     dashboard: Dashboard {
         order: 5,

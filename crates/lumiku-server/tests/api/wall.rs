@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use lumiku_kernel::sql;
 use lumiku_plugin::extract::Path;
 use lumiku_plugin::{
-    Access, ApiError, AppContext, Charged, Dashboard, Features, Manifest, Metered, Migration,
-    Plugin, Role, Tx,
+    Access, ApiError, AppContext, Charged, Dashboard, Features, Install, Manifest, Metered,
+    Migration, Plugin, Role, Tx,
 };
 use lumiku_testkit::{Backend, TestApp, backend_tests};
 use serde::Serialize;
@@ -41,6 +41,10 @@ const INTRUDER: Manifest = Manifest {
         enabled: true,
         beta: false,
         coming_soon: false,
+    },
+    install: Install {
+        default: true,
+        cost: 0,
     },
     dashboard: Dashboard {
         order: 9,
