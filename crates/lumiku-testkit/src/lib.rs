@@ -325,6 +325,16 @@ impl TestApp {
             .await
     }
 
+    /// `PUT path` with a token and body.
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> TestResponse {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// The URL of the database this server runs on.
+    pub fn database_url(&self) -> &str {
+        &self.config.database_url
+    }
+
     /// `DELETE path` with a token.
     pub async fn delete(&self, path: &str, token: &str) -> TestResponse {
         self.call(Method::DELETE, path, Some(token), None).await

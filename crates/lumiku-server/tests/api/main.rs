@@ -8,6 +8,7 @@ mod credits;
 mod devices;
 mod errors;
 mod fake_duitku;
+mod installs;
 mod openapi;
 mod payments;
 mod rls;
