@@ -116,25 +116,32 @@ pub struct Server {
     billing_interval: Duration,
 }
 
+/// Brings the database up to date: checks the apps' manifests and migrations, runs the core's
+/// migrations, then each app's, and registers each app (refusing an older version of one than the
+/// database has run). Safe to run on every start and from several nodes at once.
+pub async fn migrate(db: &Db, apps: &[Arc<dyn Plugin>]) -> anyhow::Result<()> {
+    apps::validate(apps)?;
+    lumiku_kernel::migrate(db).await?;
+    for app in apps {
+        let manifest = app.manifest();
+        lumiku_kernel::registry::migrate_app(db, manifest.app_id, app.migrations()).await?;
+        lumiku_kernel::registry::register_app(db, manifest).await?;
+    }
+    Ok(())
+}
+
 impl Server {
     /// Checks the apps' manifests, opens and migrates the database (the core's tables, then each
     /// app's), registers the apps, builds the kernel and the router.
     pub async fn build(config: Config, apps: Vec<Arc<dyn Plugin>>) -> anyhow::Result<Self> {
-        apps::validate(&apps)?;
         let settings = config.kernel_settings()?;
         let db = Db::connect(&DbOptions {
             url: config.database_url.clone(),
             max_connections: config.database_max_connections.max(1),
         })
         .await?;
-        lumiku_kernel::migrate(&db).await?;
+        migrate(&db, &apps).await?;
         let kernel = Arc::new(Kernel::new(db, settings)?);
-        for app in &apps {
-            let manifest = app.manifest();
-            let wall = kernel.wall(manifest.app_id);
-            lumiku_kernel::registry::migrate_app(kernel.db(), &wall, app.migrations()).await?;
-            lumiku_kernel::registry::register_app(kernel.db(), manifest).await?;
-        }
         let state = AppState {
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),

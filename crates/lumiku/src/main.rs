@@ -96,8 +96,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { bind } => serve(config, bind).await,
         Command::Migrate => {
             let db = open_db(&config).await?;
-            lumiku_kernel::migrate(&db).await?;
-            tracing::info!("migrations applied");
+            lumiku_server::migrate(&db, &apps::apps()).await?;
+            tracing::info!("migrations applied: the core and every app");
             Ok(())
         }
         Command::Openapi { output } => {

@@ -6,7 +6,10 @@ use lumiku_testkit::{Backend, TestApp, TestDatabase, TestUser, backend_tests};
 use serde_json::json;
 use uuid::Uuid;
 
-backend_tests!(a_database_made_by_the_previous_release_migrates_forward_and_serves);
+backend_tests!(
+    a_database_made_by_the_previous_release_migrates_forward_and_serves,
+    migrate_brings_the_core_and_every_app_up_to_date,
+);
 
 const SQLITE_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -115,4 +118,34 @@ async fn a_database_made_by_the_previous_release_migrates_forward_and_serves(bac
     // A second start finds nothing to do.
     let again = app.spawn_sibling(vec![project_manager::app()]).await;
     drop(again);
+}
+
+/// What `lumiku migrate` runs: the core's migrations, every app's, and the registry, twice over
+/// with nothing left to do the second time.
+async fn migrate_brings_the_core_and_every_app_up_to_date(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let db = lumiku_kernel::Db::connect(&lumiku_kernel::DbOptions {
+        url: database.url.clone(),
+        max_connections: 2,
+    })
+    .await
+    .unwrap();
+    let apps = [project_manager::app()];
+    lumiku_server::migrate(&db, &apps).await.unwrap();
+    lumiku_server::migrate(&db, &apps).await.unwrap();
+    let history: Vec<(String, i64)> =
+        sql::query_as("select owner, version from lumiku_migrations where owner <> 'kernel'")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(history.len(), 3, "{history:?}");
+    let (version, projects): (String, i64) = sql::query_as(
+        "select (select version from apps where app_id = 'project-manager'), \
+         (select count(*) from project_manager_projects)",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((version.as_str(), projects), ("1.0.0", 0));
+    db.close().await;
 }
