@@ -89,7 +89,10 @@ pub fn check_migrations(app_id: &str, migrations: &[Migration]) -> anyhow::Resul
         migrations,
     }
     .check()
-    .map_err(|problems| anyhow::anyhow!("app '{}': {}", wall.app_id(), problems.join("; ")))
+    .map_err(|problems| {
+        let problems = lumiku_store::migrate::describe(&problems);
+        anyhow::anyhow!("app '{}': {problems}", wall.app_id())
+    })
 }
 
 /// Runs the app's pending migrations (see [`lumiku_store::migrate`]), then, on PostgreSQL,

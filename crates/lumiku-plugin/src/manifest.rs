@@ -197,66 +197,75 @@ impl Manifest {
         format!("{}_", self.app_id.replace('-', "_"))
     }
 
-    /// Checks every field; the first fault is reported. One check per field in the manifest's
-    /// order, so it reads as the manifest's rules; it is long because the manifest is.
+    /// Checks every field; the first fault is reported.
     pub fn validate(&self) -> Result<(), ManifestError> {
-        let fail = |field: &'static str, message: String| {
-            Err(ManifestError {
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every fault of the manifest, in the manifest's field order. One check per field, so it
+    /// reads as the manifest's rules; it is long because the manifest is.
+    pub fn problems(&self) -> Vec<ManifestError> {
+        let mut problems = Vec::new();
+        let mut fail = |field: &'static str, message: String| {
+            problems.push(ManifestError {
                 app_id: self.app_id.to_owned(),
                 field,
                 message,
-            })
+            });
         };
         if !is_kebab(self.app_id) || self.app_id.len() > 40 {
-            return fail(
+            fail(
                 "appId",
                 "must be kebab-case (a-z, 0-9, single dashes), at most 40 characters".into(),
             );
         }
         if self.name.trim().is_empty() || self.name.chars().count() > 60 {
-            return fail("name", "must be 1 to 60 characters".into());
+            fail("name", "must be 1 to 60 characters".into());
         }
         if self.description.trim().is_empty() || self.description.chars().count() > 280 {
-            return fail("description", "must be 1 to 280 characters".into());
+            fail("description", "must be 1 to 280 characters".into());
         }
         if !is_kebab(self.icon) {
-            return fail("icon", "must be a Lucide icon name in kebab-case".into());
+            fail("icon", "must be a Lucide icon name in kebab-case".into());
         }
         if !(0..=1_000_000_000).contains(&self.install.cost) {
-            return fail("install.cost", "must be 0 to 1000000000 credits".into());
+            fail("install.cost", "must be 0 to 1000000000 credits".into());
         }
         if !is_semver(self.version) {
-            return fail(
+            fail(
                 "version",
                 format!("'{}' is not a semantic version (1.2.3)", self.version),
             );
         }
         let prefix = format!("/api/apps/{}", self.app_id);
         if self.route_prefix != prefix {
-            return fail("routePrefix", format!("must be {prefix}"));
+            fail("routePrefix", format!("must be {prefix}"));
         }
         for (i, (action, cost)) in self.credits.iter().enumerate() {
             if !is_camel(action) {
-                return fail("credits", format!("action '{action}' must be camelCase"));
+                fail("credits", format!("action '{action}' must be camelCase"));
             }
             if !(0..=1_000_000).contains(cost) {
-                return fail(
+                fail(
                     "credits",
                     format!("cost of '{action}' must be between 0 and 1000000"),
                 );
             }
             if self.credits[..i].iter().any(|(other, _)| other == action) {
-                return fail("credits", format!("action '{action}' is declared twice"));
+                fail("credits", format!("action '{action}' is declared twice"));
             }
         }
         if !self.credits.is_empty() && !self.access.requires_auth {
-            return fail(
+            fail(
                 "access.requiresAuth",
                 "an app with metered actions must require authentication".into(),
             );
         }
         if self.access.allowed_roles.is_empty() {
-            return fail("access.allowedRoles", "must name at least one role".into());
+            fail("access.allowedRoles", "must name at least one role".into());
         }
         if self.access.requires_subscription
             && self
@@ -264,19 +273,19 @@ impl Manifest {
                 .min_subscription_tier
                 .is_none_or(|t| t == Tier::Free)
         {
-            return fail(
+            fail(
                 "access.minSubscriptionTier",
                 "a subscription-only app needs a paid tier".into(),
             );
         }
         if self.features.coming_soon && self.features.beta {
-            return fail(
+            fail(
                 "features",
                 "an app cannot be both beta and coming soon".into(),
             );
         }
         if !COLORS.contains(&self.dashboard.color) {
-            return fail(
+            fail(
                 "dashboard.color",
                 format!("must be one of {}", COLORS.join(", ")),
             );
@@ -284,12 +293,12 @@ impl Manifest {
         if let Some(endpoint) = self.dashboard.stats_endpoint
             && !endpoint.starts_with(&format!("{prefix}/"))
         {
-            return fail(
+            fail(
                 "dashboard.stats.endpoint",
                 format!("must be under {prefix}/"),
             );
         }
-        Ok(())
+        problems
     }
 }
 

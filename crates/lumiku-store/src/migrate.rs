@@ -43,6 +43,49 @@ impl Migration {
     }
 }
 
+/// A fault of a migration set, found without a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The migration's version.
+    pub version: i64,
+    /// The dialect whose SQL has it, if it is one's.
+    pub dialect: Option<&'static str>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(migration: &Migration, dialect: Option<&'static str>, message: String) -> Self {
+        Self {
+            version: migration.version,
+            dialect,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.dialect {
+            Some(dialect) => write!(
+                f,
+                "migration {} ({dialect}): {}",
+                self.version, self.message
+            ),
+            None => write!(f, "migration {}: {}", self.version, self.message),
+        }
+    }
+}
+
+/// Every problem, one per line.
+pub fn describe(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Whose migrations these are.
 #[derive(Debug, Clone, Copy)]
 pub enum Owner<'a> {
@@ -77,14 +120,18 @@ pub struct MigrationSet<'a> {
 impl MigrationSet<'_> {
     /// Checks the set without a database: versions increase, and an app's migrations name only
     /// tables and indexes under its prefix. Every problem is listed.
-    pub fn check(&self) -> Result<(), Vec<String>> {
+    pub fn check(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         let mut last = 0;
         for migration in self.migrations {
             if migration.version <= last {
-                problems.push(format!(
-                    "migration {}: versions must increase ({} after {last})",
-                    migration.version, migration.version
+                problems.push(Problem::new(
+                    migration,
+                    None,
+                    format!(
+                        "versions must increase ({} after {last})",
+                        migration.version
+                    ),
                 ));
             }
             last = migration.version;
@@ -95,15 +142,18 @@ impl MigrationSet<'_> {
                 ] {
                     for name in named_tables(sql) {
                         if !wall.owns(name) {
-                            problems.push(format!(
-                                "migration {} ({dialect}): touches '{name}', outside the app's prefix '{}'",
-                                migration.version,
+                            let message = format!(
+                                "touches '{name}', outside the app's prefix '{}'",
                                 wall.prefix()
-                            ));
+                            );
+                            problems.push(Problem::new(migration, Some(dialect), message));
                         }
                     }
                 }
             }
+        }
+        if let Owner::App(_) = self.owner {
+            problems.extend(self.tenant_problems());
         }
         if problems.is_empty() {
             Ok(())
@@ -111,6 +161,98 @@ impl MigrationSet<'_> {
             Err(problems)
         }
     }
+
+    /// An app's tables each carry `tenant_id`, and on PostgreSQL enable row-level security with
+    /// a policy, somewhere in the set.
+    fn tenant_problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let postgres: String = self
+            .migrations
+            .iter()
+            .map(|m| m.postgres.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for migration in self.migrations {
+            for (dialect, sql) in [
+                ("sqlite", migration.sqlite),
+                ("postgres", migration.postgres),
+            ] {
+                for (table, columns) in created_tables(sql) {
+                    let has_tenant = columns
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .any(|w| w.eq_ignore_ascii_case("tenant_id"));
+                    if !has_tenant {
+                        let message = format!("table '{table}' has no tenant_id column");
+                        problems.push(Problem::new(migration, Some(dialect), message));
+                    }
+                    let table = table.to_ascii_lowercase();
+                    if dialect == "postgres" {
+                        let rls = format!("alter table {table} enable row level security");
+                        let policy = postgres.contains("create policy")
+                            && postgres.split("create policy").skip(1).any(|p| {
+                                p.split(';')
+                                    .next()
+                                    .is_some_and(|p| p.contains(&format!(" on {table} ")))
+                            });
+                        if !postgres.contains(&rls) || !policy {
+                            let message = format!(
+                                "table '{table}' needs row-level security: \
+                                 `alter table {table} enable row level security;` and \
+                                 `create policy tenant_isolation on {table} using (tenant_id = lumiku_current_tenant());`"
+                            );
+                            problems.push(Problem::new(migration, Some(dialect), message));
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// The tables a migration creates, each with the text of its column list.
+fn created_tables(sql: &str) -> Vec<(String, String)> {
+    let lower = sql.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("create table") {
+        let start = from + at + "create table".len();
+        let rest = &sql[start..];
+        let rest_lower = &lower[start..];
+        let skip = rest_lower
+            .trim_start()
+            .strip_prefix("if not exists")
+            .map_or(0, |_| {
+                rest_lower.find("exists").unwrap_or(0) + "exists".len()
+            });
+        let rest = &rest[skip..];
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '"')
+            .collect();
+        let body = rest.find('(').map(|open| {
+            let mut depth = 0;
+            let mut end = rest.len();
+            for (i, c) in rest[open..].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = open + i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            rest[open + 1..end].to_owned()
+        });
+        out.push((name.trim_matches('"').to_owned(), body.unwrap_or_default()));
+        from = start;
+    }
+    out
 }
 
 /// The tables and indexes a migration creates, changes or drops, as named in its SQL.
@@ -160,7 +302,7 @@ fn named_tables(sql: &str) -> Vec<&str> {
 pub async fn migrate(db: &Db, set: &MigrationSet<'_>) -> anyhow::Result<()> {
     let owner = set.owner.name();
     set.check()
-        .map_err(|problems| anyhow::anyhow!("'{owner}': {}", problems.join("; ")))?;
+        .map_err(|problems| anyhow::anyhow!("'{owner}': {}", describe(&problems)))?;
     prepare_history(db, set).await?;
     for migration in set.migrations {
         let mut tx = lock(db).await?;
@@ -351,8 +493,10 @@ mod tests {
         let wall = Wall::new("notes");
         let ok = [migration(
             1,
-            "create table notes_items (id blob primary key);\ncreate index notes_items_idx on notes_items (id);\n\
+            "create table notes_items (id blob primary key, tenant_id blob);\n\
+             create index notes_items_idx on notes_items (id);\n\
              drop index notes_items_idx;\ncreate index if not exists notes_items_idx on notes_items (id);\n\
+             alter table notes_items enable row level security;\n\
              create policy tenant_isolation on notes_items using (true);",
         )];
         assert!(set(&wall, &ok).check().is_ok());
@@ -374,10 +518,39 @@ mod tests {
             assert!(
                 problems
                     .iter()
-                    .any(|p| p.contains("outside the app's prefix")),
+                    .any(|p| p.message.contains("outside the app's prefix")),
                 "{bad}: {problems:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_app_table_carries_its_tenant_and_on_postgresql_its_policy() {
+        let wall = Wall::new("notes");
+        let good = [Migration {
+            version: 1,
+            name: "init",
+            sqlite: "create table notes_items (id blob primary key, tenant_id blob not null)",
+            postgres: "create table notes_items (id uuid primary key, tenant_id uuid not null);\n\
+                alter table notes_items enable row level security;\n\
+                create policy tenant_isolation on notes_items using (tenant_id = lumiku_current_tenant());",
+        }];
+        assert_eq!(set(&wall, &good).check(), Ok(()));
+        let bad = [Migration {
+            version: 1,
+            name: "init",
+            sqlite: "create table notes_items (id blob primary key, owner blob)",
+            postgres: "create table if not exists notes_items (id uuid primary key, tenant_id uuid not null)",
+        }];
+        let problems = set(&wall, &bad).check().unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].dialect, Some("sqlite"));
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("(sqlite): table 'notes_items' has no tenant_id column")
+        );
+        assert!(problems[1].message.contains("needs row-level security"));
     }
 
     #[test]
@@ -388,6 +561,18 @@ mod tests {
             migration(2, "create table notes_a (id int)"),
         ];
         let problems = set(&wall, &migrations).check().unwrap_err();
-        assert_eq!(problems.len(), 3, "{problems:?}");
+        let order_and_prefix = problems
+            .iter()
+            .filter(|p| {
+                p.message.contains("must increase")
+                    || p.message.contains("outside the app's prefix")
+            })
+            .count();
+        assert_eq!(order_and_prefix, 3, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("'notes_a' has no tenant_id"))
+        );
     }
 }

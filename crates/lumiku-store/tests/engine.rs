@@ -268,8 +268,11 @@ async fn sqlite_cuts_a_long_wal_back_once_the_writer_is_at_rest() {
 const NOTES_V1: Migration = Migration {
     version: 1,
     name: "notes",
-    sqlite: "create table notes_items (id integer primary key, body text not null)",
-    postgres: "create table notes_items (id bigserial primary key, body text not null)",
+    sqlite: "create table notes_items (id integer primary key, tenant_id blob, body text not null)",
+    postgres:
+        "create table notes_items (id bigserial primary key, tenant_id uuid, body text not null);
+        alter table notes_items enable row level security;
+        create policy tenant_isolation on notes_items using (tenant_id is not null);",
 };
 
 const NOTES_V2: Migration = Migration {
@@ -327,8 +330,8 @@ async fn migrations_apply_once_and_refuse_a_changed_or_newer_history(backend: Ba
     let outside = Migration {
         version: 3,
         name: "reach",
-        sqlite: "create table wallets_copy (id integer)",
-        postgres: "create table wallets_copy (id integer)",
+        sqlite: "create table wallets_copy (id integer, tenant_id blob)",
+        postgres: "create table wallets_copy (id integer, tenant_id uuid)",
     };
     let error = migrate_notes(db, &[NOTES_V1, NOTES_V2, outside])
         .await

@@ -1,6 +1,7 @@
 //! `lumiku`: serve the platform, migrate its database, print its OpenAPI document, administer it.
 
 mod apps;
+mod validate;
 
 use std::io::BufRead as _;
 use std::path::PathBuf;
@@ -59,6 +60,21 @@ enum Command {
         #[command(subcommand)]
         command: BillingCommand,
     },
+    /// Apps.
+    App {
+        #[command(subcommand)]
+        command: AppCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppCommand {
+    /// Check an app crate (its Cargo.toml, manifest and migrations) and list every problem with
+    /// its file and field; exits 1 when there is one.
+    Validate {
+        /// The app crate's directory (default: the current one).
+        path: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -90,6 +106,12 @@ enum AdminCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::App {
+        command: AppCommand::Validate { path },
+    }) = &cli.command
+    {
+        return validate_app(path.as_deref().unwrap_or(std::path::Path::new(".")));
+    }
     let config = Config::load(&cli.config)?;
     init_tracing(&config);
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
@@ -111,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::App { .. } => unreachable!("answered before the configuration is read"),
         Command::Billing {
             command: BillingCommand::Run,
         } => {
@@ -229,4 +252,19 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// `lumiku app validate`: prints every problem, or that there is none; exits 1 on a problem.
+fn validate_app(path: &std::path::Path) -> anyhow::Result<()> {
+    let (app_id, problems) = validate::validate(path, &apps::apps());
+    let name = app_id.unwrap_or_else(|| path.display().to_string());
+    if problems.is_empty() {
+        println!("{name}: no problems");
+        return Ok(());
+    }
+    for problem in &problems {
+        println!("{}: {problem}", path.display());
+    }
+    eprintln!("{name}: {} problem(s)", problems.len());
+    std::process::exit(1);
 }
