@@ -402,6 +402,49 @@ async fn a_new_user_buys_credits_after_spending_them_in_the_browser(backend: Bac
     .await;
     assert_eq!(balance(&client).await, 96);
 
+    // The catalogue: uninstall the app (its card leaves the dashboard), then install it again
+    // (free: the balance stays) and its projects are back.
+    client.goto(&app.url("/catalogue")).await.unwrap();
+    let installed = "[data-catalogue=\"project-manager\"][data-installed=\"true\"]";
+    wait_for(
+        &client,
+        &format!("document.querySelector('{installed}')"),
+        "the catalogue with the app installed",
+    )
+    .await;
+    pages.capture("catalogue").await;
+    click(&client, "[data-uninstall=\"project-manager\"]").await;
+    wait_for(
+        &client,
+        "document.querySelector('[data-catalogue=\"project-manager\"][data-installed=\"false\"]')",
+        "the app uninstalled",
+    )
+    .await;
+    pages.capture("catalogue-uninstalled").await;
+    client.goto(&app.url("/")).await.unwrap();
+    wait_for(
+        &client,
+        "document.querySelector('.empty') && !document.querySelector('[data-app=\"project-manager\"]')",
+        "the dashboard without the app",
+    )
+    .await;
+    client.goto(&app.url("/catalogue")).await.unwrap();
+    click(&client, "[data-install=\"project-manager\"]").await;
+    wait_for(
+        &client,
+        &format!("document.querySelector('{installed}')"),
+        "the app installed again",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 96);
+    click(&client, "[data-catalogue=\"project-manager\"] a.button").await;
+    wait_for(
+        &client,
+        "document.querySelectorAll('[data-project]').length === 3",
+        "the projects back after the reinstall",
+    )
+    .await;
+
     client.goto(&app.url("/settings")).await.unwrap();
     wait_for(
         &client,

@@ -41,7 +41,7 @@ struct DashboardPage {
     cards: Vec<Card>,
 }
 
-/// The caller's apps in the current tenant: enabled ones in dashboard order, coming-soon ones
+/// The caller's apps in the current tenant: the installed ones in dashboard order, coming-soon ones
 /// shown as such, each with its action costs and the tenant's use of it.
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -50,12 +50,19 @@ pub async fn dashboard(
     let chrome = Chrome::load(&state, &session, "dashboard").await?;
     let kernel = &state.kernel;
     let records = kernel.list_app_flags().await?;
+    let installed: Vec<String> = kernel
+        .catalogue(&session.caller, &session.access)
+        .await?
+        .into_iter()
+        .filter(|a| a.installed)
+        .map(|a| a.app_id)
+        .collect();
     let usage = kernel.tenant_app_usage(session.access.tenant_id).await?;
     let subscription = kernel.subscription(&session.access).await?;
     let tier = subscription.tier;
     let cards = records
         .into_iter()
-        .filter(|r| r.enabled)
+        .filter(|r| r.enabled && installed.contains(&r.app_id))
         .filter_map(|record| {
             let manifest = state.manifests.iter().find(|m| m.app_id == record.app_id)?;
             if !manifest.access.allowed_roles.contains(&session.access.role) {

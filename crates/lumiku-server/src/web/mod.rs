@@ -10,6 +10,7 @@ mod account;
 mod admin;
 mod app_pages;
 mod billing;
+mod catalogue;
 mod home;
 
 use std::sync::Arc;
@@ -49,6 +50,7 @@ pub fn router(apps: &[Arc<dyn Plugin>], state: &AppState) -> Router<AppState> {
         .route("/tenant", post(switch_tenant))
         .route("/settings", get(account::settings))
         .route("/credits", get(billing::credits))
+        .route("/catalogue", get(catalogue::catalogue))
         .route("/invoices/{id}", get(billing::invoice))
         .route("/admin", get(admin::admin))
         .route("/assets/lumiku.js", get(script))
