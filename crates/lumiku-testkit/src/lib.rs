@@ -8,13 +8,48 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use lumiku_kernel::Kernel;
-use lumiku_plugin::Plugin;
+use lumiku_plugin::{Access, Dashboard, Features, Install, Manifest, Plugin, Role};
 use lumiku_server::Server;
 use lumiku_server::config::{Config, Secret};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use uuid::Uuid;
+
+/// A manifest for an app a test defines: enabled, open to every role of a signed-in caller,
+/// installed by default for free, with no priced action. Change what the test is about with
+/// struct update syntax: `Manifest { credits: &[("poke", 1)], ..test_manifest("intruder", "/api/apps/intruder") }`.
+pub const fn test_manifest(app_id: &'static str, route_prefix: &'static str) -> Manifest {
+    Manifest {
+        app_id,
+        name: "Test app",
+        description: "An app a test defines",
+        icon: "box",
+        version: "1.0.0",
+        route_prefix,
+        credits: &[],
+        access: Access {
+            requires_auth: true,
+            requires_subscription: false,
+            min_subscription_tier: None,
+            allowed_roles: &Role::ALL,
+        },
+        features: Features {
+            enabled: true,
+            beta: false,
+            coming_soon: false,
+        },
+        install: Install {
+            default: true,
+            cost: 0,
+        },
+        dashboard: Dashboard {
+            order: 9,
+            color: "blue",
+            stats_endpoint: None,
+        },
+    }
+}
 
 /// The variable naming the PostgreSQL server tests may create databases on.
 pub const POSTGRES_URL_VAR: &str = "LUMIKU_TEST_POSTGRES_URL";

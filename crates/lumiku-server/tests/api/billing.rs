@@ -6,10 +6,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
-use lumiku_plugin::{
-    Access, Dashboard, Features, Install, Manifest, Migration, Plugin, Role, Tier,
-};
-use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests};
+use lumiku_plugin::{Access, Manifest, Migration, Plugin, Role, Tier};
+use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests, test_manifest};
 use reqwest::Method;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
@@ -699,33 +697,16 @@ async fn administrators_draft_issue_and_void_invoices(backend: Backend) {
 }
 
 const PREMIUM: Manifest = Manifest {
-    app_id: "premium-reports",
     name: "Premium Reports",
     description: "Reports for paying tenants",
     icon: "chart-bar",
-    version: "1.0.0",
-    route_prefix: "/api/apps/premium-reports",
-    credits: &[],
     access: Access {
         requires_auth: true,
         requires_subscription: true,
         min_subscription_tier: Some(Tier::Basic),
         allowed_roles: &Role::ALL,
     },
-    features: Features {
-        enabled: true,
-        beta: false,
-        coming_soon: false,
-    },
-    install: Install {
-        default: true,
-        cost: 0,
-    },
-    dashboard: Dashboard {
-        order: 5,
-        color: "green",
-        stats_endpoint: None,
-    },
+    ..test_manifest("premium-reports", "/api/apps/premium-reports")
 };
 
 struct PremiumReports;

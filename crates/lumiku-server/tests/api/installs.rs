@@ -5,10 +5,8 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use lumiku_plugin::{
-    Access, AppContext, Dashboard, Features, Install, Manifest, Migration, Plugin, Role,
-};
-use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests, test_config};
+use lumiku_plugin::{AppContext, Install, Manifest, Migration, Plugin};
+use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests, test_config, test_manifest};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,33 +21,13 @@ backend_tests!(
 );
 
 const PAID: Manifest = Manifest {
-    app_id: "paid-reports",
     name: "Paid Reports",
     description: "Costs credits to install",
-    icon: "chart-bar",
-    version: "1.0.0",
-    route_prefix: "/api/apps/paid-reports",
-    credits: &[],
-    access: Access {
-        requires_auth: true,
-        requires_subscription: false,
-        min_subscription_tier: None,
-        allowed_roles: &Role::ALL,
-    },
-    features: Features {
-        enabled: true,
-        beta: false,
-        coming_soon: false,
-    },
     install: Install {
         default: false,
         cost: 10,
     },
-    dashboard: Dashboard {
-        order: 7,
-        color: "green",
-        stats_endpoint: None,
-    },
+    ..test_manifest("paid-reports", "/api/apps/paid-reports")
 };
 
 /// The report (free, for the tenant's members).

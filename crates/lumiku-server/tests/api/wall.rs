@@ -7,11 +7,8 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use lumiku_kernel::sql;
 use lumiku_plugin::extract::Path;
-use lumiku_plugin::{
-    Access, ApiError, AppContext, Charged, Dashboard, Features, Install, Manifest, Metered,
-    Migration, Plugin, Role, Tx,
-};
-use lumiku_testkit::{Backend, TestApp, backend_tests};
+use lumiku_plugin::{ApiError, AppContext, Charged, Manifest, Metered, Migration, Plugin, Tx};
+use lumiku_testkit::{Backend, TestApp, backend_tests, test_manifest};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -24,33 +21,10 @@ backend_tests!(
 );
 
 const INTRUDER: Manifest = Manifest {
-    app_id: "intruder",
     name: "Intruder",
     description: "Tries to leave its tables",
-    icon: "box",
-    version: "1.0.0",
-    route_prefix: "/api/apps/intruder",
     credits: &[("poke", 1)],
-    access: Access {
-        requires_auth: true,
-        requires_subscription: false,
-        min_subscription_tier: None,
-        allowed_roles: &Role::ALL,
-    },
-    features: Features {
-        enabled: true,
-        beta: false,
-        coming_soon: false,
-    },
-    install: Install {
-        default: true,
-        cost: 0,
-    },
-    dashboard: Dashboard {
-        order: 9,
-        color: "red",
-        stats_endpoint: None,
-    },
+    ..test_manifest("intruder", "/api/apps/intruder")
 };
 
 const MIGRATIONS: &[Migration] = &[Migration {
