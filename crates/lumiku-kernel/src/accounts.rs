@@ -6,14 +6,13 @@
 //! only accepted while that session is live, so logout and revocation take effect at once.
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql;
+use lumiku_store::{Tx, new_id, now, sql};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent, action};
-use crate::context::ClientInfo;
-use crate::context::{Caller, platform_role};
+use crate::context::{Caller, ClientInfo, platform_role};
 use crate::devices::revoke_session;
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
@@ -21,7 +20,6 @@ use crate::password::check_policy;
 use crate::token::{hash_refresh_token, new_refresh_token};
 use crate::users::{Email, USER_COLUMNS, User, fetch_user, insert_user};
 use crate::{devices, ratelimit, tenants};
-use lumiku_store::{Tx, new_id, now};
 
 /// A pair of tokens for a session.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

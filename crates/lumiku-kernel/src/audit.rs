@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use lumiku_store::sql::{self, Json};
+use lumiku_store::{Tx, new_id, now};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::Result;
-use lumiku_store::{Tx, new_id, now};
 
 /// The audited actions; their strings are stable (clients filter on them).
 pub mod action {

@@ -4,7 +4,7 @@
 //! they come from our own pages with a CSRF token bound to the session.
 
 use hmac::{Hmac, Mac};
-use lumiku_store::sql;
+use lumiku_store::{now, sql};
 use serde::Serialize;
 use sha2::Sha256;
 use uuid::Uuid;
@@ -14,7 +14,6 @@ use crate::context::Caller;
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
 use crate::token::{hash_refresh_token, hex, random_token};
-use lumiku_store::now;
 
 /// A platform user as administrators see them.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]

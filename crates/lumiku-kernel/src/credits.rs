@@ -3,18 +3,15 @@
 //! carrying the amount and the balance after it, on the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql;
+use lumiku_store::{Backend, Tx, new_id, now, sql};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent};
-use crate::context::Caller;
-use crate::context::ClientInfo;
-use crate::context::{Permission, TenantAccess};
+use crate::context::{Caller, ClientInfo, Permission, TenantAccess};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::{Backend, Tx, new_id, now};
 
 /// Why a ledger row exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -3,19 +3,17 @@
 //! session opened from it.
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql;
+use lumiku_store::{Tx, new_id, now, sql};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent, action};
-use crate::context::Caller;
-use crate::context::ClientInfo;
+use crate::context::{Caller, ClientInfo};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
 use crate::token::hex;
-use lumiku_store::{Tx, new_id, now};
 
 /// A device as its owner sees it.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]

@@ -20,10 +20,10 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::Tier;
 use uuid::Uuid;
 
 use crate::context::{Caller, TenantAccess};
-use lumiku_plugin::Tier;
 
 /// How a request says who it is.
 #[derive(Debug, Clone, Copy)]

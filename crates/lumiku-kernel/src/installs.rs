@@ -4,8 +4,7 @@
 //! which apps administrators publish to whom.
 
 use chrono::{DateTime, Duration, Utc};
-use lumiku_store::sql;
-use lumiku_store::{Backend, Tx, now};
+use lumiku_store::{Backend, Tx, now, sql};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;

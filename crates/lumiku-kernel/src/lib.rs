@@ -24,13 +24,13 @@ pub mod tenants;
 pub mod token;
 pub mod users;
 
+use anyhow::Context as _;
+use lumiku_store::{Migration, MigrationSet, Owner};
+
 pub use context::ClientInfo;
 pub use error::{Error, Result};
 pub use kernel::{Kernel, KernelSettings};
 pub use lumiku_store::{Backend, Db, DbOptions, Tx, db, sql};
-use lumiku_store::{Migration, MigrationSet, Owner};
-
-use anyhow::Context as _;
 
 /// The core schema's migrations, oldest first. The names are those sqlx recorded for them, from
 /// their file names, before `lumiku-store` ran them.

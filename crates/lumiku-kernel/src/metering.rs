@@ -26,10 +26,10 @@ use uuid::Uuid;
 use crate::context::Caller;
 use crate::credits::{self, EntryKind, NewEntry, append_entry};
 use crate::error::{Error, Result};
-use crate::gate::Visibility;
-pub use crate::gate::{AppRequest, Credential};
-use crate::gate::{CredentialKey, GateKey};
+use crate::gate::{CredentialKey, GateKey, Visibility};
 use crate::kernel::Kernel;
+
+pub use crate::gate::{AppRequest, Credential};
 
 /// The kernel's side of one app's requests: the SDK's [`Host`].
 pub struct AppHost {

@@ -2,13 +2,12 @@
 //! count. A sliding window: an attempt is refused while `limit` failures happened in the last
 //! `window`, and the refusal says when the oldest of them leaves the window.
 
-use lumiku_store::sql;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use lumiku_store::{Db, Tx, new_id, sql};
 
 use crate::error::{Error, Result};
-use lumiku_store::{Db, Tx, new_id};
 
 /// How many failed logins are allowed, and over how long.
 #[derive(Debug, Clone, Copy)]

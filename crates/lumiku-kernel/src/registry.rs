@@ -6,15 +6,13 @@
 
 use chrono::{DateTime, Utc};
 use lumiku_plugin::Manifest;
-use lumiku_store::sql;
-use lumiku_store::{Db, Migration, MigrationSet, Owner, Wall, now};
+use lumiku_store::{Db, Migration, MigrationSet, Owner, Wall, now, sql};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent, action};
-use crate::context::Caller;
-use crate::context::ClientInfo;
+use crate::context::{Caller, ClientInfo};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
 

@@ -4,18 +4,16 @@
 //! Roles map to permissions in [`Role::can`], the one place that decides who may do what.
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql;
+use lumiku_store::{Backend, Tx, is_unique_violation, new_id, now, sql};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent, NewAuditEvent, action};
-use crate::context::ClientInfo;
-use crate::context::{Caller, TenantAccess};
+use crate::context::{Caller, ClientInfo, TenantAccess};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
 use crate::users::{Email, User};
-use lumiku_store::{Backend, Tx, is_unique_violation, new_id, now};
 
 pub use lumiku_plugin::role::{Permission, Role};
 

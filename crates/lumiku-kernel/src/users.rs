@@ -2,8 +2,7 @@
 //! itself, registration and sign-in, is [`crate::accounts`]'s).
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql;
-use lumiku_store::{Db, Tx, is_unique_violation, new_id};
+use lumiku_store::{Db, Tx, is_unique_violation, new_id, sql};
 use serde::Serialize;
 use uuid::Uuid;
 

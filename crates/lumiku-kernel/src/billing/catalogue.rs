@@ -1,16 +1,14 @@
 //! The catalogue: plans and credit packages, read by anyone and changed by administrators.
 
+use lumiku_plugin::Tier;
+use lumiku_store::now;
 use lumiku_store::sql::{self, Json};
 use serde_json::json;
 
-use lumiku_plugin::Tier;
-
 use crate::audit::{self, NewAuditEvent, action};
-use crate::context::Caller;
-use crate::context::ClientInfo;
+use crate::context::{Caller, ClientInfo};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::now;
 
 use super::model::*;
 use super::store::*;

@@ -2,8 +2,7 @@
 //! claimed once in SQL so that several nodes may run it together.
 
 use chrono::{DateTime, Duration, Utc};
-use lumiku_store::Tx;
-use lumiku_store::sql;
+use lumiku_store::{Tx, sql};
 use serde_json::json;
 use uuid::Uuid;
 

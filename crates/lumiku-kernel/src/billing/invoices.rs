@@ -1,17 +1,14 @@
 //! Invoices: a tenant's list, and administrators' drafts, issue and void.
 
 use chrono::Duration;
-use lumiku_store::sql;
+use lumiku_store::{now, sql};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent, action};
-use crate::context::Caller;
-use crate::context::ClientInfo;
-use crate::context::{Permission, TenantAccess};
+use crate::context::{Caller, ClientInfo, Permission, TenantAccess};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::now;
 
 use super::model::*;
 use super::store::*;

@@ -7,13 +7,13 @@
 //! the subscription, an invoice's payment by a conditional update of the invoice. So several
 //! nodes running the cycle at once, or one running it twice, change nothing twice.
 use chrono::{DateTime, Months, Utc};
+use lumiku_plugin::Tier;
 use lumiku_store::sql::Json;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use lumiku_plugin::Tier;
-
 use crate::error::{Error, Result};
+
 /// The currency every price is in.
 pub const CURRENCY: &str = "IDR";
 

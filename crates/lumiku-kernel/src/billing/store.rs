@@ -2,16 +2,14 @@
 //! operations share, each on the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use lumiku_store::sql;
+use lumiku_plugin::Tier;
+use lumiku_store::{Tx, new_id, now, sql};
 use serde_json::json;
 use uuid::Uuid;
-
-use lumiku_plugin::Tier;
 
 use crate::audit::{self, NewAuditEvent, action};
 use crate::credits::{self, EntryKind, NewEntry};
 use crate::error::{Error, Result};
-use lumiku_store::{Tx, new_id, now};
 
 use super::model::*;
 

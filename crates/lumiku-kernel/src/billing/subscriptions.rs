@@ -1,19 +1,15 @@
 //! A tenant's subscription: its tier, changing plan, cancelling at the period's end.
 
 use chrono::{DateTime, Duration, Utc};
-use lumiku_store::sql;
+use lumiku_plugin::Tier;
+use lumiku_store::{Tx, now, sql};
 use serde_json::json;
 use uuid::Uuid;
 
-use lumiku_plugin::Tier;
-
 use crate::audit::{self, NewAuditEvent, action};
-use crate::context::Caller;
-use crate::context::ClientInfo;
-use crate::context::{Permission, TenantAccess};
+use crate::context::{Caller, ClientInfo, Permission, TenantAccess};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::{Tx, now};
 
 use super::model::*;
 use super::store::*;

@@ -1,10 +1,11 @@
 //! The gateway's callback: verified, matched to a stored payment, confirmed with the gateway's
 //! status call, then settled once (see [`super`]).
 
-use lumiku_store::sql::{self, Json};
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use lumiku_store::now;
+use lumiku_store::sql::{self, Json};
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -12,15 +13,13 @@ use uuid::Uuid;
 use crate::audit::{self, NewAuditEvent, action};
 use crate::billing::{self, Settlement};
 use crate::context::ClientInfo;
-use crate::error::{Error, Result};
+use crate::error::{CallbackRejection, Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::now;
 
 use super::checkout::PaymentRow;
 use super::duitku;
 use super::gateway::GatewayState;
 use super::signature::{SignatureScheme, Signer};
-use crate::error::CallbackRejection;
 
 /// A gateway callback in Duitku's format (form fields by name).
 #[derive(Debug, Clone, Default)]

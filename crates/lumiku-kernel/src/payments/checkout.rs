@@ -1,10 +1,10 @@
 //! Opening a payment: buying a credit package (which issues its invoice) or paying an open
 //! invoice, through the gateway; and reading a payment back.
 
-use lumiku_store::sql;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use lumiku_store::{Tx, new_id, now, sql};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -13,15 +13,12 @@ use crate::audit::{self, NewAuditEvent, action};
 use crate::billing::{
     self, CreditPackage, Invoice, InvoiceItem, InvoiceKind, InvoiceStatus, NewInvoice,
 };
-use crate::context::Caller;
-use crate::context::ClientInfo;
-use crate::context::{Permission, TenantAccess};
+use crate::context::{Caller, ClientInfo, Permission, TenantAccess};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
-use lumiku_store::{Tx, new_id, now};
+use crate::users::User;
 
 use super::gateway::{CreatePayment, CreatedPayment, GatewayError, GatewayItem, PaymentGateway};
-use crate::users::User;
 
 /// `pending`, `success`, `failed`, `expired`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

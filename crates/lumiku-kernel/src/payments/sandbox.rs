@@ -3,18 +3,17 @@
 //! the sandbox's own book and drives the same callback handler Duitku's callbacks go through,
 //! with a callback signed the way Duitku signs, so the whole purchase flow runs on a laptop.
 
-use lumiku_store::sql;
-
+use lumiku_store::{Db, now, sql};
 use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::token::hex;
 
 use super::gateway::{
     BoxFuture, CreatePayment, CreatedPayment, GatewayError, GatewayState, GatewayStatus,
     PaymentGateway,
 };
 use super::signature::{SignatureScheme, Signer};
-use crate::error::Result;
-use crate::token::hex;
-use lumiku_store::{Db, now};
 
 /// The sandbox's merchant code.
 pub const MERCHANT_CODE: &str = "LUMIKU-SANDBOX";
