@@ -118,14 +118,28 @@ impl Kernel {
         let now = now();
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let app = offered(&mut tx, caller, access.tenant_id, app_id).await?;
-        if app.installed {
+        if app.coming_soon {
+            return Err(Error::Forbidden("this app is coming soon"));
+        }
+        // Claimed by the conditional upsert before anything is charged: of concurrent installs,
+        // the others wait for this row and then find it installed.
+        let claimed = sql::query(
+            "insert into tenant_apps (tenant_id, app_id, installed, installed_by, installed_at) \
+             values ($1, $2, true, $3, $4) on conflict (tenant_id, app_id) do update set \
+             installed = true, installed_by = excluded.installed_by, installed_at = excluded.installed_at, \
+             uninstalled_at = null, purge_after = null where not tenant_apps.installed",
+        )
+        .bind(access.tenant_id)
+        .bind(app_id)
+        .bind(caller.user_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
             return Err(Error::Conflict {
                 code: "already_installed",
                 message: "This app is already installed in this tenant",
             });
-        }
-        if app.coming_soon {
-            return Err(Error::Forbidden("this app is coming soon"));
         }
         let balance = if app.install_cost > 0 {
             let charge = crate::metering::InstallCharge {
@@ -138,18 +152,6 @@ impl Kernel {
         } else {
             None
         };
-        sql::query(
-            "insert into tenant_apps (tenant_id, app_id, installed, installed_by, installed_at) \
-             values ($1, $2, true, $3, $4) on conflict (tenant_id, app_id) do update set \
-             installed = true, installed_by = excluded.installed_by, installed_at = excluded.installed_at, \
-             uninstalled_at = null, purge_after = null",
-        )
-        .bind(access.tenant_id)
-        .bind(app_id)
-        .bind(caller.user_id)
-        .bind(now)
-        .execute(&mut tx)
-        .await?;
         let restored = app.uninstalled_at.is_some();
         let details = json!({
             "cost": app.install_cost, "balance": balance, "restored": restored, "version": app.version,

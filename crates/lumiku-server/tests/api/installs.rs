@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 backend_tests!(
     a_new_tenant_has_the_default_apps_and_is_offered_the_rest,
     installing_charges_its_cost_once_and_opens_the_app,
+    concurrent_installs_charge_once,
     uninstalling_closes_the_app_keeps_its_rows_and_a_reinstall_restores_them,
     only_owners_and_admins_manage_a_tenants_apps,
     publishing_decides_whom_an_app_is_offered_to,
@@ -160,6 +161,35 @@ async fn installing_charges_its_cost_once_and_opens_the_app(backend: Backend) {
     poor.get("/api/apps/paid-reports/report", &user.access_token)
         .await
         .assert_error(404, "app_not_installed");
+}
+
+/// Eight installs of the same app at once: one installs and is charged, the others are told it is
+/// installed, and the wallet holds exactly one charge.
+async fn concurrent_installs_charge_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let user = app.register_user().await;
+    let before = app.wallet(user.personal_tenant_id).await;
+    let path = apps_path(&user, "paid-reports");
+    let attempts = (0..8).map(|_| app.post(&path, &user.access_token, json!({})));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+    let after = app.wallet(user.personal_tenant_id).await;
+    after.assert_consistent();
+    assert_eq!(after.balance, before.balance - 10);
+    assert_eq!(after.ledger_rows, before.ledger_rows + 1);
 }
 
 async fn project_names(app: &TestApp, user: &TestUser) -> Vec<String> {
