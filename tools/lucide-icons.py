@@ -19,6 +19,9 @@ ICONS = [
     # apps
     "target", "folder-kanban", "file-text", "chart-bar", "chart-line", "calendar-clock",
     "message-square", "folder", "list-todo", "kanban", "notebook", "mail", "image",
+    # for apps yet to be written (`lumiku new app --icon` offers exactly these)
+    "calendar", "bell", "book-open", "briefcase", "clipboard-list", "database", "globe", "heart",
+    "house", "layers", "package", "shopping-cart", "star", "tag", "truck", "zap",
 ]
 
 package = pathlib.Path(sys.argv[1])
@@ -48,4 +51,10 @@ box = "".join(
 ).replace('"', '\\"')
 out.append(f'        _ => "{box}",')
 out += ["    }", "}", ""]
+names = ", ".join(f'"{n}"' for n in sorted(ICONS))
+out += [
+    "/// The embedded icons' names, sorted: what an app's manifest may name and the dashboard draw.",
+    f"pub const NAMES: &[&str] = &[{names}];",
+    "",
+]
 (pathlib.Path(__file__).parent.parent / "crates/lumiku-server/src/icons.rs").write_text("\n".join(out))

@@ -79,6 +79,31 @@ const APP_COLUMNS: &str = "app_id, name, version, enabled, beta, coming_soon, da
     (select count(distinct u.user_id) from app_user_usage u where u.app_id = apps.app_id) as active_users, \
     updated_at";
 
+/// Why `app_id`'s tables could not be told apart from the core's or another app's, one message
+/// per clash (none when they can). The wall gives an app every table under its prefix
+/// (`invoice_` for `invoice`), so no core table may start with that prefix, and no other app's
+/// prefix may start with it or be its start (`project_` would reach `project_manager_projects`).
+pub fn prefix_clashes(app_id: &str, other_apps: &[&str]) -> Vec<String> {
+    let wall = Wall::new(app_id);
+    let prefix = wall.prefix();
+    let mut clashes: Vec<String> = lumiku_store::migrate::created_table_names(crate::MIGRATIONS)
+        .into_iter()
+        .chain(["lumiku_migrations".to_owned()])
+        .filter(|table| table.starts_with(prefix))
+        .map(|table| format!("its table prefix {prefix} covers the core table {table}"))
+        .collect();
+    for other in other_apps.iter().filter(|other| **other != app_id) {
+        let theirs = Wall::new(other);
+        if theirs.prefix().starts_with(prefix) || prefix.starts_with(theirs.prefix()) {
+            clashes.push(format!(
+                "its table prefix {prefix} overlaps app '{other}''s prefix {}",
+                theirs.prefix()
+            ));
+        }
+    }
+    clashes
+}
+
 /// Checks an app's migrations without a database (versions, prefix); every problem is listed.
 pub fn check_migrations(app_id: &str, migrations: &[Migration]) -> anyhow::Result<()> {
     let wall = Wall::new(app_id);

@@ -116,5 +116,14 @@ pub fn validate(apps: &[Arc<dyn Plugin>]) -> anyhow::Result<()> {
         );
         lumiku_kernel::registry::check_migrations(manifest.app_id, app.migrations())?;
     }
+    let ids: Vec<&str> = apps.iter().map(|a| a.manifest().app_id).collect();
+    for id in &ids {
+        let clashes = lumiku_kernel::registry::prefix_clashes(id, &ids);
+        anyhow::ensure!(
+            clashes.is_empty(),
+            "app '{id}': {}; choose another app id",
+            clashes.join("; ")
+        );
+    }
     Ok(())
 }

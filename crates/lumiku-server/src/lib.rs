@@ -4,7 +4,7 @@
 pub mod apps;
 pub mod config;
 pub mod extract;
-mod icons;
+pub mod icons;
 pub mod pages;
 pub mod routes;
 pub mod web;

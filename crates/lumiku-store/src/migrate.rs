@@ -210,6 +210,19 @@ impl MigrationSet<'_> {
     }
 }
 
+/// Every table the migrations create, in either dialect, sorted (tables dropped since included).
+pub fn created_table_names(migrations: &[Migration]) -> Vec<String> {
+    let mut names: Vec<String> = migrations
+        .iter()
+        .flat_map(|m| [m.sqlite, m.postgres])
+        .flat_map(created_tables)
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The tables a migration creates, each with the text of its column list.
 fn created_tables(sql: &str) -> Vec<(String, String)> {
     let lower = sql.to_ascii_lowercase();

@@ -1,6 +1,7 @@
 //! `lumiku`: serve the platform, migrate its database, print its OpenAPI document, administer it.
 
 mod apps;
+mod new_app;
 mod validate;
 
 use std::io::BufRead as _;
@@ -65,6 +66,19 @@ enum Command {
         #[command(subcommand)]
         command: AppCommand,
     },
+    /// Make something new in a Lumiku workspace.
+    New {
+        #[command(subcommand)]
+        command: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Write a new app crate under apps/<ID> and register it with the binary: a manifest with
+    /// one metered action and free reads, migrations for both backends, routes, a dashboard
+    /// page, and the per-app checklist as tests. Missing flags are asked for in a terminal.
+    App(new_app::NewApp),
 }
 
 #[derive(Subcommand)]
@@ -112,6 +126,17 @@ async fn main() -> anyhow::Result<()> {
     {
         return validate_app(path.as_deref().unwrap_or(std::path::Path::new(".")));
     }
+    if let Some(Command::New {
+        command: NewCommand::App(options),
+    }) = &cli.command
+    {
+        // A refusal is an answer, not a crash: one clear message, no backtrace.
+        if let Err(error) = new_app(options) {
+            eprintln!("lumiku new app: {error:#}");
+            std::process::exit(1);
+        }
+        return Ok(());
+    }
     let config = Config::load(&cli.config)?;
     init_tracing(&config);
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
@@ -133,7 +158,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::App { .. } => unreachable!("answered before the configuration is read"),
+        Command::App { .. } | Command::New { .. } => {
+            unreachable!("answered before the configuration is read")
+        }
         Command::Billing {
             command: BillingCommand::Run,
         } => {
@@ -252,6 +279,31 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// `lumiku new app`: makes the crate and says what to do next.
+fn new_app(options: &new_app::NewApp) -> anyhow::Result<()> {
+    let manifests: Vec<_> = apps::apps().iter().map(|a| a.manifest()).collect();
+    let created = new_app::run(options, &manifests)?;
+    let id = &options.id;
+    println!(
+        "created {} ({} files{})",
+        created.dir.display(),
+        created.files.len(),
+        if created.formatted {
+            ", formatted by rustfmt"
+        } else {
+            "; rustfmt was not found, run cargo fmt"
+        }
+    );
+    println!("registered it in {}", created.edited.join(", "));
+    println!("next:");
+    println!(
+        "  cargo test -p {id}                 # its checklist (PostgreSQL too with LUMIKU_TEST_POSTGRES_URL)"
+    );
+    println!("  cargo run                          # then open /apps/{id} in the dashboard");
+    println!("  cargo run -- app validate apps/{id}");
+    Ok(())
 }
 
 /// `lumiku app validate`: prints every problem, or that there is none; exits 1 on a problem.

@@ -228,3 +228,48 @@ async fn an_app_cannot_read_outside_its_tables(backend: Backend) {
         .await
         .assert_status(200);
 }
+
+/// An app with nothing but a manifest.
+struct Named(&'static Manifest);
+
+impl Plugin for Named {
+    fn manifest(&self) -> &'static Manifest {
+        self.0
+    }
+    fn routes(&self) -> OpenApiRouter {
+        OpenApiRouter::new()
+    }
+    fn migrations(&self) -> &'static [Migration] {
+        &[]
+    }
+}
+
+/// The wall gives an app every table under its prefix, so a prefix that covers a core table or
+/// overlaps another app's would let it through: such an app is refused before anything runs.
+#[test]
+fn an_app_whose_prefix_reaches_core_or_another_apps_tables_is_refused() {
+    static INVOICE: Manifest = test_manifest("invoice", "/api/apps/invoice");
+    static PROJECT: Manifest = test_manifest("project", "/api/apps/project");
+    static APP: Manifest = test_manifest("app", "/api/apps/app");
+    static FINE: Manifest = test_manifest("invoice-generator", "/api/apps/invoice-generator");
+
+    let error = |apps: Vec<Arc<dyn Plugin>>| {
+        lumiku_server::apps::validate(&apps)
+            .expect_err("the app must be refused")
+            .to_string()
+    };
+    let invoice = error(vec![Arc::new(Named(&INVOICE))]);
+    assert!(
+        invoice.contains("app 'invoice'") && invoice.contains("core table invoice_items"),
+        "{invoice}"
+    );
+    let app = error(vec![Arc::new(Named(&APP))]);
+    assert!(app.contains("core table app_usage"), "{app}");
+    let project = error(vec![project_manager::app(), Arc::new(Named(&PROJECT))]);
+    assert!(
+        project.contains("prefix project_ overlaps") || project.contains("overlaps app 'project'"),
+        "{project}"
+    );
+    lumiku_server::apps::validate(&[project_manager::app(), Arc::new(Named(&FINE))])
+        .expect("distinct prefixes pass");
+}
