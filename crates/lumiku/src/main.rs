@@ -299,10 +299,10 @@ fn new_app(options: &new_app::NewApp) -> anyhow::Result<()> {
     println!("registered it in {}", created.edited.join(", "));
     println!("next:");
     println!(
-        "  cargo test -p {id}                 # its checklist (PostgreSQL too with LUMIKU_TEST_POSTGRES_URL)"
+        "  cargo test -p {id}    its checklist (on PostgreSQL too with LUMIKU_TEST_POSTGRES_URL)"
     );
-    println!("  cargo run                          # then open /apps/{id} in the dashboard");
     println!("  cargo run -- app validate apps/{id}");
+    println!("  cargo run    then open /apps/{id} in the dashboard");
     Ok(())
 }
 
