@@ -465,16 +465,28 @@ async fn a_new_user_buys_credits_after_spending_them_in_the_browser(backend: Bac
     client.goto(&app.url("/")).await.unwrap();
     assert_eq!(path(&client).await, "/login");
 
-    // An administrator signs in and sees the admin page.
+    // An administrator signs in, through a link whose `next` hides another site behind a tab
+    // (browsers strip it, and would read `/\t/evil.example` as `//evil.example`): the sign-in
+    // stays on this site.
+    client
+        .goto(&app.url("/login?next=%2F%09%2Fevil.example"))
+        .await
+        .unwrap();
     fill(&client, "#email", &admin.email).await;
     fill(&client, "#password", &admin.password).await;
     click(&client, "#submit").await;
     wait_for(
         &client,
-        "location.pathname === '/'",
+        "location.pathname === '/' || location.hostname === 'evil.example'",
         "the admin's dashboard",
     )
     .await;
+    let here = client.current_url().await.unwrap();
+    assert_eq!(
+        (here.host_str(), here.path()),
+        (Some("127.0.0.1"), "/"),
+        "the sign-in left the site"
+    );
     client.goto(&app.url("/admin")).await.unwrap();
     wait_for(
         &client,

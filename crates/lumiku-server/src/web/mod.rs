@@ -206,13 +206,14 @@ pub fn urlencode(value: &str) -> String {
         .collect()
 }
 
-/// A path inside this site to go back to, never another site's.
+/// A path inside this site to go back to, never another site's: a `/` followed by anything but a
+/// second `/` or `\`, in printable ASCII only. Browsers strip tabs and newlines from a URL and
+/// read `\` as `/` before resolving it, so `/\t/evil.example` would become `//evil.example`;
+/// any control character, space, backslash or non-ASCII byte sends the user home instead.
 pub fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+    let printable = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let rooted = next.starts_with('/') && !next.starts_with("//");
+    if printable && rooted { next } else { "/" }
 }
 
 /// A cookie with the dashboard's attributes: HttpOnly, SameSite, Secure when served over TLS.
@@ -403,11 +404,27 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(local_path("/credits?before=x"), "/credits?before=x");
+        assert_eq!(
+            local_path("/apps/project-manager?before=a%2Fb"),
+            "/apps/project-manager?before=a%2Fb"
+        );
         for outside in [
             "https://evil.example",
             "//evil.example",
             "/\\evil",
+            "\\/evil.example",
+            "/\\/evil.example",
             "credits",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{3000}/evil.example",
+            "",
         ] {
             assert_eq!(local_path(outside), "/", "{outside}");
         }

@@ -182,6 +182,45 @@ async fn signed_out_pages_lead_to_the_sign_in_form_and_back(backend: Backend) {
     assert_eq!(location.as_deref(), Some("/"));
     let (_, html, _) = browser.get(&app, "/login?next=/credits").await;
     assert!(html.contains("name=\"next\" value=\"/credits\""), "{html}");
+
+    // What browsers strip or rewrite before resolving (a tab, a newline, a backslash) cannot
+    // smuggle another site past the check, in the page's form or in the answer to a post.
+    for next in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D/evil.example",
+        "/%5C/evil.example",
+        "%5C/evil.example",
+        "//evil.example",
+        "%2F%2Fevil.example",
+        "/%00/evil.example",
+        "%09//evil.example",
+    ] {
+        let (_, html, _) = browser.get(&app, &format!("/login?next={next}")).await;
+        assert!(html.contains("name=\"next\" value=\"/\""), "{next}: {html}");
+    }
+    for next in [
+        "/\t/evil.example",
+        "/\\/evil.example",
+        "/\n/evil.example",
+        "\\\\evil.example",
+    ] {
+        let (_, html, _) = browser.get(&app, "/login").await;
+        let token = Browser::form_token(&html);
+        let (_, _, location) = browser
+            .form(
+                &app,
+                "/login",
+                &[
+                    ("_csrf", &token),
+                    ("next", next),
+                    ("email", "ana@example.com"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(location.as_deref(), Some("/"), "{next:?}");
+    }
 }
 
 async fn the_sign_in_form_needs_its_csrf_cookie_and_reports_errors_in_the_page(backend: Backend) {
