@@ -262,7 +262,8 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Refuses a body announced larger than [`BODY_LIMIT`] before reading it, and gives the error
-/// shape to any error response a layer produced without a body (a timeout, say).
+/// shape to any error response produced without it: a layer's bare status (a timeout, say) or an
+/// extractor's plain-text rejection (a chunked body found too large while it was read).
 async fn json_errors(req: Request, next: Next) -> Response {
     let announced = req
         .headers()
@@ -279,20 +280,26 @@ async fn json_errors(req: Request, next: Next) -> Response {
     }
     let response = next.run(req).await;
     let status = response.status();
-    if (status.is_client_error() || status.is_server_error())
-        && !response
-            .headers()
-            .contains_key(axum::http::header::CONTENT_TYPE)
-    {
-        let code = status
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large".to_owned(),
+        _ => status
             .canonical_reason()
             .unwrap_or("error")
             .to_lowercase()
-            .replace(' ', "_");
-        let message = status.canonical_reason().unwrap_or("Error");
-        return ApiError::new(status, code, message).into_response();
-    }
-    response
+            .replace(' ', "_"),
+    };
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 async fn scope_request_id(req: Request, next: Next) -> Response {

@@ -223,6 +223,7 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<()>>,
     database: Option<TestDatabase>,
     config: Config,
+    router: axum::Router,
 }
 
 /// The configuration tests run with: cheap password hashing, a fixed secret, the test database.
@@ -295,6 +296,7 @@ impl TestApp {
             .await
             .expect("building the server");
         let kernel = Arc::clone(server.kernel());
+        let router = server.router();
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             server
@@ -313,7 +315,14 @@ impl TestApp {
             server: Some(server),
             database: None,
             config,
+            router,
         }
+    }
+
+    /// The server's router, to call without a socket (`tower::ServiceExt::oneshot`): for requests
+    /// no HTTP client sends as asked, such as a chunked body of a chosen size.
+    pub fn server_router(&self) -> axum::Router {
+        self.router.clone()
     }
 
     /// The absolute URL of `path`.

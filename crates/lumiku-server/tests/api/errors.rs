@@ -6,6 +6,7 @@ backend_tests!(
     health_and_readiness_answer_json,
     bad_requests_get_the_error_shape_and_never_a_500,
     a_body_over_the_limit_is_refused_with_413_before_it_is_read,
+    a_chunked_body_over_the_limit_gets_the_json_413_on_every_route,
 );
 
 async fn health_and_readiness_answer_json(backend: Backend) {
@@ -163,4 +164,49 @@ async fn a_body_over_the_limit_is_refused_with_413_before_it_is_read(backend: Ba
         response.contains("\"code\":\"payload_too_large\""),
         "{response}"
     );
+}
+
+/// A chunked body carries no length to refuse up front: it is refused while it is read, with the
+/// same JSON error, on a metered app route (where the body is read as bytes) as on a core one.
+async fn a_chunked_body_over_the_limit_gets_the_json_413_on_every_route(backend: Backend) {
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let user = app.register_user().await;
+    let router = app.server_router();
+    for (path, token) in [
+        (
+            "/api/apps/project-manager/projects",
+            Some(&user.access_token),
+        ),
+        ("/api/auth/register", None),
+        ("/api/tenants", Some(&user.access_token)),
+    ] {
+        let chunks = (0..20).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024]));
+        let mut request = axum::http::Request::post(path)
+            .header("content-type", "application/json")
+            .header("transfer-encoding", "chunked");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request
+            .body(Body::from_stream(futures_util::stream::iter(chunks)))
+            .unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 413, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "payload_too_large", "{path}");
+    }
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
 }
