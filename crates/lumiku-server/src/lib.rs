@@ -230,6 +230,7 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
             .unwrap_or("");
         tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = id)
     });
+    let state_for_admins = state.clone();
     api.with_state(state)
         .layer(axum::Extension(Arc::clone(&doc)))
         .fallback(|| async { ApiError::not_found("No route matches this path") })
@@ -241,6 +242,10 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state_for_admins,
+            admins_first,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -256,6 +261,32 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
                     Duration::from_secs(30),
                 )),
         )
+}
+
+/// Refuses a request to `/api/admin/…` from anyone but a platform administrator before its route
+/// reads anything (a body, a path, a query): a non-admin learns nothing of an admin route's shape
+/// from a 422. The kernel checks again in each operation.
+async fn admins_first(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if !req.uri().path().starts_with("/api/admin/") {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let caller =
+        <extract::CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await;
+    match caller {
+        Ok(extract::CurrentUser(caller)) => match caller.require_admin("the administration API") {
+            Ok(()) => next.run(Request::from_parts(parts, body)).await,
+            Err(error) => ApiError::from(error).into_response(),
+        },
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The largest request body accepted.

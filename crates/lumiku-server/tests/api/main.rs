@@ -12,6 +12,7 @@ mod installs;
 mod openapi;
 mod payments;
 mod rls;
+mod security;
 mod tenants;
 mod upgrade;
 mod wall;
