@@ -162,4 +162,9 @@
     const select = event.target.closest("select[data-autosubmit]");
     if (select) select.form.submit();
   });
+
+  // A print button (the invoice page): the content security policy allows no inline handler.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
