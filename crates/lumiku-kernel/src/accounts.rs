@@ -257,17 +257,18 @@ impl Kernel {
             .unwrap_or_else(|_| input.email.trim().to_lowercase());
         let account_key = ratelimit::account_key(&email);
         let ip_key = client.ip.as_deref().map(ratelimit::ip_key);
-        ratelimit::check(
-            &self.db,
-            &account_key,
-            limits.per_account,
-            limits.window,
-            now,
-        )
-        .await?;
+        let mut counted = vec![ratelimit::Limit {
+            key: &account_key,
+            max: limits.per_account,
+        }];
         if let Some(ip_key) = &ip_key {
-            ratelimit::check(&self.db, ip_key, limits.per_ip, limits.window, now).await?;
+            counted.push(ratelimit::Limit {
+                key: ip_key,
+                max: limits.per_ip,
+            });
         }
+        // Counted before the password is checked, so no more attempts are checked than allowed.
+        let reservation = ratelimit::reserve(&self.db, &counted, limits.window, now).await?;
 
         #[derive(lumiku_plugin::sql::FromRow)]
         struct Row {
@@ -289,18 +290,18 @@ impl Kernel {
         let known_id = row.as_ref().map(|r| r.id);
         let mut tx = self.db.begin().await?;
         let Some(row) = row.filter(|_| verified) else {
-            let keys = [Some(account_key.as_str()), ip_key.as_deref()];
+            // The reservation stays: it is this failure's count.
             let failure = LoginFailure {
-                keys: &keys,
                 user_id: known_id,
                 email: &email,
                 ip: client.ip.as_deref(),
             };
-            record_login_failure(&mut tx, &failure, limits.window, now).await?;
+            record_login_failure(&mut tx, &failure).await?;
             tx.commit().await?;
             return Err(Error::InvalidCredentials);
         };
 
+        ratelimit::release(&mut tx, reservation).await?;
         ratelimit::clear(&mut tx, &account_key).await?;
         let user = fetch_user(&mut tx, row.id).await?;
         let tokens = self
@@ -555,6 +556,16 @@ impl Kernel {
         client: &ClientInfo,
     ) -> Result<()> {
         let user = self.me(caller).await?;
+        let limits = self.settings.login_limits;
+        let now = now();
+        check_policy(&user.email, new).map_err(|m| Error::invalid("newPassword", m))?;
+        let key = ratelimit::reauth_key(caller.user_id);
+        let limit = ratelimit::Limit {
+            key: &key,
+            max: limits.per_account,
+        };
+        // A wrong current password counts like a failed sign-in, before it is checked.
+        let reservation = ratelimit::reserve(&self.db, &[limit], limits.window, now).await?;
         let hash: String = sql::query_scalar("select password_hash from users where id = $1")
             .bind(caller.user_id)
             .fetch_one(&self.db)
@@ -565,11 +576,11 @@ impl Kernel {
                 "is not your current password",
             ));
         }
-        check_policy(&user.email, new).map_err(|m| Error::invalid("newPassword", m))?;
         let new_hash = self.passwords.hash(new).await?;
 
-        let now = now();
         let mut tx = self.db.begin().await?;
+        ratelimit::release(&mut tx, reservation).await?;
+        ratelimit::clear(&mut tx, &key).await?;
         sql::query("update users set password_hash = $2, updated_at = $3 where id = $1")
             .bind(caller.user_id)
             .bind(&new_hash)
@@ -605,25 +616,16 @@ impl Kernel {
         Ok(())
     }
 }
-/// A refused sign-in: the limit keys it counts against, and whom it named.
+/// A refused sign-in: whom it named, from where.
 struct LoginFailure<'a> {
-    keys: &'a [Option<&'a str>],
     user_id: Option<Uuid>,
     email: &'a str,
     ip: Option<&'a str>,
 }
 
-/// Counts a refused sign-in against its limits and audits it (in the account's personal tenant's
-/// log when the address names an account).
-async fn record_login_failure(
-    tx: &mut Tx,
-    failure: &LoginFailure<'_>,
-    window: std::time::Duration,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    for key in failure.keys.iter().flatten() {
-        ratelimit::record_failure(tx, key, window, now).await?;
-    }
+/// Audits a refused sign-in (in the account's personal tenant's log when the address names an
+/// account); its reservation already counted it against the limits.
+async fn record_login_failure(tx: &mut Tx, failure: &LoginFailure<'_>) -> Result<()> {
     let known = match failure.user_id {
         Some(id) => Some((id, crate::users::personal_tenant_id(tx, id).await?)),
         None => None,

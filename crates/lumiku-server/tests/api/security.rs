@@ -1,9 +1,110 @@
 //! What an attacker tried and must keep failing (issue 16): each test names the attack.
 
+use futures_util::future::join_all;
 use lumiku_testkit::{Backend, TestApp, TestResponse, backend_tests};
 use reqwest::Method;
+use serde_json::json;
+
+/// A server hashing passwords with the production parameters, so a check takes as long as it
+/// would in production and attempts that arrive together overlap.
+async fn spawn_with_real_hashing(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, |c| {
+        let real = lumiku_server::Config::default();
+        c.argon2_memory_kib = real.argon2_memory_kib;
+        c.argon2_iterations = real.argon2_iterations;
+    })
+    .await
+}
+
+async fn login(app: &TestApp, email: &str, password: &str) -> u16 {
+    app.call(
+        Method::POST,
+        "/api/auth/login",
+        None,
+        Some(json!({ "email": email, "password": password })),
+    )
+    .await
+    .status
+}
+
+/// 30 wrong passwords for one account at once, the right one among them: no more than the
+/// account's limit (5) are checked, the rest are refused with 429 before any check, so the right
+/// password is let in only if it was among the first five counted.
+async fn concurrent_wrong_passwords_are_checked_no_more_than_the_account_limit(backend: Backend) {
+    let app = spawn_with_real_hashing(backend).await;
+    let user = app.register_user().await;
+    let mut attempts: Vec<_> = (0..29)
+        .map(|i| {
+            login(
+                &app,
+                &user.email,
+                if i == 0 { "wrong" } else { "also wrong" },
+            )
+        })
+        .collect();
+    attempts.insert(15, login(&app, &user.email, &user.password));
+    let statuses = join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| matches!(s, 200 | 401)).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(
+        checked <= 5,
+        "{checked} attempts were checked: {statuses:?}"
+    );
+    assert_eq!(checked + refused, 30, "{statuses:?}");
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    if wrong == 5 {
+        // The account is full: the right password waits out the window too.
+        assert_eq!(login(&app, &user.email, &user.password).await, 429);
+    }
+}
+
+/// 60 wrong logins over 60 accounts from one address at once: no more than the address's limit
+/// (20) are checked.
+async fn concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit(backend: Backend) {
+    let app = spawn_with_real_hashing(backend).await;
+    let emails: Vec<String> = (0..60).map(|i| format!("target-{i}@example.com")).collect();
+    let statuses = join_all(emails.iter().map(|e| login(&app, e, "not the password"))).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(
+        checked <= 20,
+        "{checked} attempts were checked: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        60 - checked,
+        "{statuses:?}"
+    );
+}
+
+/// A stolen session guessing the current password to change it gets as few guesses as a stranger
+/// at the sign-in form; its owner can still sign in.
+async fn wrong_current_passwords_are_limited_like_sign_ins(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.register_user().await;
+    let change = |current: &str| {
+        app.post(
+            "/api/auth/password",
+            &user.access_token,
+            json!({ "currentPassword": current, "newPassword": "a brand new passphrase" }),
+        )
+    };
+    for _ in 0..5 {
+        change("guess").await.assert_error(422, "validation_failed");
+    }
+    let refused = change("guess").await;
+    refused.assert_error(429, "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"));
+    // Even the right one waits now; signing in is not locked.
+    change(&user.password)
+        .await
+        .assert_error(429, "rate_limited");
+    assert_eq!(login(&app, &user.email, &user.password).await, 200);
+}
 
 backend_tests!(
+    concurrent_wrong_passwords_are_checked_no_more_than_the_account_limit,
+    concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit,
+    wrong_current_passwords_are_limited_like_sign_ins,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
