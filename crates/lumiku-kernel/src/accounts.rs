@@ -285,10 +285,13 @@ impl Kernel {
                 input.password,
                 row.as_ref().map(|r| r.password_hash.as_str()),
             )
-            .await?;
+            .await;
+        // Not checked (the server was busy): the attempt does not count.
+        let verified = self.unless_unchecked(verified, reservation).await?;
 
         let known_id = row.as_ref().map(|r| r.id);
         let mut tx = self.db.begin().await?;
+        let (verified, reservation) = verified;
         let Some(row) = row.filter(|_| verified) else {
             // The reservation stays: it is this failure's count.
             let failure = LoginFailure {
@@ -334,6 +337,24 @@ impl Kernel {
             tokens,
             personal_tenant_id: tenant_id,
         })
+    }
+
+    /// The check's answer with its reservation; when the check did not happen (an error: the
+    /// server too busy to hash), the reservation is given back and the error returned.
+    async fn unless_unchecked<T>(
+        &self,
+        checked: Result<T>,
+        reservation: ratelimit::Reservation,
+    ) -> Result<(T, ratelimit::Reservation)> {
+        match checked {
+            Ok(answer) => Ok((answer, reservation)),
+            Err(error) => {
+                let mut tx = self.db.begin().await?;
+                ratelimit::release(&mut tx, reservation).await?;
+                tx.commit().await?;
+                Err(error)
+            }
+        }
     }
 
     async fn open_session(
@@ -570,7 +591,9 @@ impl Kernel {
             .bind(caller.user_id)
             .fetch_one(&self.db)
             .await?;
-        if !self.passwords.verify(current, Some(&hash)).await? {
+        let verified = self.passwords.verify(current, Some(&hash)).await;
+        let (verified, reservation) = self.unless_unchecked(verified, reservation).await?;
+        if !verified {
             return Err(Error::invalid(
                 "currentPassword",
                 "is not your current password",

@@ -55,6 +55,9 @@ pub enum Error {
     /// Too many attempts; retry after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
+    /// Too much work at once (password hashing): retry after this many seconds.
+    #[error("busy; retry in {0} s")]
+    Busy(u64),
     /// Storage failed.
     #[error("database error")]
     Database(#[from] lumiku_store::Error),
@@ -119,6 +122,7 @@ impl From<Error> for ApiError {
             Error::NotFound(what) => ApiError::not_found(format!("{what} not found")),
             Error::Conflict { code, message } => ApiError::conflict(code, message),
             Error::RateLimited(secs) => ApiError::rate_limited(secs),
+            Error::Busy(secs) => ApiError::busy(secs),
             Error::NotInstalled => not_installed(),
             Error::IdempotencyKeyReused => ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,

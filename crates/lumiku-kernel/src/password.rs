@@ -1,11 +1,21 @@
-//! Password hashing with Argon2id, off the async threads.
+//! Password hashing with Argon2id, off the async threads, a few at a time.
+//!
+//! Every hash holds `memory_kib` of memory while it runs (19 MiB by default), so hashes are
+//! bounded: at most `max_concurrent` run at once (about the number of cores, which is all the
+//! CPU can do anyway), the next wait up to `queue_wait` for a turn, and past that the caller is
+//! told the server is busy ([`Error::Busy`], a 503 with `Retry-After`). A flood of sign-ins costs
+//! queue time, not memory.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use tokio::sync::Semaphore;
 
-/// Argon2id cost parameters.
+use crate::error::{Error, Result};
+
+/// Argon2id cost parameters and how many hashes may run at once.
 #[derive(Debug, Clone, Copy)]
 pub struct PasswordParams {
     /// Memory in KiB. Default 19 456 (19 MiB), OWASP's recommendation for Argon2id.
@@ -14,6 +24,10 @@ pub struct PasswordParams {
     pub iterations: u32,
     /// Lanes. Default 1.
     pub parallelism: u32,
+    /// Hashes running at once; 0 means one per core. Default 0.
+    pub max_concurrent: usize,
+    /// How long a hash may wait for its turn before the caller gets [`Error::Busy`]. Default 3 s.
+    pub queue_wait: Duration,
 }
 
 impl Default for PasswordParams {
@@ -22,6 +36,8 @@ impl Default for PasswordParams {
             memory_kib: 19_456,
             iterations: 2,
             parallelism: 1,
+            max_concurrent: 0,
+            queue_wait: Duration::from_secs(3),
         }
     }
 }
@@ -32,11 +48,18 @@ impl Default for PasswordParams {
 pub struct Passwords {
     argon: Arc<Argon2<'static>>,
     dummy_hash: Arc<str>,
+    turns: Arc<Semaphore>,
+    queue_wait: Duration,
 }
 
 impl Passwords {
     /// Builds the hasher and its dummy hash (one hash at start-up).
     pub fn new(params: PasswordParams) -> anyhow::Result<Self> {
+        let max_concurrent = match params.max_concurrent {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        };
+        let queue_wait = params.queue_wait;
         let params = Params::new(
             params.memory_kib,
             params.iterations,
@@ -52,39 +75,59 @@ impl Passwords {
         Ok(Self {
             argon: Arc::new(argon),
             dummy_hash: dummy_hash.into(),
+            turns: Arc::new(Semaphore::new(max_concurrent)),
+            queue_wait,
         })
     }
 
-    /// The PHC string of `password`'s hash with a fresh salt.
-    pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
+    /// Runs `work` on a blocking thread once a turn is free; [`Error::Busy`] when none frees up
+    /// within the queue wait. The turn is held until the work ends, even if the caller is gone.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Argon2<'static>) -> T + Send + 'static,
+    ) -> Result<T> {
+        let turn = tokio::time::timeout(self.queue_wait, Arc::clone(&self.turns).acquire_owned())
+            .await
+            .map_err(|_| Error::Busy(self.queue_wait.as_secs().max(1)))?
+            .context("the password hashing queue closed")?;
         let argon = Arc::clone(&self.argon);
+        let done = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            work(&argon)
+        })
+        .await
+        .context("password hashing task")?;
+        Ok(done)
+    }
+
+    /// The PHC string of `password`'s hash with a fresh salt.
+    pub async fn hash(&self, password: &str) -> Result<String> {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || {
+        self.run(move |argon| {
             argon
                 .hash_password(password.as_bytes())
                 .map(|h| h.to_string())
                 .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
         })
-        .await
-        .context("password hashing task")?
+        .await?
+        .map_err(Error::from)
     }
 
     /// Whether `password` matches `hash`; with `None`, checks against the dummy hash and answers
     /// false, taking the same time as a real check.
-    pub async fn verify(&self, password: &str, hash: Option<&str>) -> anyhow::Result<bool> {
-        let argon = Arc::clone(&self.argon);
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool> {
         let password = password.to_owned();
         let (hash, real) = match hash {
             Some(h) => (h.to_owned(), true),
             None => (self.dummy_hash.to_string(), false),
         };
-        let matches = tokio::task::spawn_blocking(move || {
-            argon
-                .verify_password(password.as_bytes(), hash.as_str())
-                .is_ok()
-        })
-        .await
-        .context("password verification task")?;
+        let matches = self
+            .run(move |argon| {
+                argon
+                    .verify_password(password.as_bytes(), hash.as_str())
+                    .is_ok()
+            })
+            .await?;
         Ok(real && matches)
     }
 }
@@ -114,9 +157,30 @@ mod tests {
         Passwords::new(PasswordParams {
             memory_kib: 1024,
             iterations: 1,
-            parallelism: 1,
+            ..PasswordParams::default()
         })
         .unwrap()
+    }
+
+    /// One turn, a hash that takes long, and a short queue: a second hash waits its turn out and
+    /// is refused as busy; after the first ends, hashing goes on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn past_the_queue_wait_a_hash_is_refused_as_busy() {
+        let passwords = Passwords::new(PasswordParams {
+            memory_kib: 64 * 1024,
+            iterations: 8,
+            max_concurrent: 1,
+            queue_wait: Duration::from_millis(1),
+            ..PasswordParams::default()
+        })
+        .unwrap();
+        let (first, second) = tokio::join!(passwords.hash("first one"), async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            passwords.hash("second one").await
+        });
+        first.unwrap();
+        assert!(matches!(second, Err(Error::Busy(1))), "{second:?}");
+        passwords.hash("third one").await.unwrap();
     }
 
     #[tokio::test]

@@ -139,6 +139,18 @@ impl ApiError {
         error
     }
 
+    /// 503: the server has too much of this work at once; answered with `Retry-After`.
+    pub fn busy(retry_after_secs: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is busy, try again in a moment",
+        )
+        .with_detail("retryAfter", retry_after_secs);
+        error.retry_after_secs = Some(retry_after_secs);
+        error
+    }
+
     /// 500: something failed inside. The cause is logged, the client only sees the request id.
     pub fn internal(source: impl Into<BoxError>) -> Self {
         let mut error = Self::new(

@@ -81,6 +81,12 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     /// Argon2id passes. Default 2.
     pub argon2_iterations: u32,
+    /// Password hashes running at once (each holds `argon2_memory_kib`); 0 means one per core.
+    /// Default 0.
+    pub argon2_max_concurrent: usize,
+    /// How long a sign-in, registration or password change waits for a hashing turn before it is
+    /// answered 503 with `Retry-After`, in milliseconds. Default 3000.
+    pub argon2_queue_wait_ms: u64,
     /// Credits a new account's personal tenant starts with. Default 100.
     pub welcome_bonus_credits: i64,
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy you control). Default false.
@@ -149,6 +155,8 @@ impl Default for Config {
             login_failure_window_secs: 900,
             argon2_memory_kib: PasswordParams::default().memory_kib,
             argon2_iterations: PasswordParams::default().iterations,
+            argon2_max_concurrent: 0,
+            argon2_queue_wait_ms: 3000,
             welcome_bonus_credits: 100,
             trust_forwarded_for: false,
             log_format: "text".into(),
@@ -203,6 +211,8 @@ impl Config {
                 memory_kib: self.argon2_memory_kib,
                 iterations: self.argon2_iterations,
                 parallelism: 1,
+                max_concurrent: self.argon2_max_concurrent,
+                queue_wait: Duration::from_millis(self.argon2_queue_wait_ms.max(1)),
             },
             welcome_bonus_credits: self.welcome_bonus_credits.max(0),
             billing: self.billing_settings()?,

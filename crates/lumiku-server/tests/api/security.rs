@@ -76,6 +76,47 @@ async fn concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit(backen
     );
 }
 
+/// 40 sign-ins at once against one hashing turn and a queue of a millisecond: those that get no
+/// turn are answered 503 `busy` with `Retry-After`, and are not counted against the limits (they
+/// were never checked); the others are checked and counted.
+async fn a_login_flood_waits_for_a_hashing_turn_or_gets_503_uncounted(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        let real = lumiku_server::Config::default();
+        c.argon2_memory_kib = real.argon2_memory_kib;
+        c.argon2_iterations = real.argon2_iterations;
+        c.argon2_max_concurrent = 1;
+        c.argon2_queue_wait_ms = 1;
+        c.login_max_failures_per_account = 1000;
+        c.login_max_failures_per_ip = 1000;
+    })
+    .await;
+    let user = app.register_user().await;
+    let attempt = || {
+        app.call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({ "email": user.email, "password": "wrong password" })),
+        )
+    };
+    let answers = join_all((0..40).map(|_| attempt())).await;
+    let busy: Vec<&TestResponse> = answers.iter().filter(|r| r.status == 503).collect();
+    let checked = answers.iter().filter(|r| r.status == 401).count();
+    assert!(!busy.is_empty(), "no attempt waited past the queue");
+    assert_eq!(busy.len() + checked, 40);
+    for refused in &busy {
+        refused.assert_error(503, "busy");
+        assert!(refused.headers.contains_key("retry-after"));
+    }
+    let counted: i64 =
+        lumiku_kernel::sql::query_scalar("select count(*) from auth_failures where key = $1")
+            .bind(format!("account:{}", user.email))
+            .fetch_one(app.kernel.db())
+            .await
+            .unwrap();
+    assert_eq!(counted, checked as i64, "a busy answer was counted");
+}
+
 /// A stolen session guessing the current password to change it gets as few guesses as a stranger
 /// at the sign-in form; its owner can still sign in.
 async fn wrong_current_passwords_are_limited_like_sign_ins(backend: Backend) {
@@ -105,6 +146,7 @@ backend_tests!(
     concurrent_wrong_passwords_are_checked_no_more_than_the_account_limit,
     concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit,
     wrong_current_passwords_are_limited_like_sign_ins,
+    a_login_flood_waits_for_a_hashing_turn_or_gets_503_uncounted,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
