@@ -228,6 +228,27 @@ const LAST_OWNER: Error = Error::Conflict {
     message: "A tenant must keep at least one owner",
 };
 
+const PERSONAL_OWNER: Error = Error::Conflict {
+    code: "personal_owner",
+    message: "A personal workspace always belongs to the person it was made for: they stay its \
+              owner and cannot be removed",
+};
+
+/// Refuses a change that would take `user_id` out of ownership of their own personal tenant: it
+/// may be shared, even with other owners, but never taken from its person.
+async fn keep_personal_owner(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> Result<()> {
+    let creator: Option<Uuid> =
+        sql::query_scalar("select created_by from tenants where id = $1 and kind = 'personal'")
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if creator == Some(user_id) {
+        Err(PERSONAL_OWNER)
+    } else {
+        Ok(())
+    }
+}
+
 impl Kernel {
     /// The tenant a request acts in: `requested` (the `X-Tenant-Id` header's) if the caller is a
     /// member, else, when none is requested, the caller's personal tenant. Not a member → not found.
@@ -385,7 +406,8 @@ impl Kernel {
         row.ok_or(Error::NotFound("member"))?.try_into()
     }
 
-    /// Changes a member's role. Owners are managed by owners only; the last owner stays owner.
+    /// Changes a member's role. Owners are managed by owners only; the last owner stays owner, and
+    /// so does the person a personal tenant was made for.
     pub async fn update_member(
         &self,
         caller: &Caller,
@@ -410,6 +432,7 @@ impl Kernel {
             tx.commit().await?;
             return Ok(member);
         }
+        keep_personal_owner(&mut tx, tenant_id, user_id).await?;
         sql::query(
             "update tenant_members set role = $3, updated_at = $4 where tenant_id = $1 and user_id = $2")
             .bind(tenant_id)
@@ -439,7 +462,8 @@ impl Kernel {
         Ok(member)
     }
 
-    /// Removes a member (or lets a member leave). The last owner cannot go.
+    /// Removes a member (or lets a member leave). The last owner cannot go, nor the person a
+    /// personal tenant was made for.
     pub async fn remove_member(
         &self,
         caller: &Caller,
@@ -460,6 +484,7 @@ impl Kernel {
         if previous == Role::Owner && !leaving {
             access.require(Permission::ManageOwners)?;
         }
+        keep_personal_owner(&mut tx, tenant_id, user_id).await?;
         sql::query("delete from tenant_members where tenant_id = $1 and user_id = $2")
             .bind(tenant_id)
             .bind(user_id)

@@ -213,7 +213,10 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Load shed on purpose (Retry-After says when): worth a warning, not an error each.
+            tracing::warn!(code = %self.code, "request shed");
+        } else if self.status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
         let request_id = crate::request_id::current();

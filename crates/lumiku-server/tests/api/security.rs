@@ -147,9 +147,64 @@ backend_tests!(
     concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit,
     wrong_current_passwords_are_limited_like_sign_ins,
     a_login_flood_waits_for_a_hashing_turn_or_gets_503_uncounted,
+    a_co_owner_cannot_take_a_personal_workspace_from_its_person,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
+
+/// Ana shares her personal workspace and makes Budi an owner: he can do what owners do, but not
+/// remove or demote her, and she cannot leave it; her requests without `X-Tenant-Id` keep landing
+/// in it. She can still take his role away and remove him.
+async fn a_co_owner_cannot_take_a_personal_workspace_from_its_person(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ana = app.register_user().await;
+    let budi = app.register_user().await;
+    let personal = ana.personal_tenant_id;
+    let members = format!("/api/tenants/{personal}/members");
+    app.post(
+        &members,
+        &ana.access_token,
+        json!({ "email": budi.email, "role": "owner" }),
+    )
+    .await
+    .assert_status(201);
+    let as_budi = |method: Method, path: String, body: Option<serde_json::Value>| {
+        let (app, token) = (&app, budi.access_token.clone());
+        async move { app.call(method, &path, Some(&token), body).await }
+    };
+    as_budi(Method::DELETE, format!("{members}/{}", ana.id), None)
+        .await
+        .assert_error(409, "personal_owner");
+    as_budi(
+        Method::PATCH,
+        format!("{members}/{}", ana.id),
+        Some(json!({ "role": "viewer" })),
+    )
+    .await
+    .assert_error(409, "personal_owner");
+    app.delete(&format!("{members}/{}", ana.id), &ana.access_token)
+        .await
+        .assert_error(409, "personal_owner");
+
+    // Her own workspace still answers her, without naming it.
+    let me = app.get("/api/credits/balance", &ana.access_token).await;
+    me.assert_status(200);
+    let listed = app.get(&members, &ana.access_token).await;
+    listed.assert_status(200);
+
+    // She still runs it: Budi's ownership is hers to take back.
+    app.call(
+        Method::PATCH,
+        &format!("{members}/{}", budi.id),
+        Some(&ana.access_token),
+        Some(json!({ "role": "member" })),
+    )
+    .await
+    .assert_status(200);
+    app.delete(&format!("{members}/{}", budi.id), &ana.access_token)
+        .await
+        .assert_status(204);
+}
 
 /// Every `/api/admin/…` operation in the OpenAPI document, its path parameters filled with
 /// something no route accepts, and a body that is not JSON: a non-admin gets 403 and a stranger
