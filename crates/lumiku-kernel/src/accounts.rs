@@ -93,6 +93,10 @@ fn check_name(name: Option<&str>) -> Result<Option<String>> {
             "name",
             "must be at most 100 characters long",
         )),
+        Some(n) if !crate::users::is_one_line(n) => Err(Error::invalid(
+            "name",
+            "must not contain control characters",
+        )),
         Some(n) => Ok(Some(n.to_owned())),
     }
 }
@@ -254,7 +258,7 @@ impl Kernel {
         // An address that cannot exist fails like a wrong password, counted under its raw form.
         let email = Email::parse(input.email)
             .map(Email::into_string)
-            .unwrap_or_else(|_| input.email.trim().to_lowercase());
+            .unwrap_or_else(|_| input.email.trim().to_lowercase().replace('\0', "\u{fffd}"));
         let account_key = ratelimit::account_key(&email);
         let ip_key = client.ip.as_deref().map(ratelimit::ip_key);
         let mut counted = vec![ratelimit::Limit {

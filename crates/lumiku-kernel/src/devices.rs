@@ -161,6 +161,12 @@ impl Kernel {
                 "must be between 1 and 100 characters long",
             ));
         }
+        if !crate::users::is_one_line(name) {
+            return Err(Error::invalid(
+                "name",
+                "must not contain control characters",
+            ));
+        }
         let mut tx = self.db.begin().await?;
         let device = sql::query_as::<Device>(
             "update devices set name = $3 where id = $1 and user_id = $2 \

@@ -80,6 +80,8 @@ pub enum CallbackRejection {
     AmountMismatch,
     /// The callback says paid but the gateway's status call does not (yet) confirm it.
     Unconfirmed,
+    /// A field holds U+0000: no gateway sends it, and it could not be stored.
+    Malformed,
 }
 
 impl CallbackRejection {
@@ -90,6 +92,7 @@ impl CallbackRejection {
             Self::UnknownOrder => "unknown_order",
             Self::AmountMismatch => "amount_mismatch",
             Self::Unconfirmed => "payment_not_confirmed",
+            Self::Malformed => "malformed_callback",
         }
     }
 }
@@ -158,6 +161,10 @@ impl From<Error> for ApiError {
                     Unconfirmed => (
                         axum::http::StatusCode::CONFLICT,
                         "The gateway does not confirm this payment as paid",
+                    ),
+                    Malformed => (
+                        axum::http::StatusCode::BAD_REQUEST,
+                        "A field of the callback holds a NUL character",
                     ),
                 };
                 ApiError::new(status, rejection.code(), message)

@@ -122,6 +122,12 @@ fn check_tenant_name(name: &str) -> Result<String> {
             "must be between 1 and 100 characters long",
         ));
     }
+    if !crate::users::is_one_line(name) {
+        return Err(Error::invalid(
+            "name",
+            "must not contain control characters",
+        ));
+    }
     Ok(name.to_owned())
 }
 

@@ -15,6 +15,8 @@ pub struct Email(String);
 impl Email {
     /// Normalises and checks `raw`: one `@`, a non-empty local part, a dotted domain, no spaces,
     /// at most 254 characters.
+    /// The address, trimmed and lower-cased, if it looks like one: a local part, `@`, a dotted
+    /// domain, no whitespace and no control character.
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
@@ -30,7 +32,7 @@ impl Email {
                     && domain.contains('.')
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
-                    && !email.chars().any(char::is_whitespace)
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             }
             None => false,
         };
@@ -132,6 +134,12 @@ pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uui
             .fetch_optional(&mut *tx)
             .await?;
     id.ok_or(Error::NotFound("personal tenant"))
+}
+
+/// Whether `text` fits on one line of a name: no control character (U+0000 to U+001F, U+007F to
+/// U+009F), which no name needs and PostgreSQL cannot always store.
+pub(crate) fn is_one_line(text: &str) -> bool {
+    !text.chars().any(char::is_control)
 }
 
 #[cfg(test)]

@@ -368,6 +368,7 @@ fn body_rejection(rejection: &axum::extract::rejection::BytesRejection) -> ApiEr
 }
 
 fn parse_body<B: DeserializeOwned>(bytes: &[u8]) -> Result<B, ApiError> {
+    crate::extract::refuse_nul_in_json(bytes)?;
     let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {

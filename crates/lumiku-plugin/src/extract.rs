@@ -26,11 +26,104 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !json_content_type(req.headers()) {
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(
+                Default::default(),
+            )));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    ApiError::bad_request("unreadable_body", rejection.body_text())
+                }
+            })?;
+        refuse_nul_in_json(&bytes)?;
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+/// Whether the request says its body is JSON (`application/json`, or any `+json` type).
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "The request body is too large",
+    )
+}
+
+/// What a field holding U+0000 is told. PostgreSQL cannot store the character, so it is refused
+/// at the edge, the same way on both backends.
+const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// Refuses a JSON body with U+0000 in any string (a key or a value) with a 422 naming where it
+/// is (`name`, `items[2].title`). A body without the escape `\u0000` is not parsed twice.
+pub fn refuse_nul_in_json(bytes: &[u8]) -> Result<(), ApiError> {
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(()); // not JSON: the parser's own error says so
+    };
+    match nul_path(&value, String::new()) {
+        Some(path) => Err(ApiError::invalid_field(
+            if path.is_empty() { "body" } else { &path },
+            NUL_MESSAGE,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Where in `value` a string holds U+0000, as a field path.
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(at),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, format!("{at}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let path = if at.is_empty() {
+                key.replace('\0', "\u{fffd}")
+            } else {
+                format!("{at}.{}", key.replace('\0', "\u{fffd}"))
+            };
+            if key.contains('\0') {
+                Some(path)
+            } else {
+                nul_path(item, path)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Refuses a query string with `%00` in a parameter, naming the parameter.
+fn refuse_nul_in_query(query: Option<&str>) -> Result<(), ApiError> {
+    let Some(query) = query.filter(|q| q.contains("%00")) else {
+        return Ok(());
+    };
+    let name = query
+        .split('&')
+        .find(|pair| pair.contains("%00"))
+        .and_then(|pair| pair.split('=').next())
+        .filter(|name| !name.is_empty() && !name.contains("%00"))
+        .unwrap_or("query");
+    Err(ApiError::invalid_field(name, NUL_MESSAGE))
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
@@ -79,6 +172,10 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // No resource is named with U+0000 (and PostgreSQL could not look one up).
+        if parts.uri.path().contains("%00") {
+            return Err(ApiError::not_found("No such resource"));
+        }
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
             Err(PathRejection::FailedToDeserializePathParams(_)) => {
@@ -101,6 +198,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        refuse_nul_in_query(parts.uri.query())?;
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Query(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {

@@ -68,6 +68,12 @@ impl Kernel {
         callback: &Callback,
         client: &ClientInfo,
     ) -> Result<CallbackOutcome> {
+        let nul = |text: &String| text.contains('\0');
+        if callback.fields.iter().any(|(k, v)| nul(k) || nul(v)) {
+            return Err(self
+                .reject_callback(callback, None, CallbackRejection::Malformed, client)
+                .await);
+        }
         let merchant_code = callback.required("merchantCode")?;
         let amount_text = callback.required("amount")?;
         let order_id = callback.required("merchantOrderId")?;
@@ -253,7 +259,7 @@ impl Kernel {
                     actor_user_id: None,
                     action: action::PAYMENT_CALLBACK_REJECTED,
                     target_type: Some("payment"),
-                    target_id: callback.field("merchantOrderId").map(str::to_owned),
+                    target_id: callback.field("merchantOrderId").map(storable),
                     ip_address: client.ip.as_deref(),
                     details: json!({ "reason": rejection.code(), "fields": callback_for_audit(callback) }),
                 },
@@ -270,15 +276,20 @@ impl Kernel {
     }
 }
 
+/// `text` as the audit log can keep it: U+0000 becomes U+FFFD.
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{fffd}")
+}
+
 /// The callback's fields for the audit log, the signature shortened (it proves nothing there).
 fn callback_for_audit(callback: &Callback) -> Value {
-    let fields: BTreeMap<&str, String> = callback
+    let fields: BTreeMap<String, String> = callback
         .fields
         .iter()
         .take(30)
         .map(|(k, v)| {
             let v: String = v.chars().take(200).collect();
-            (k.as_str(), v)
+            (storable(k), storable(&v))
         })
         .collect();
     json!(fields)

@@ -148,6 +148,7 @@ backend_tests!(
     wrong_current_passwords_are_limited_like_sign_ins,
     a_login_flood_waits_for_a_hashing_turn_or_gets_503_uncounted,
     a_co_owner_cannot_take_a_personal_workspace_from_its_person,
+    nul_and_control_characters_are_refused_at_the_edge_naming_the_field,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
@@ -204,6 +205,167 @@ async fn a_co_owner_cannot_take_a_personal_workspace_from_its_person(backend: Ba
     app.delete(&format!("{members}/{}", budi.id), &ana.access_token)
         .await
         .assert_status(204);
+}
+
+/// U+0000 anywhere a client can put text is refused before storage with a 422 naming the field
+/// (a 404 in a path), the same on both backends; PostgreSQL answered 500 and SQLite stored it.
+/// Names and e-mails refuse other control characters too. A callback carrying one is refused and
+/// audited.
+async fn nul_and_control_characters_are_refused_at_the_edge_naming_the_field(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let admin = app.admin().await;
+    let user = app.register_user().await;
+    let tenant = user.personal_tenant_id;
+    let project = app
+        .post(
+            "/api/apps/project-manager/projects",
+            &user.access_token,
+            json!({ "name": "Plain" }),
+        )
+        .await
+        .body["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = app.wallet(tenant).await;
+    let token = Some(user.access_token.as_str());
+    let nul = "a\u{0}b";
+    let cases: Vec<(Method, String, Option<&str>, serde_json::Value, &str)> = vec![
+        (
+            Method::POST,
+            "/api/auth/register".into(),
+            None,
+            json!({ "email": format!("x{nul}@example.com"), "password": "a long enough password" }),
+            "email",
+        ),
+        (
+            Method::POST,
+            "/api/auth/login".into(),
+            None,
+            json!({ "email": format!("x{nul}@example.com"), "password": "whatever it is" }),
+            "email",
+        ),
+        (
+            Method::PATCH,
+            "/api/auth/me".into(),
+            token,
+            json!({ "name": nul }),
+            "name",
+        ),
+        (
+            Method::POST,
+            "/api/tenants".into(),
+            token,
+            json!({ "name": nul }),
+            "name",
+        ),
+        (
+            Method::POST,
+            format!("/api/tenants/{tenant}/members"),
+            token,
+            json!({ "email": nul, "role": "member" }),
+            "email",
+        ),
+        (
+            Method::POST,
+            "/api/apps/project-manager/projects".into(),
+            token,
+            json!({ "name": nul }),
+            "name",
+        ),
+        (
+            Method::POST,
+            format!("/api/apps/project-manager/projects/{project}/tasks"),
+            token,
+            json!({ "title": "t", "priority": nul }),
+            "priority",
+        ),
+        (
+            Method::POST,
+            "/api/payments".into(),
+            token,
+            json!({ "packageId": nul }),
+            "packageId",
+        ),
+        (
+            Method::POST,
+            "/api/subscriptions".into(),
+            token,
+            json!({ "planId": nul }),
+            "planId",
+        ),
+        (
+            Method::POST,
+            "/api/tenants".into(),
+            token,
+            json!({ "name": { nul: 1 } }),
+            "name.a\u{fffd}b",
+        ),
+    ];
+    for (method, path, token, body, field) in cases {
+        let response = app.call(method.clone(), &path, token, Some(body)).await;
+        assert_eq!(response.status, 422, "{method} {path}: {}", response.text);
+        assert!(
+            response.body["error"]["fields"][field].is_array(),
+            "{method} {path}: {}",
+            response.text
+        );
+    }
+    for (path, field) in [
+        ("/api/admin/users?q=a%00b", "q"),
+        ("/api/admin/audit?action=%00", "action"),
+    ] {
+        let response = app.get(path, &admin.access_token).await;
+        assert_eq!(response.status, 422, "{path}: {}", response.text);
+        assert!(
+            response.body["error"]["fields"][field].is_array(),
+            "{}",
+            response.text
+        );
+    }
+    app.get("/api/payments/ref%00", &user.access_token)
+        .await
+        .assert_error(404, "not_found");
+    // Control characters in a name or an address.
+    for (path, body) in [
+        ("/api/tenants", json!({ "name": "bell\u{7}" })),
+        ("/api/auth/me", json!({ "name": "two\nlines" })),
+    ] {
+        let method = if path == "/api/tenants" {
+            Method::POST
+        } else {
+            Method::PATCH
+        };
+        let response = app
+            .call(method, path, Some(&user.access_token), Some(body))
+            .await;
+        assert_eq!(response.status, 422, "{path}: {}", response.text);
+    }
+    assert_eq!(
+        app.wallet(tenant).await,
+        before,
+        "a refused request was charged"
+    );
+
+    // A callback with U+0000 is refused and audited, with the character replaced.
+    let refused = app
+        .post_form(
+            "/api/payments/duitku/callback",
+            &[
+                ("merchantOrderId", nul),
+                ("merchantCode", "D1"),
+                ("amount", "1"),
+            ],
+        )
+        .await;
+    refused.assert_error(400, "malformed_callback");
+    let audited: i64 = lumiku_kernel::sql::query_scalar(
+        "select count(*) from audit_events where action = 'payment.callback_rejected'",
+    )
+    .fetch_one(app.kernel.db())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
 }
 
 /// Every `/api/admin/…` operation in the OpenAPI document, its path parameters filled with
