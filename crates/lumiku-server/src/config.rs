@@ -117,6 +117,12 @@ pub struct Config {
     /// Seconds between runs of the billing cycle (renewals, grants, expiries); 0 turns the
     /// background job off (run `lumiku billing run` from cron instead). Default 60.
     pub billing_interval_secs: u64,
+    /// Connections served at once; 0 derives it from the open-files limit (leaving room for the
+    /// database and a small overflow). Default 0.
+    pub max_connections: usize,
+    /// Seconds a connection has to send a request's headers, including the wait for the next
+    /// request on a kept-alive connection. Default 20.
+    pub header_timeout_secs: u64,
 }
 
 /// Which payment gateway takes payments.
@@ -171,6 +177,8 @@ impl Default for Config {
             payment_expiry_minutes: 60,
             billing_grace_days: 7,
             billing_interval_secs: 60,
+            max_connections: 0,
+            header_timeout_secs: 20,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod config;
+pub mod connections;
 pub mod extract;
 pub mod icons;
 pub mod pages;
@@ -10,11 +11,9 @@ pub mod routes;
 pub mod web;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -115,6 +114,7 @@ pub struct Server {
     router: Router,
     kernel: Arc<Kernel>,
     billing_interval: Duration,
+    connection_limits: connections::ConnectionLimits,
 }
 
 /// Brings the database up to date: checks the apps' manifests and migrations, runs the core's
@@ -155,10 +155,16 @@ impl Server {
             ),
         };
         let billing_interval = Duration::from_secs(state.config.billing_interval_secs);
+        let connection_limits = connections::ConnectionLimits {
+            max_connections: connections::connection_cap(state.config.max_connections),
+            header_timeout: Duration::from_secs(state.config.header_timeout_secs.max(1)),
+            drain_timeout: Duration::from_secs(30),
+        };
         Ok(Self {
             router: router(state, &apps),
             kernel,
             billing_interval,
+            connection_limits,
         })
     }
 
@@ -184,19 +190,12 @@ impl Server {
                 self.billing_interval,
             ))
         });
-        let served = axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP");
+        connections::serve(listener, self.router, self.connection_limits, shutdown).await;
         if let Some(billing) = billing {
             billing.abort();
         }
         self.kernel.db().close().await;
-        served
+        Ok(())
     }
 }
 
