@@ -8,39 +8,47 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
-/// A validated, normalised (trimmed, lower-case) email address.
+/// A validated, normalised email address: NFKC, trimmed, lower-case, so that look-alike spellings
+/// of one address (fullwidth letters, compatibility forms, case) are one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
-    /// Normalises and checks `raw`: one `@`, a non-empty local part, a dotted domain, no spaces,
-    /// at most 254 characters.
-    /// The address, trimmed and lower-cased, if it looks like one: a local part, `@`, a dotted
-    /// domain, no whitespace and no control character.
+    /// Normalises and checks `raw`: one `@`, a non-empty local part, a dotted domain, at most 254
+    /// characters; no whitespace, control or invisible formatting character (zero-width space,
+    /// joiners, soft hyphen); and no part mixing writing systems (`pаypal`, with a Cyrillic `а`),
+    /// the look-alike that normalisation cannot fold.
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let email = raw.trim().to_lowercase();
+        use unicode_normalization::UnicodeNormalization as _;
+        use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
+
+        let email: String = raw.trim().nfkc().collect::<String>().to_lowercase();
         if email.is_empty() {
             return Err("is required");
         }
         if email.len() > 254 {
             return Err("must be at most 254 characters long");
         }
-        let valid = match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && !domain.contains('@')
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            }
-            None => false,
-        };
-        if valid {
-            Ok(Self(email))
-        } else {
-            Err("is not a valid email address")
+        if email.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || c.general_category() == GeneralCategory::Format
+        }) {
+            return Err("is not a valid email address");
         }
+        let Some((local, domain)) = email.split_once('@') else {
+            return Err("is not a valid email address");
+        };
+        let valid = !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.');
+        if !valid {
+            return Err("is not a valid email address");
+        }
+        if mixes_scripts(local) || domain.split('.').any(mixes_scripts) {
+            return Err("mixes letters of different alphabets, as look-alike addresses do");
+        }
+        Ok(Self(email))
     }
 
     /// The address.
@@ -136,6 +144,24 @@ pub(crate) async fn personal_tenant_id(tx: &mut Tx, user_id: Uuid) -> Result<Uui
     id.ok_or(Error::NotFound("personal tenant"))
 }
 
+/// Whether `text` has letters of more than one script (Latin and Cyrillic, say); digits,
+/// punctuation and combining marks belong to none.
+fn mixes_scripts(text: &str) -> bool {
+    use unicode_script::{Script, UnicodeScript as _};
+    let mut seen = None;
+    for script in text.chars().map(|c| c.script()) {
+        if matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+            continue;
+        }
+        match seen {
+            None => seen = Some(script),
+            Some(first) if first != script => return true,
+            Some(_) => {}
+        }
+    }
+    false
+}
+
 /// Whether `text` fits on one line of a name: no control character (U+0000 to U+001F, U+007F to
 /// U+009F), which no name needs and PostgreSQL cannot always store.
 pub(crate) fn is_one_line(text: &str) -> bool {
@@ -164,5 +190,36 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn look_alike_addresses_fold_into_one_or_are_refused() {
+        // Fullwidth letters and compatibility forms are the address they look like.
+        for same in [
+            "ａｎａ@example.com",
+            "ＡＮＡ@ＥＸＡＭＰＬＥ.ＣＯＭ",
+            "ana@example\u{FF0E}com",
+        ] {
+            assert_eq!(
+                Email::parse(same).unwrap().as_str(),
+                "ana@example.com",
+                "{same}"
+            );
+        }
+        // Invisible characters and mixed alphabets are refused.
+        for bad in [
+            "an\u{200B}a@example.com",
+            "ana\u{200D}@example.com",
+            "\u{FEFF}ana@example.com",
+            "an\u{00AD}a@example.com",
+            "r\u{043E}ot@example.com",
+            "ana@ex\u{0430}mple.com",
+            "bell\u{7}@example.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        // One alphabet, whichever it is, is fine.
+        assert!(Email::parse("\u{0430}\u{043D}\u{044F}@example.com").is_ok());
+        assert!(Email::parse("josé.müller@example.com").is_ok());
     }
 }

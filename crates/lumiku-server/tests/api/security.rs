@@ -149,6 +149,7 @@ backend_tests!(
     a_login_flood_waits_for_a_hashing_turn_or_gets_503_uncounted,
     a_co_owner_cannot_take_a_personal_workspace_from_its_person,
     nul_and_control_characters_are_refused_at_the_edge_naming_the_field,
+    weak_passwords_and_look_alike_addresses_are_refused_at_registration,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
@@ -366,6 +367,45 @@ async fn nul_and_control_characters_are_refused_at_the_edge_naming_the_field(bac
     .await
     .unwrap();
     assert_eq!(audited, 1);
+}
+
+/// `password`, `12345678` and eight spaces are refused; an address in fullwidth letters is the
+/// address it looks like (so it is taken), and one with a Cyrillic letter among Latin ones or a
+/// zero-width space is refused.
+async fn weak_passwords_and_look_alike_addresses_are_refused_at_registration(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let register = |email: &str, password: &str| {
+        app.call(
+            Method::POST,
+            "/api/auth/register",
+            None,
+            Some(json!({ "email": email, "password": password })),
+        )
+    };
+    for weak in ["password", "12345678", "        ", "iloveyou", "qwertyuiop"] {
+        let refused = register("weak@example.com", weak).await;
+        assert_eq!(refused.status, 422, "{weak:?}: {}", refused.text);
+        assert!(
+            refused.body["error"]["fields"]["password"].is_array(),
+            "{weak:?}"
+        );
+    }
+    register("ana@example.com", "a long enough password")
+        .await
+        .assert_status(201);
+    register("ａｎａ@ｅｘａｍｐｌｅ.ｃｏｍ", "another long passphrase")
+        .await
+        .assert_error(409, "email_unavailable");
+    for look_alike in ["\u{0430}na@example.com", "an\u{200B}a@example.com"] {
+        let refused = register(look_alike, "another long passphrase").await;
+        assert_eq!(refused.status, 422, "{look_alike:?}: {}", refused.text);
+        assert!(refused.body["error"]["fields"]["email"].is_array());
+    }
+    // The fullwidth spelling signs in to the same account.
+    assert_eq!(
+        login(&app, "ＡＮＡ@example.com", "a long enough password").await,
+        200
+    );
 }
 
 /// Every `/api/admin/…` operation in the OpenAPI document, its path parameters filled with
