@@ -95,6 +95,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_app_lifecycle.sql"),
         postgres: include_str!("../migrations/postgres/0010_app_lifecycle.sql"),
     },
+    Migration {
+        version: 11,
+        name: "one trial per person",
+        sqlite: include_str!("../migrations/sqlite/0011_one_trial_per_person.sql"),
+        postgres: include_str!("../migrations/postgres/0011_one_trial_per_person.sql"),
+    },
 ];
 
 /// Brings the core schema up to date. Safe to run on every start and from several nodes at once

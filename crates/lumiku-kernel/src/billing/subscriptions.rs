@@ -69,7 +69,11 @@ impl Kernel {
             to_free_plan(&mut tx, &by, live).await?
         } else if let Some(sub) = live.filter(|s| s.plan_id == plan.id) {
             keep_plan(&mut tx, &by, sub).await?
-        } else if plan.trial_days > 0 && !trial_used && live.is_none() {
+        } else if plan.trial_days > 0
+            && !trial_used
+            && live.is_none()
+            && claim_trial(&mut tx, &by).await?
+        {
             start_trial(&mut tx, &by, &plan).await?
         } else {
             let due = now + Duration::days(self.settings.billing.grace_days);
@@ -173,6 +177,20 @@ async fn keep_plan(tx: &mut Tx, by: &ChangedBy<'_>, sub: &SubscriptionRow) -> Re
     let details = json!({ "plan": sub.plan_id });
     audit::record(tx, by.event(action::SUBSCRIPTION_RESUMED, details)).await?;
     Ok(PlanChange::Changed)
+}
+
+/// Takes the caller's one trial, if they have not had it in any tenant: a person gets one trial,
+/// not one per team they create. Two tenants claiming at once: one gets it.
+async fn claim_trial(tx: &mut Tx, by: &ChangedBy<'_>) -> Result<bool> {
+    let claimed = sql::query(
+        "insert into user_trials (user_id, started_at) values ($1, $2) on conflict (user_id) do nothing",
+    )
+    .bind(by.user_id)
+    .bind(by.now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
 }
 
 /// A first trial of a paid plan starts at once.

@@ -150,6 +150,7 @@ backend_tests!(
     a_co_owner_cannot_take_a_personal_workspace_from_its_person,
     nul_and_control_characters_are_refused_at_the_edge_naming_the_field,
     weak_passwords_and_look_alike_addresses_are_refused_at_registration,
+    a_person_gets_one_trial_however_many_teams_they_make,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
@@ -405,6 +406,56 @@ async fn weak_passwords_and_look_alike_addresses_are_refused_at_registration(bac
     assert_eq!(
         login(&app, "ＡＮＡ@example.com", "a long enough password").await,
         200
+    );
+}
+
+/// A trial is a person's, not a tenant's: after one in her own workspace, Ana's new team is
+/// invoiced for Pro; Budi, invited to the team, has his own trial to start in a team of his.
+async fn a_person_gets_one_trial_however_many_teams_they_make(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ana = app.register_user().await;
+    let budi = app.register_user().await;
+    let subscribe = |token: &str, tenant: Option<String>| {
+        let mut request = app
+            .request(Method::POST, "/api/subscriptions")
+            .bearer_auth(token)
+            .json(&json!({ "planId": "pro" }));
+        if let Some(tenant) = tenant {
+            request = request.header("x-tenant-id", tenant);
+        }
+        async move { TestResponse::from(request.send().await.unwrap()).await }
+    };
+    let team = |token: String, name: &'static str| {
+        let app = &app;
+        async move {
+            app.post("/api/tenants", &token, json!({ "name": name }))
+                .await
+                .body["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let first = subscribe(&ana.access_token, None).await;
+    first.assert_status(200);
+    assert_eq!(first.body["subscription"]["status"], "trialing");
+
+    for name in ["Team one", "Team two"] {
+        let tenant = team(ana.access_token.clone(), name).await;
+        let again = subscribe(&ana.access_token, Some(tenant)).await;
+        assert_eq!(
+            again.body["invoice"]["totalIdr"], 149000,
+            "{name}: {}",
+            again.text
+        );
+        assert_ne!(again.body["subscription"]["status"], "trialing");
+    }
+    let theirs = team(budi.access_token.clone(), "Budi's team").await;
+    let trial = subscribe(&budi.access_token, Some(theirs)).await;
+    assert_eq!(
+        trial.body["subscription"]["status"], "trialing",
+        "{}",
+        trial.text
     );
 }
 
