@@ -108,9 +108,38 @@ impl Kernel {
         input: Registration<'_>,
         client: &ClientInfo,
     ) -> Result<AuthSession> {
-        let account = self
-            .prepare_account(input.email, input.password, input.name)
-            .await?;
+        let (email, name) = self.check_new_account(input.email, input.password, input.name)?;
+        // Accounts from one address are counted (before the hash, which is the dear part), and
+        // a registration stays counted whether or not it then succeeds.
+        let limits = self.settings.login_limits;
+        let key = client.ip.as_deref().map(ratelimit::registration_key);
+        let reservation = match &key {
+            Some(key) if limits.registrations_per_ip > 0 => {
+                let limit = ratelimit::Limit {
+                    key,
+                    max: limits.registrations_per_ip,
+                };
+                Some(
+                    ratelimit::reserve(&self.db, &[limit], limits.registration_window, now())
+                        .await?,
+                )
+            }
+            _ => None,
+        };
+        let hashed = self.passwords.hash(input.password).await;
+        let password_hash = match reservation {
+            // Never hashed (the server was busy): given back, not counted.
+            Some(reservation) => {
+                let (hash, _counted) = self.unless_unchecked(hashed, reservation).await?;
+                hash
+            }
+            None => hashed?,
+        };
+        let account = NewAccount {
+            email,
+            name,
+            password_hash,
+        };
         let mut tx = self.db.begin().await?;
         let (user, tenant_id) = self
             .create_account(&mut tx, &account, platform_role::USER, client)

@@ -23,6 +23,11 @@ pub struct LoginLimits {
     pub per_ip: u32,
     /// The window. Default 15 minutes.
     pub window: Duration,
+    /// Accounts registered per client IP within `registration_window`; 0 turns the limit off.
+    /// Default 0 here; the server's configuration sets 20 in production.
+    pub registrations_per_ip: u32,
+    /// The registration window. Default one hour.
+    pub registration_window: Duration,
 }
 
 impl Default for LoginLimits {
@@ -31,6 +36,8 @@ impl Default for LoginLimits {
             per_account: 5,
             per_ip: 20,
             window: Duration::from_secs(15 * 60),
+            registrations_per_ip: 0,
+            registration_window: Duration::from_secs(60 * 60),
         }
     }
 }
@@ -43,6 +50,11 @@ pub fn account_key(email: &str) -> String {
 /// The key counting failures from an IP address.
 pub fn ip_key(ip: &str) -> String {
     format!("ip:{ip}")
+}
+
+/// The key counting accounts registered from an IP address.
+pub fn registration_key(ip: &str) -> String {
+    format!("register:{ip}")
 }
 
 /// The key counting wrong current passwords given to change a password: a stolen session gets

@@ -77,6 +77,11 @@ pub struct Config {
     pub login_max_failures_per_ip: u32,
     /// The failed-login window in seconds. Default 900.
     pub login_failure_window_secs: u64,
+    /// Accounts registered per client IP per `register_window_secs`; 0 turns the limit off.
+    /// Default: 20 in production, off in development.
+    pub register_max_per_ip: Option<u32>,
+    /// The registration window in seconds. Default 3600.
+    pub register_window_secs: u64,
     /// Argon2id memory in KiB. Default 19456.
     pub argon2_memory_kib: u32,
     /// Argon2id passes. Default 2.
@@ -159,6 +164,8 @@ impl Default for Config {
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 20,
             login_failure_window_secs: 900,
+            register_max_per_ip: None,
+            register_window_secs: 3600,
             argon2_memory_kib: PasswordParams::default().memory_kib,
             argon2_iterations: PasswordParams::default().iterations,
             argon2_max_concurrent: 0,
@@ -228,6 +235,11 @@ impl Config {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),
                 window: Duration::from_secs(self.login_failure_window_secs.max(1)),
+                registrations_per_ip: self.register_max_per_ip.unwrap_or(match self.mode {
+                    Mode::Production => 20,
+                    Mode::Development => 0,
+                }),
+                registration_window: Duration::from_secs(self.register_window_secs.max(1)),
             },
         })
     }

@@ -151,6 +151,7 @@ backend_tests!(
     nul_and_control_characters_are_refused_at_the_edge_naming_the_field,
     weak_passwords_and_look_alike_addresses_are_refused_at_registration,
     a_person_gets_one_trial_however_many_teams_they_make,
+    registrations_from_one_address_are_limited,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
@@ -456,6 +457,36 @@ async fn a_person_gets_one_trial_however_many_teams_they_make(backend: Backend) 
         trial.body["subscription"]["status"], "trialing",
         "{}",
         trial.text
+    );
+}
+
+/// With `register_max_per_ip = 3`, a fourth account from one address within the window is
+/// refused with 429 and `Retry-After`; a refused form (422) is not counted.
+async fn registrations_from_one_address_are_limited(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.register_max_per_ip = Some(3)).await;
+    let register = |email: String| {
+        app.call(
+            Method::POST,
+            "/api/auth/register",
+            None,
+            Some(json!({ "email": email, "password": "a long enough password" })),
+        )
+    };
+    register("not an address".into())
+        .await
+        .assert_error(422, "validation_failed");
+    for i in 0..3 {
+        register(format!("signup-{i}@example.com"))
+            .await
+            .assert_status(201);
+    }
+    let refused = register("signup-3@example.com".into()).await;
+    refused.assert_error(429, "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"));
+    // Signing in is another count.
+    assert_eq!(
+        login(&app, "signup-0@example.com", "a long enough password").await,
+        200
     );
 }
 
