@@ -80,8 +80,11 @@ pub enum CallbackRejection {
     AmountMismatch,
     /// The callback says paid but the gateway's status call does not (yet) confirm it.
     Unconfirmed,
-    /// A field holds U+0000: no gateway sends it, and it could not be stored.
+    /// A field holds U+0000 (no gateway sends it, and it could not be stored), or the order id is
+    /// longer than any we issue.
     Malformed,
+    /// A field the callback must carry is missing or empty.
+    MissingField,
 }
 
 impl CallbackRejection {
@@ -93,6 +96,7 @@ impl CallbackRejection {
             Self::AmountMismatch => "amount_mismatch",
             Self::Unconfirmed => "payment_not_confirmed",
             Self::Malformed => "malformed_callback",
+            Self::MissingField => "missing_field",
         }
     }
 }
@@ -164,7 +168,11 @@ impl From<Error> for ApiError {
                     ),
                     Malformed => (
                         axum::http::StatusCode::BAD_REQUEST,
-                        "A field of the callback holds a NUL character",
+                        "A field of the callback is malformed",
+                    ),
+                    MissingField => (
+                        axum::http::StatusCode::BAD_REQUEST,
+                        "A field the callback must carry is missing",
                     ),
                 };
                 ApiError::new(status, rejection.code(), message)

@@ -35,11 +35,6 @@ impl Callback {
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
-
-    fn required(&self, name: &'static str) -> Result<&str> {
-        self.field(name)
-            .ok_or_else(|| Error::invalid(name, "is required"))
-    }
 }
 
 /// What a callback did.
@@ -74,13 +69,30 @@ impl Kernel {
                 .reject_callback(callback, None, CallbackRejection::Malformed, client)
                 .await);
         }
-        let merchant_code = callback.required("merchantCode")?;
-        let amount_text = callback.required("amount")?;
-        let order_id = callback.required("merchantOrderId")?;
-        let result_code = callback.required("resultCode")?;
-        let signature = callback.required("signature")?;
+        let required = [
+            "merchantCode",
+            "amount",
+            "merchantOrderId",
+            "resultCode",
+            "signature",
+        ]
+        .map(|name| callback.field(name));
+        let [
+            Some(merchant_code),
+            Some(amount_text),
+            Some(order_id),
+            Some(result_code),
+            Some(signature),
+        ] = required
+        else {
+            return Err(self
+                .reject_callback(callback, None, CallbackRejection::MissingField, client)
+                .await);
+        };
         if order_id.len() > 100 {
-            return Err(Error::invalid("merchantOrderId", "is too long"));
+            return Err(self
+                .reject_callback(callback, None, CallbackRejection::Malformed, client)
+                .await);
         }
 
         if !self

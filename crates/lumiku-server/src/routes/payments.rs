@@ -116,7 +116,7 @@ pub struct CallbackResponse {
         description = "merchantCode, amount, merchantOrderId, resultCode, reference, signature, ..."),
     responses(
         (status = 200, description = "Taken", body = CallbackResponse),
-        (status = 400, description = "A required field is missing", body = ErrorBody),
+        (status = 400, description = "A required field is missing, or one is malformed (audited)", body = ErrorBody),
         (status = 403, description = "Bad merchant code or signature", body = ErrorBody),
         (status = 404, description = "Unknown merchantOrderId", body = ErrorBody),
         (status = 409, description = "Duitku does not confirm the payment (yet)", body = ErrorBody),
@@ -132,14 +132,6 @@ async fn duitku_callback(
     let outcome = state
         .kernel
         .handle_payment_callback(&Callback { fields }, &client)
-        .await
-        .map_err(|error| match error {
-            // A missing field is malformed input here, not a validation of user data.
-            lumiku_kernel::Error::Invalid(fields) => {
-                let field = fields.keys().next().cloned().unwrap_or_default();
-                ApiError::bad_request("missing_field", format!("{field} is required"))
-            }
-            other => other.into(),
-        })?;
+        .await?;
     Ok(Json(CallbackResponse { status: outcome }))
 }

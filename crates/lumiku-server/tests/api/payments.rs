@@ -263,8 +263,8 @@ async fn forged_mismatched_unknown_and_unconfirmed_callbacks_credit_nothing_and_
         .unwrap()
     };
     assert_eq!(
-        platform_rejections, 3,
-        "two bad signatures and one unknown order"
+        platform_rejections, 4,
+        "two bad signatures, a missing signature and one unknown order"
     );
 
     // Once Duitku confirms it, the genuine callback settles it.
