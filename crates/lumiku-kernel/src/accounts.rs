@@ -220,7 +220,10 @@ impl Kernel {
         )
         .await?;
         let tenant_id = tenants::create_personal(tx, &user, now).await?;
-        self.grant_welcome_bonus(tx, tenant_id, user.id).await?;
+        // With verification on, the bonus waits for the address to be proved.
+        if !self.settings.email_verification {
+            self.grant_welcome_bonus(tx, tenant_id, user.id).await?;
+        }
         audit::record(
             tx,
             NewAuditEvent {
@@ -388,6 +391,85 @@ impl Kernel {
                 Err(error)
             }
         }
+    }
+
+    /// A link token for `user`'s address (mail it; [`Kernel::verify_email`] takes it back).
+    pub fn email_verification_token(&self, user: &User) -> Result<String> {
+        self.tokens
+            .issue_email_verification(user.id, &user.email, now())
+    }
+
+    /// The caller's account, to mail its verification link again: refused when the address is
+    /// already proved or verification is off, and limited to 5 links an hour.
+    pub async fn resend_email_verification(&self, caller: &Caller) -> Result<User> {
+        if !self.settings.email_verification {
+            return Err(Error::Conflict {
+                code: "verification_off",
+                message: "This server does not verify e-mail addresses",
+            });
+        }
+        let user = self.me(caller).await?;
+        if user.email_verified_at.is_some() {
+            return Err(Error::Conflict {
+                code: "already_verified",
+                message: "This address is already confirmed",
+            });
+        }
+        let key = format!("verify-mail:{}", user.id);
+        let limit = ratelimit::Limit { key: &key, max: 5 };
+        let _counted = ratelimit::reserve(
+            &self.db,
+            &[limit],
+            std::time::Duration::from_secs(3600),
+            now(),
+        )
+        .await?;
+        Ok(user)
+    }
+
+    /// Marks the address of the token's account proved, and, the first time, grants the welcome
+    /// bonus it was waiting for. A token for an address the account no longer has, or an expired
+    /// or forged one, is an invalid token; following a link twice changes nothing.
+    pub async fn verify_email(&self, token: &str, client: &ClientInfo) -> Result<User> {
+        let (user_id, email) = self.tokens.verify_email_token(token)?;
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let proved = sql::query(
+            "update users set email_verified_at = $3 \
+             where id = $1 and email = $2 and email_verified_at is null",
+        )
+        .bind(user_id)
+        .bind(&email)
+        .bind(now)
+        .execute(&mut tx)
+        .await?
+        .rows_affected();
+        let user = fetch_user(&mut tx, user_id).await?;
+        if user.email != email {
+            return Err(Error::InvalidToken);
+        }
+        if proved == 1 {
+            let tenant_id = crate::users::personal_tenant_id(&mut tx, user_id).await?;
+            if self.settings.email_verification {
+                self.grant_welcome_bonus(&mut tx, tenant_id, user_id)
+                    .await?;
+            }
+            audit::record(
+                &mut tx,
+                NewAuditEvent {
+                    tenant_id: Some(tenant_id),
+                    actor_user_id: Some(user_id),
+                    action: action::EMAIL_VERIFIED,
+                    target_type: Some("user"),
+                    target_id: Some(user_id.to_string()),
+                    ip_address: client.ip.as_deref(),
+                    details: json!({ "email": email }),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(user)
     }
 
     async fn open_session(

@@ -52,6 +52,8 @@ pub mod action {
     pub const PACKAGE_UPDATED: &str = "credit_package.updated";
     /// A trial started.
     pub const SUBSCRIPTION_TRIAL_STARTED: &str = "subscription.trial_started";
+    /// An account proved its e-mail address.
+    pub const EMAIL_VERIFIED: &str = "account.email_verified";
     /// A paid plan took effect (first payment, change of plan, or renewal).
     pub const SUBSCRIPTION_ACTIVATED: &str = "subscription.activated";
     /// The subscription was set to end at its period's end.

@@ -29,6 +29,9 @@ pub struct KernelSettings {
     pub login_limits: LoginLimits,
     /// Credits a new account's personal tenant starts with.
     pub welcome_bonus_credits: i64,
+    /// New accounts prove their address before the welcome bonus: it is granted when the link
+    /// mailed to them is followed, not at registration.
+    pub email_verification: bool,
     /// Billing and the payment gateway.
     pub billing: BillingSettings,
 }
@@ -42,6 +45,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("password", &self.password)
             .field("login_limits", &self.login_limits)
             .field("welcome_bonus_credits", &self.welcome_bonus_credits)
+            .field("email_verification", &self.email_verification)
             .field("billing", &self.billing)
             .finish()
     }

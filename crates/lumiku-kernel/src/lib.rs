@@ -101,6 +101,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_one_trial_per_person.sql"),
         postgres: include_str!("../migrations/postgres/0011_one_trial_per_person.sql"),
     },
+    Migration {
+        version: 12,
+        name: "email verification",
+        sqlite: include_str!("../migrations/sqlite/0012_email_verification.sql"),
+        postgres: include_str!("../migrations/postgres/0012_email_verification.sql"),
+    },
 ];
 
 /// Brings the core schema up to date. Safe to run on every start and from several nodes at once

@@ -78,9 +78,12 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Last profile change.
     pub updated_at: DateTime<Utc>,
+    /// When the address was proved (the link mailed to it followed); null until then.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
-pub(crate) const USER_COLUMNS: &str = "id, email, name, platform_role, created_at, updated_at";
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, name, platform_role, created_at, updated_at, email_verified_at";
 
 /// Inserts a new account; a taken email is a conflict that does not say so.
 pub(crate) async fn insert_user(

@@ -122,6 +122,13 @@ pub struct Config {
     /// Seconds between runs of the billing cycle (renewals, grants, expiries); 0 turns the
     /// background job off (run `lumiku billing run` from cron instead). Default 60.
     pub billing_interval_secs: u64,
+    /// The SMTP server new accounts' verification links are mailed through:
+    /// `smtps://user:password@host:465`, or `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS). When set, the welcome bonus waits for the address to be proved; unset, there is
+    /// no verification and the bonus is granted at registration.
+    pub smtp_url: Option<Secret>,
+    /// The sender of those mails. Default `Lumiku <no-reply@localhost>`.
+    pub mail_from: String,
     /// Connections served at once; 0 derives it from the open-files limit (leaving room for the
     /// database and a small overflow). Default 0.
     pub max_connections: usize,
@@ -184,6 +191,8 @@ impl Default for Config {
             payment_expiry_minutes: 60,
             billing_grace_days: 7,
             billing_interval_secs: 60,
+            smtp_url: None,
+            mail_from: "Lumiku <no-reply@localhost>".into(),
             max_connections: 0,
             header_timeout_secs: 20,
         }
@@ -230,6 +239,7 @@ impl Config {
                 queue_wait: Duration::from_millis(self.argon2_queue_wait_ms.max(1)),
             },
             welcome_bonus_credits: self.welcome_bonus_credits.max(0),
+            email_verification: self.smtp_url.is_some(),
             billing: self.billing_settings()?,
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),

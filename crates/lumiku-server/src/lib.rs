@@ -6,6 +6,7 @@ pub mod config;
 pub mod connections;
 pub mod extract;
 pub mod icons;
+pub mod mail;
 pub mod pages;
 pub mod routes;
 pub mod web;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub manifests: Arc<Vec<&'static Manifest>>,
     /// The ids of the apps that have pages in the dashboard.
     pub app_pages: Arc<Vec<&'static str>>,
+    /// The SMTP mailer, when `smtp_url` is set (then new accounts verify their address).
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -143,7 +146,9 @@ impl Server {
         .await?;
         migrate(&db, &apps).await?;
         let kernel = Arc::new(Kernel::new(db, settings)?);
+        let mailer = mail::Mailer::from_config(&config)?;
         let state = AppState {
+            mailer,
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),
             manifests: Arc::new(apps.iter().map(|a| a.manifest()).collect()),

@@ -695,6 +695,126 @@ impl TestResponse {
     }
 }
 
+/// A mail server for tests: takes every message sent to it over plain SMTP (no TLS, no
+/// authentication) and keeps its text. Point `smtp_url` at [`MailSink::url`].
+pub struct MailSink {
+    addr: SocketAddr,
+    messages: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl MailSink {
+    /// Listens on a free port.
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding the mail sink");
+        let addr = listener.local_addr().expect("the sink's address");
+        let messages = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = Arc::clone(&messages);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(Self::session(stream, Arc::clone(&kept)));
+            }
+        });
+        Self { addr, messages }
+    }
+
+    async fn session(
+        stream: tokio::net::TcpStream,
+        messages: Arc<std::sync::Mutex<Vec<String>>>,
+    ) -> std::io::Result<()> {
+        use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 lumiku-test-sink\r\n").await?;
+        while let Some(line) = lines.next_line().await? {
+            let verb = line
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase();
+            let answer: &[u8] = match verb.as_str() {
+                "EHLO" | "HELO" => b"250 lumiku-test-sink\r\n",
+                "DATA" => {
+                    write.write_all(b"354 end with a lone dot\r\n").await?;
+                    let mut message = String::new();
+                    while let Some(line) = lines.next_line().await? {
+                        if line == "." {
+                            break;
+                        }
+                        message.push_str(line.strip_prefix('.').unwrap_or(&line));
+                        message.push('\n');
+                    }
+                    messages
+                        .lock()
+                        .expect("the sink's lock")
+                        .push(decode_quoted_printable(&message));
+                    b"250 kept\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await?;
+                    return Ok(());
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(answer).await?;
+        }
+        Ok(())
+    }
+
+    /// The `smtp_url` that reaches this sink; messages are kept as their headers and decoded text.
+    pub fn url(&self) -> String {
+        format!("smtp://{}", self.addr)
+    }
+
+    /// The messages received so far, waiting up to five seconds for at least `count`.
+    pub async fn messages(&self, count: usize) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let messages = self.messages.lock().expect("the sink's lock").clone();
+            if messages.len() >= count || std::time::Instant::now() > deadline {
+                return messages;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// A mail with a quoted-printable body, its body decoded (soft line breaks joined, `=XX` bytes
+/// restored); any other mail as it is.
+fn decode_quoted_printable(message: &str) -> String {
+    let Some((head, body)) = message.split_once("\n\n") else {
+        return message.to_owned();
+    };
+    if !head
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: quoted-printable")
+    {
+        return message.to_owned();
+    }
+    let joined = body.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    format!("{head}\n\n{}", String::from_utf8_lossy(&out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

@@ -24,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refresh))
         .routes(routes!(logout))
         .routes(routes!(verify))
+        .routes(routes!(verify_email))
+        .routes(routes!(resend_verification))
         .routes(routes!(get_me, update_me))
         .routes(routes!(change_password))
 }
@@ -126,7 +128,48 @@ async fn register(
             &client,
         )
         .await?;
+    crate::mail::send_verification_later(&state, &session.user);
     Ok((StatusCode::CREATED, Json(session)))
+}
+
+/// The token of a verification link.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct VerifyEmailRequest {
+    /// The `token` of the link mailed at registration.
+    token: String,
+}
+
+/// Proves the account's address with the token its link carries; the first time, grants the
+/// welcome bonus that waited for it. Following a link again changes nothing.
+#[utoipa::path(post, path = "/api/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest,
+    responses(
+        (status = 200, description = "The address is proved", body = User),
+        (status = 401, description = "An invalid, expired or outdated token", body = ErrorBody),
+    ))]
+async fn verify_email(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Json(body): Json<VerifyEmailRequest>,
+) -> Result<Json<User>, ApiError> {
+    Ok(Json(state.kernel.verify_email(&body.token, &client).await?))
+}
+
+/// Mails the caller's verification link again (at most 5 an hour).
+#[utoipa::path(post, path = "/api/auth/verify-email/resend", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 202, description = "The link is on its way"),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 409, description = "Already proved, or this server does not verify addresses", body = ErrorBody),
+        (status = 429, description = "Too many links this hour; see Retry-After", body = ErrorBody),
+    ))]
+async fn resend_verification(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+) -> Result<StatusCode, ApiError> {
+    let user = state.kernel.resend_email_verification(&caller).await?;
+    crate::mail::send_verification_later(&state, &user);
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// Signs in with email and password. Repeated failures are refused for a while (429).

@@ -201,7 +201,25 @@ pub async fn register(
             &client,
         )
         .await;
+    if let Ok(session) = &result {
+        crate::mail::send_verification_later(&state, &session.user);
+    }
     finish_sign_in(&state, result, true, &form).await
+}
+
+/// The link mailed at registration: proves the address, then on to the dashboard (signed in or
+/// not), which says whether it worked.
+pub async fn verify_email_link(
+    State(state): State<AppState>,
+    Client(client): Client,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let token = query.get("token").map_or("", String::as_str);
+    let to = match state.kernel.verify_email(token, &client).await {
+        Ok(_) => "/?email=verified",
+        Err(_) => "/?email=invalid",
+    };
+    axum::response::Redirect::to(to).into_response()
 }
 
 async fn finish_sign_in(

@@ -39,6 +39,10 @@ struct DashboardPage {
     balance_text: String,
     icon_coins: String,
     cards: Vec<Card>,
+    /// What following a verification link did, when the dashboard was reached through one.
+    notice: Option<&'static str>,
+    /// The address still waits to be proved (verification is on): offer to mail the link again.
+    unverified: bool,
 }
 
 /// The caller's apps in the current tenant: the installed ones in dashboard order, coming-soon ones
@@ -46,6 +50,7 @@ struct DashboardPage {
 pub async fn dashboard(
     State(state): State<AppState>,
     session: WebSession,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::load(&state, &session, "dashboard").await?;
     let kernel = &state.kernel;
@@ -101,6 +106,19 @@ pub async fn dashboard(
         balance_text: group_digits(chrome.balance),
         icon_coins: icon("coins"),
         cards,
+        notice: match query.get("email").map(String::as_str) {
+            Some("verified") => Some("Your address is confirmed. Welcome!"),
+            Some("invalid") => {
+                Some("That confirmation link is invalid or has expired; ask for a new one below.")
+            }
+            _ => None,
+        },
+        unverified: state.mailer.is_some()
+            && kernel
+                .me(&session.caller)
+                .await?
+                .email_verified_at
+                .is_none(),
     };
     framed(&chrome, "Dashboard", &page)
 }

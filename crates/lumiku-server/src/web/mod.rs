@@ -46,6 +46,7 @@ pub fn router(apps: &[Arc<dyn Plugin>], state: &AppState) -> Router<AppState> {
             "/register",
             get(account::register_page).post(account::register),
         )
+        .route("/verify-email", get(account::verify_email_link))
         .route("/logout", post(account::logout))
         .route("/tenant", post(switch_tenant))
         .route("/settings", get(account::settings))

@@ -21,6 +21,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/auth/me"),
     ("patch", "/api/auth/me"),
     ("post", "/api/auth/password"),
+    ("post", "/api/auth/verify-email"),
+    ("post", "/api/auth/verify-email/resend"),
     ("get", "/api/devices"),
     ("patch", "/api/devices/{id}"),
     ("delete", "/api/devices/{id}"),

@@ -152,6 +152,7 @@ backend_tests!(
     weak_passwords_and_look_alike_addresses_are_refused_at_registration,
     a_person_gets_one_trial_however_many_teams_they_make,
     registrations_from_one_address_are_limited,
+    with_mail_configured_the_welcome_bonus_waits_for_the_address_to_be_proved,
     admin_routes_refuse_a_non_admin_before_reading_the_request,
     pages_and_answers_forbid_framing_inline_script_and_sniffing,
 );
@@ -488,6 +489,108 @@ async fn registrations_from_one_address_are_limited(backend: Backend) {
         login(&app, "signup-0@example.com", "a long enough password").await,
         200
     );
+}
+
+/// With an SMTP server configured, a new account starts at 0 credits and is mailed a link; the
+/// link proves the address and grants the welcome bonus once, however often it is followed. A
+/// forged or tampered token proves nothing, and an access token is not a link token.
+async fn with_mail_configured_the_welcome_bonus_waits_for_the_address_to_be_proved(
+    backend: Backend,
+) {
+    let sink = lumiku_testkit::MailSink::start().await;
+    let app = TestApp::spawn_with(backend, |c| {
+        c.smtp_url = Some(lumiku_server::config::Secret::from(sink.url()));
+        c.mail_from = "Lumiku <no-reply@lumiku.example>".into();
+    })
+    .await;
+    let user = app.register_user().await;
+    assert_eq!(app.wallet(user.personal_tenant_id).await.balance, 0);
+    let mail = sink.messages(1).await;
+    assert_eq!(mail.len(), 1, "no verification mail");
+    assert!(mail[0].contains(&user.email), "{}", mail[0]);
+    let token = mail[0]
+        .split("verify-email?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a link in the mail")
+        .to_owned();
+
+    let cookie = app.browser_cookie(&user).await;
+    let page = |path: &'static str| {
+        let request = app
+            .client
+            .get(app.url(path))
+            .header(reqwest::header::COOKIE, &cookie);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        page("/").await.contains("id=\"verify-email\""),
+        "no offer to resend"
+    );
+
+    let verify = |token: String| {
+        app.call(
+            Method::POST,
+            "/api/auth/verify-email",
+            None,
+            Some(json!({ "token": token })),
+        )
+    };
+    verify(format!("{token}x"))
+        .await
+        .assert_error(401, "invalid_token");
+    verify(user.access_token.clone())
+        .await
+        .assert_error(401, "invalid_token");
+    assert_eq!(app.wallet(user.personal_tenant_id).await.balance, 0);
+
+    let proved = verify(token.clone()).await;
+    assert_eq!(proved.status, 200, "{}\n{}", mail[0], proved.text);
+    assert!(
+        proved.body["emailVerifiedAt"].is_string(),
+        "{}",
+        proved.text
+    );
+    assert_eq!(app.wallet(user.personal_tenant_id).await.balance, 100);
+    verify(token.clone()).await.assert_status(200);
+    assert_eq!(
+        app.wallet(user.personal_tenant_id).await.balance,
+        100,
+        "the bonus was granted twice"
+    );
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+    app.post(
+        "/api/auth/verify-email/resend",
+        &user.access_token,
+        json!({}),
+    )
+    .await
+    .assert_error(409, "already_verified");
+    let home = page("/?email=verified").await;
+    assert!(home.contains("id=\"email-notice\"") && !home.contains("id=\"verify-email\""));
+
+    // The link in a browser: proved, then to the dashboard.
+    let other = app.register_user().await;
+    let mail = sink.messages(2).await;
+    let link = mail[1]
+        .split("verify-email?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirects
+        .get(app.url(&format!("/verify-email?token={link}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/?email=verified");
+    assert_eq!(app.wallet(other.personal_tenant_id).await.balance, 100);
 }
 
 /// Every `/api/admin/…` operation in the OpenAPI document, its path parameters filled with
