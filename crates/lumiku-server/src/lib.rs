@@ -319,7 +319,9 @@ async fn admins_first(
         )
         .await;
     match caller {
-        Ok(extract::CurrentUser(caller)) => match caller.require_admin("the administration API") {
+        Ok(extract::CurrentUser(caller)) => match caller
+            .require_admin("only platform administrators may use the administration API")
+        {
             Ok(()) => next.run(Request::from_parts(parts, body)).await,
             Err(error) => ApiError::from(error).into_response(),
         },
