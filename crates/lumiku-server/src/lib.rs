@@ -301,6 +301,8 @@ fn with_security_headers(router: Router, https: bool) -> Router {
     }
 }
 
+const ADMINS_ONLY: &str = "only platform administrators may use the administration API";
+
 /// Refuses a request to `/api/admin/…` from anyone but a platform administrator before its route
 /// reads anything (a body, a path, a query): a non-admin learns nothing of an admin route's shape
 /// from a 422. The kernel checks again in each operation.
