@@ -321,9 +321,7 @@ async fn admins_first(
         )
         .await;
     match caller {
-        Ok(extract::CurrentUser(caller)) => match caller
-            .require_admin("only platform administrators may use the administration API")
-        {
+        Ok(extract::CurrentUser(caller)) => match caller.require_admin(ADMINS_ONLY) {
             Ok(()) => next.run(Request::from_parts(parts, body)).await,
             Err(error) => ApiError::from(error).into_response(),
         },
