@@ -58,6 +58,32 @@ async fn concurrent_wrong_passwords_are_checked_no_more_than_the_account_limit(b
     }
 }
 
+/// The same 30 attempts split over two servers on one database (two nodes): the count is the
+/// database's, so still no more than 5 are checked.
+async fn concurrent_wrong_passwords_over_two_nodes_are_checked_no_more_than_the_limit(
+    backend: Backend,
+) {
+    let app = spawn_with_real_hashing(backend).await;
+    let user = app.register_user().await;
+    let sibling = app.spawn_sibling(Vec::new()).await;
+    let statuses = join_all((0..30).map(|i| {
+        let node = if i % 2 == 0 { &app } else { &sibling };
+        login(node, &user.email, "not the password")
+    }))
+    .await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(
+        checked <= 5,
+        "{checked} attempts were checked: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        30 - checked,
+        "{statuses:?}"
+    );
+    drop(sibling);
+}
+
 /// 60 wrong logins over 60 accounts from one address at once: no more than the address's limit
 /// (20) are checked.
 async fn concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit(backend: Backend) {
@@ -145,6 +171,7 @@ async fn wrong_current_passwords_are_limited_like_sign_ins(backend: Backend) {
 backend_tests!(
     concurrent_wrong_passwords_are_checked_no_more_than_the_account_limit,
     concurrent_logins_from_one_ip_are_checked_no_more_than_its_limit,
+    concurrent_wrong_passwords_over_two_nodes_are_checked_no_more_than_the_limit,
     wrong_current_passwords_are_limited_like_sign_ins,
     a_login_flood_waits_for_a_hashing_turn_or_gets_503_uncounted,
     a_co_owner_cannot_take_a_personal_workspace_from_its_person,
