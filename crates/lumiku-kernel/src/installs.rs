@@ -156,18 +156,13 @@ impl Kernel {
         let details = json!({
             "cost": app.install_cost, "balance": balance, "restored": restored, "version": app.version,
         });
-        let event = app_event(
+        let change = AppChange {
             caller,
             access,
             app_id,
-            action::APP_INSTALLED,
             client,
-            details,
-        );
-        audit::record(&mut tx, event).await?;
-        let app = offered(&mut tx, caller, access.tenant_id, app_id).await?;
-        tx.commit().await?;
-        Ok(app)
+        };
+        change.finish(tx, action::APP_INSTALLED, details).await
     }
 
     /// Uninstalls `app_id` from the tenant (owners and admins): its requests are refused at once;
@@ -210,18 +205,13 @@ impl Kernel {
             0
         };
         let details = json!({ "purged": purge, "rowsDeleted": rows, "keptUntil": purge_after });
-        let event = app_event(
+        let change = AppChange {
             caller,
             access,
             app_id,
-            action::APP_UNINSTALLED,
             client,
-            details,
-        );
-        audit::record(&mut tx, event).await?;
-        let app = offered(&mut tx, caller, access.tenant_id, app_id).await?;
-        tx.commit().await?;
-        Ok(app)
+        };
+        change.finish(tx, action::APP_UNINSTALLED, details).await
     }
 
     /// Opts the tenant into (or out of) beta apps (owners and admins).
@@ -372,22 +362,35 @@ async fn offered(tx: &mut Tx, caller: &Caller, tenant_id: Uuid, app_id: &str) ->
         .ok_or(Error::NotFound("app"))
 }
 
-fn app_event<'a>(
-    caller: &Caller,
-    access: &TenantAccess,
-    app_id: &str,
-    action: &'static str,
+/// An install or uninstall, and who asked for it.
+struct AppChange<'a> {
+    caller: &'a Caller,
+    access: &'a TenantAccess,
+    app_id: &'a str,
     client: &'a ClientInfo,
-    details: serde_json::Value,
-) -> NewAuditEvent<'a> {
-    NewAuditEvent {
-        tenant_id: Some(access.tenant_id),
-        actor_user_id: Some(caller.user_id),
-        action,
-        target_type: Some("app"),
-        target_id: Some(app_id.to_owned()),
-        ip_address: client.ip.as_deref(),
-        details,
+}
+
+impl AppChange<'_> {
+    /// Audits the change as `action`, commits, and answers the app as the tenant now has it.
+    async fn finish(
+        &self,
+        mut tx: Tx,
+        action: &'static str,
+        details: serde_json::Value,
+    ) -> Result<TenantApp> {
+        let event = NewAuditEvent {
+            tenant_id: Some(self.access.tenant_id),
+            actor_user_id: Some(self.caller.user_id),
+            action,
+            target_type: Some("app"),
+            target_id: Some(self.app_id.to_owned()),
+            ip_address: self.client.ip.as_deref(),
+            details,
+        };
+        audit::record(&mut tx, event).await?;
+        let app = offered(&mut tx, self.caller, self.access.tenant_id, self.app_id).await?;
+        tx.commit().await?;
+        Ok(app)
     }
 }
 
