@@ -184,6 +184,42 @@ fn is_semver(s: &str) -> bool {
 }
 
 impl Manifest {
+    /// A manifest of the platform's usual settings, to complete with struct update syntax: sign-in
+    /// required, every role allowed, no subscription needed, enabled, installed by default at no
+    /// cost, a blue card first on the dashboard, no metered action. Name, description, icon and
+    /// version are left empty, for the app to say.
+    pub const fn defaults(app_id: &'static str, route_prefix: &'static str) -> Self {
+        Self {
+            app_id,
+            name: "",
+            description: "",
+            icon: "",
+            version: "",
+            route_prefix,
+            credits: &[],
+            access: Access {
+                requires_auth: true,
+                requires_subscription: false,
+                min_subscription_tier: None,
+                allowed_roles: &Role::ALL,
+            },
+            features: Features {
+                enabled: true,
+                beta: false,
+                coming_soon: false,
+            },
+            install: Install {
+                default: true,
+                cost: 0,
+            },
+            dashboard: Dashboard {
+                order: 0,
+                color: "blue",
+                stats_endpoint: None,
+            },
+        }
+    }
+
     /// The cost of `action`, if the manifest declares it.
     pub fn cost(&self, action: &str) -> Option<i64> {
         self.credits
@@ -486,5 +522,19 @@ mod tests {
             assert_eq!(error.field, field, "{error}");
             assert!(error.to_string().contains(manifest.app_id));
         }
+    }
+
+    #[test]
+    fn the_defaults_with_a_name_description_icon_and_version_are_a_valid_manifest() {
+        let manifest = Manifest {
+            name: "Notes",
+            description: "Notes per tenant",
+            icon: "notebook",
+            version: "0.1.0",
+            ..Manifest::defaults("notes", "/api/apps/notes")
+        };
+        assert_eq!(manifest.problems(), Vec::new());
+        assert!(manifest.access.requires_auth && manifest.install.default);
+        assert_eq!(manifest.access.allowed_roles, &Role::ALL);
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use lumiku_kernel::Kernel;
-use lumiku_plugin::{Access, Dashboard, Features, Install, Manifest, Plugin, Role};
+use lumiku_plugin::{Dashboard, Manifest, Plugin};
 use lumiku_server::Server;
 use lumiku_server::config::{Config, Secret};
 use reqwest::Method;
@@ -20,34 +20,17 @@ use uuid::Uuid;
 /// installed by default for free, with no priced action. Change what the test is about with
 /// struct update syntax: `Manifest { credits: &[("poke", 1)], ..test_manifest("intruder", "/api/apps/intruder") }`.
 pub const fn test_manifest(app_id: &'static str, route_prefix: &'static str) -> Manifest {
+    let defaults = Manifest::defaults(app_id, route_prefix);
     Manifest {
-        app_id,
         name: "Test app",
         description: "An app a test defines",
         icon: "box",
         version: "1.0.0",
-        route_prefix,
-        credits: &[],
-        access: Access {
-            requires_auth: true,
-            requires_subscription: false,
-            min_subscription_tier: None,
-            allowed_roles: &Role::ALL,
-        },
-        features: Features {
-            enabled: true,
-            beta: false,
-            coming_soon: false,
-        },
-        install: Install {
-            default: true,
-            cost: 0,
-        },
         dashboard: Dashboard {
             order: 9,
-            color: "blue",
-            stats_endpoint: None,
+            ..defaults.dashboard
         },
+        ..defaults
     }
 }
 

@@ -384,19 +384,18 @@ fn check_answers(answers: &Answers) -> anyhow::Result<()> {
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let route_prefix = leak(&format!("/api/apps/{}", answers.id));
     let manifest = Manifest {
-        app_id: leak(&answers.id),
         name: leak(&answers.name),
         description: leak(&answers.description),
         icon: leak(&answers.icon),
         version: "0.1.0",
-        route_prefix,
         credits: &[("createItem", 1)],
         dashboard: lumiku_plugin::Dashboard {
             order: answers.order,
             color: leak(&answers.color),
             stats_endpoint: None,
         },
-        ..template_manifest()
+        // The access, features and install the template writes are the platform's defaults.
+        ..Manifest::defaults(leak(&answers.id), route_prefix)
     };
     for fault in manifest.problems() {
         faults.push(format!("{}: {}", fault.field, fault.message));
@@ -409,40 +408,6 @@ fn check_answers(answers: &Answers) -> anyhow::Result<()> {
             answers.id,
             faults.join("\n  ")
         )
-    }
-}
-
-/// The manifest fields the template fixes (access, features, install).
-const fn template_manifest() -> Manifest {
-    use lumiku_plugin::{Access, Dashboard, Features, Install, Role};
-    Manifest {
-        app_id: "",
-        name: "",
-        description: "",
-        icon: "",
-        version: "",
-        route_prefix: "",
-        credits: &[],
-        access: Access {
-            requires_auth: true,
-            requires_subscription: false,
-            min_subscription_tier: None,
-            allowed_roles: &Role::ALL,
-        },
-        features: Features {
-            enabled: true,
-            beta: false,
-            coming_soon: false,
-        },
-        install: Install {
-            default: true,
-            cost: 0,
-        },
-        dashboard: Dashboard {
-            order: 0,
-            color: "",
-            stats_endpoint: None,
-        },
     }
 }
 
