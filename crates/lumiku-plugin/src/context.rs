@@ -284,7 +284,7 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
         let path = parts.uri.path().to_owned();
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|rejection| body_rejection(&rejection).into_response())?;
+            .map_err(|rejection| crate::extract::body_rejection(&rejection).into_response())?;
         let parsed: B = parse_body(&bytes).map_err(IntoResponse::into_response)?;
 
         let idempotency = key.map(|key| {
@@ -352,19 +352,6 @@ fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
             )
         })?;
     Ok(Some(key.to_owned()))
-}
-
-/// A body that could not be read: too large (a chunked body past the limit) or cut off.
-fn body_rejection(rejection: &axum::extract::rejection::BytesRejection) -> ApiError {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "The request body is too large",
-        )
-    } else {
-        ApiError::bad_request("unreadable_body", rejection.body_text())
-    }
 }
 
 fn parse_body<B: DeserializeOwned>(bytes: &[u8]) -> Result<B, ApiError> {

@@ -139,6 +139,15 @@ impl ApiError {
         error
     }
 
+    /// 413: the request body is over the size limit (announced, or found while reading it).
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The request body is too large",
+        )
+    }
+
     /// 503: the server has too much of this work at once; answered with `Retry-After`.
     pub fn busy(retry_after_secs: u64) -> Self {
         let mut error = Self::new(

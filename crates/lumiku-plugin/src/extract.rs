@@ -33,13 +33,7 @@ where
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    too_large()
-                } else {
-                    ApiError::bad_request("unreadable_body", rejection.body_text())
-                }
-            })?;
+            .map_err(|rejection| body_rejection(&rejection))?;
         refuse_nul_in_json(&bytes)?;
         match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Json(value)),
@@ -58,12 +52,13 @@ fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
 }
 
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        "The request body is too large",
-    )
+/// A body that could not be read: too large (a chunked body past the limit) or cut off.
+pub(crate) fn body_rejection(rejection: &axum::extract::rejection::BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::payload_too_large()
+    } else {
+        ApiError::bad_request("unreadable_body", rejection.body_text())
+    }
 }
 
 /// What a field holding U+0000 is told. PostgreSQL cannot store the character, so it is refused
@@ -144,11 +139,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             "unsupported_media_type",
             "Expected a body with Content-Type: application/json",
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "The request body is too large",
-        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(),
         other => ApiError::bad_request("unreadable_body", other.body_text()),
     }
 }
@@ -229,11 +220,9 @@ where
                 "unsupported_media_type",
                 "Expected a body with Content-Type: application/x-www-form-urlencoded",
             )),
-            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "The request body is too large",
-            )),
+            Err(other) if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::payload_too_large())
+            }
             Err(other) => Err(ApiError::bad_request("invalid_form", other.body_text())),
         }
     }

@@ -342,12 +342,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|len| len > BODY_LIMIT as u64) {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "The request body is too large",
-        )
-        .into_response();
+        return ApiError::payload_too_large().into_response();
     }
     let response = next.run(req).await;
     let status = response.status();
@@ -358,18 +353,15 @@ async fn json_errors(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
-    let code = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large".to_owned(),
-        _ => status
-            .canonical_reason()
-            .unwrap_or("error")
-            .to_lowercase()
-            .replace(' ', "_"),
-    };
-    let message = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large",
-        _ => status.canonical_reason().unwrap_or("Error"),
-    };
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::payload_too_large().into_response();
+    }
+    let code = status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_lowercase()
+        .replace(' ', "_");
+    let message = status.canonical_reason().unwrap_or("Error");
     ApiError::new(status, code, message).into_response()
 }
 
