@@ -34,6 +34,9 @@ pub struct KernelSettings {
     pub email_verification: bool,
     /// Billing and the payment gateway.
     pub billing: BillingSettings,
+    /// Outbound requests made for apps (a scheduled HTTP task, say) may reach private and
+    /// loopback addresses. Off by default, so an app cannot be used to probe the internal network.
+    pub allow_private_networks: bool,
 }
 
 impl std::fmt::Debug for KernelSettings {
@@ -47,6 +50,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("welcome_bonus_credits", &self.welcome_bonus_credits)
             .field("email_verification", &self.email_verification)
             .field("billing", &self.billing)
+            .field("allow_private_networks", &self.allow_private_networks)
             .finish()
     }
 }
@@ -60,6 +64,7 @@ pub struct Kernel {
     pub(crate) settings: KernelSettings,
     pub(crate) gate: GateCache,
     walls: Mutex<HashMap<String, Arc<Wall>>>,
+    pub(crate) jobs_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Kernel {
@@ -77,6 +82,7 @@ impl Kernel {
             settings,
             gate: GateCache::default(),
             walls: Default::default(),
+            jobs_wake: Arc::default(),
         })
     }
 

@@ -14,6 +14,7 @@ pub mod devices;
 pub mod error;
 mod gate;
 pub mod installs;
+pub mod jobs;
 pub mod kernel;
 pub mod metering;
 pub mod password;
@@ -106,6 +107,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "email verification",
         sqlite: include_str!("../migrations/sqlite/0012_email_verification.sql"),
         postgres: include_str!("../migrations/postgres/0012_email_verification.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "jobs",
+        sqlite: include_str!("../migrations/sqlite/0013_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0013_jobs.sql"),
     },
 ];
 

@@ -16,7 +16,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use lumiku_plugin::context::{AppCaller, BoxFuture, ChargeRequest, Completion, Host, Opening};
+use lumiku_plugin::context::{
+    AppCaller, BoxFuture, ChargeRequest, Completion, Host, Member, Opening,
+};
+use lumiku_plugin::jobs::{JobClaim, NewJob, Outcome};
 use lumiku_plugin::{ApiError, Manifest, Role, Tier};
 use lumiku_store::sql::{self, Json};
 use lumiku_store::{Backend, Db, Tx, Wall, new_id, now};
@@ -27,6 +30,7 @@ use crate::context::Caller;
 use crate::credits::{self, EntryKind, NewEntry, append_entry};
 use crate::error::{Error, Result};
 use crate::gate::{CredentialKey, GateKey, Visibility};
+use crate::jobs;
 use crate::kernel::Kernel;
 
 pub use crate::gate::{AppRequest, Credential};
@@ -35,6 +39,8 @@ pub use crate::gate::{AppRequest, Credential};
 pub struct AppHost {
     db: Db,
     wall: Arc<Wall>,
+    allow_private_networks: bool,
+    jobs_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Kernel {
@@ -43,6 +49,8 @@ impl Kernel {
         Arc::new(AppHost {
             db: self.db.clone(),
             wall: self.wall(app.app_id),
+            allow_private_networks: self.settings.allow_private_networks,
+            jobs_wake: Arc::clone(&self.jobs_wake),
         })
     }
 }
@@ -68,9 +76,127 @@ impl Host for AppHost {
     ) -> BoxFuture<'a, Result<(), ApiError>> {
         Box::pin(async move { Ok(complete_charge(tx, &completion).await?) })
     }
+
+    fn members(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Vec<Member>, ApiError>> {
+        Box::pin(async move { Ok(crate::tenants::app_members(&self.db, tenant_id).await?) })
+    }
+
+    fn enqueue<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        user_id: Uuid,
+        job: &'a NewJob,
+    ) -> BoxFuture<'a, Result<Uuid, ApiError>> {
+        Box::pin(async move {
+            let Some(tenant_id) = tx.tenant() else {
+                return Err(ApiError::internal(std::io::Error::other(
+                    "jobs are queued on a tenant's transaction",
+                )));
+            };
+            let owner = jobs::JobOwner {
+                app_id: self.wall.app_id(),
+                tenant_id: Some(tenant_id),
+                user_id: Some(user_id),
+            };
+            Self::step_out(tx).await?;
+            let id = jobs::enqueue(tx, owner, job, now()).await;
+            self.step_in(tx).await?;
+            let id = id?;
+            let wake = Arc::clone(&self.jobs_wake);
+            tx.on_commit(move || wake.notify_one());
+            Ok(id)
+        })
+    }
+
+    fn cancel_jobs<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        unique_key: &'a str,
+    ) -> BoxFuture<'a, Result<u64, ApiError>> {
+        Box::pin(async move {
+            Self::step_out(tx).await?;
+            let canceled = jobs::cancel(tx, self.wall.app_id(), unique_key, now()).await;
+            self.step_in(tx).await?;
+            Ok(canceled?)
+        })
+    }
+
+    fn job_open<'a>(
+        &'a self,
+        claim: &'a JobClaim,
+        charge: Option<&'a ChargeRequest>,
+    ) -> BoxFuture<'a, Result<(Tx, Option<i64>), ApiError>> {
+        Box::pin(async move { Ok(self.open_job(claim, charge).await?) })
+    }
+
+    fn job_close<'a>(
+        &'a self,
+        mut tx: Tx,
+        claim: &'a JobClaim,
+        completion: Option<Completion<'a>>,
+        outcome: Option<&'a Outcome>,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move {
+            tx.leave().await.map_err(Error::from)?;
+            if let Some(completion) = &completion {
+                record_usage(&mut tx, &usage_of(completion)).await?;
+            }
+            if let Some(outcome) = outcome {
+                jobs::settle(&mut tx, claim, outcome, now()).await?;
+            }
+            tx.commit().await.map_err(Error::from)?;
+            Ok(())
+        })
+    }
+
+    fn allows_private_networks(&self) -> bool {
+        self.allow_private_networks
+    }
 }
 
 impl AppHost {
+    /// Leaves the wall for a kernel write on an app's transaction.
+    async fn step_out(tx: &mut Tx) -> Result<()> {
+        Ok(tx.leave().await?)
+    }
+
+    /// Goes back inside the wall after it.
+    async fn step_in(&self, tx: &mut Tx) -> Result<()> {
+        Ok(tx.enter(Arc::clone(&self.wall)).await?)
+    }
+
+    async fn open_job(
+        &self,
+        claim: &JobClaim,
+        charge: Option<&ChargeRequest>,
+    ) -> Result<(Tx, Option<i64>)> {
+        let mut tx = self.db.begin_tenant(claim.tenant_id).await?;
+        jobs::hold(&mut tx, claim).await?;
+        let state: Option<(bool, bool, Option<bool>)> = sql::query_as(
+            "select a.enabled, a.coming_soon, ta.installed from apps a \
+             left join tenant_apps ta on ta.app_id = a.app_id and ta.tenant_id = $2 \
+             where a.app_id = $1",
+        )
+        .bind(self.wall.app_id())
+        .bind(claim.tenant_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        match state {
+            Some((true, false, Some(true))) => {}
+            Some((true, false, _)) => return Err(Error::NotInstalled),
+            _ => return Err(Error::NotFound("app")),
+        }
+        let balance = match charge {
+            Some(charge) if charge.cost > 0 => {
+                Some(credits::move_balance(&mut tx, charge.tenant_id, -charge.cost, now()).await?)
+            }
+            Some(charge) => Some(credits::current_balance(&mut tx, charge.tenant_id).await?),
+            None => None,
+        };
+        tx.enter(Arc::clone(&self.wall)).await?;
+        Ok((tx, balance))
+    }
+
     async fn open_charge(&self, charge: &ChargeRequest) -> Result<Opening> {
         let mut tx = self.db.begin_tenant(charge.tenant_id).await?;
         if let Some((key, hash)) = &charge.idempotency
@@ -93,16 +219,7 @@ impl AppHost {
 async fn complete_charge(mut tx: Tx, completion: &Completion<'_>) -> Result<()> {
     tx.leave().await?;
     let charge = completion.charge;
-    let usage = UsageRecord {
-        tenant_id: charge.tenant_id,
-        user_id: charge.user_id,
-        app_id: charge.app_id,
-        action: charge.action,
-        credits: charge.cost,
-        balance_after: completion.balance,
-        metadata: &completion.metadata,
-    };
-    record_usage(&mut tx, &usage).await?;
+    record_usage(&mut tx, &usage_of(completion)).await?;
     if let Some((key, _)) = &charge.idempotency {
         store_idempotent_response(
             &mut tx,
@@ -115,6 +232,20 @@ async fn complete_charge(mut tx: Tx, completion: &Completion<'_>) -> Result<()> 
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The usage row of a completed charge.
+fn usage_of<'a>(completion: &'a Completion<'_>) -> UsageRecord<'a> {
+    let charge = completion.charge;
+    UsageRecord {
+        tenant_id: charge.tenant_id,
+        user_id: charge.user_id,
+        app_id: charge.app_id,
+        action: charge.action,
+        credits: charge.cost,
+        balance_after: completion.balance,
+        metadata: &completion.metadata,
+    }
 }
 
 /// Refuses an app that is disabled (404, as if it did not exist) or coming soon (403), given its
@@ -251,6 +382,7 @@ impl Kernel {
                 user_id: request.caller.user_id,
                 tenant_id: access.tenant_id,
                 role: access.role,
+                tier: request.tier,
             },
             session_id: request.caller.session_id,
         })

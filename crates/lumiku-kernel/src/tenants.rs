@@ -545,3 +545,28 @@ impl Kernel {
 pub fn role_from_name(name: &str) -> Result<Role> {
     parse_role(name)
 }
+
+/// The members of `tenant_id` as an app sees them (the SDK's `members`): no join times.
+pub(crate) async fn app_members(
+    db: &lumiku_store::Db,
+    tenant_id: Uuid,
+) -> Result<Vec<lumiku_plugin::context::Member>> {
+    let mut tx = db.begin_tenant_read(tenant_id).await?;
+    let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 order by m.created_at, m.user_id");
+    let rows = sql::query_as::<MemberRow>(sql::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .fetch_all(&mut tx)
+        .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|row| {
+            let member = Member::try_from(row)?;
+            Ok(lumiku_plugin::context::Member {
+                user_id: member.user_id,
+                name: member.name.unwrap_or_else(|| member.email.clone()),
+                email: member.email,
+                role: member.role,
+            })
+        })
+        .collect()
+}

@@ -84,6 +84,8 @@ pub struct AppCaller {
     pub tenant_id: Uuid,
     /// The caller's role in it.
     pub role: Role,
+    /// The tenant's subscription tier.
+    pub tier: crate::Tier,
 }
 
 /// What the kernel attaches to every request it lets through to an app. Its fields are private:
@@ -156,6 +158,20 @@ pub struct Completion<'a> {
     pub body: &'a Value,
 }
 
+/// A member of a tenant, as an app may see them.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    /// The user.
+    pub user_id: Uuid,
+    /// Their display name.
+    pub name: String,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their role in the tenant.
+    pub role: Role,
+}
+
 /// The kernel's side of an app's requests, one per app (it knows the app's wall). Implemented by
 /// the kernel; object-safe so the SDK never depends on it.
 pub trait Host: Send + Sync + 'static {
@@ -171,6 +187,41 @@ pub trait Host: Send + Sync + 'static {
         tx: lumiku_store::Tx,
         completion: Completion<'a>,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// The members of `tenant_id`.
+    fn members(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Vec<Member>, ApiError>>;
+    /// Queues `job` for `tenant_id` on `tx` (which stays inside the app's wall), by `user_id`.
+    /// Answers the job's id (the existing one's when its unique key is taken).
+    fn enqueue<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        user_id: Uuid,
+        job: &'a crate::jobs::NewJob,
+    ) -> BoxFuture<'a, Result<Uuid, ApiError>>;
+    /// Cancels the queued or running jobs of the transaction's tenant with `unique_key`;
+    /// answers how many.
+    fn cancel_jobs<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        unique_key: &'a str,
+    ) -> BoxFuture<'a, Result<u64, ApiError>>;
+    /// Opens a run's transaction: checks the claim still holds and the app is still usable by
+    /// the tenant, debits `charge` if any (answering the balance after it), enters the wall.
+    fn job_open<'a>(
+        &'a self,
+        claim: &'a crate::jobs::JobClaim,
+        charge: Option<&'a ChargeRequest>,
+    ) -> BoxFuture<'a, Result<(lumiku_store::Tx, Option<i64>), ApiError>>;
+    /// Closes it: out of the wall, the usage and ledger rows of the charge, the job's `outcome`
+    /// if given (checked against the claim), and the commit.
+    fn job_close<'a>(
+        &'a self,
+        tx: lumiku_store::Tx,
+        claim: &'a crate::jobs::JobClaim,
+        completion: Option<Completion<'a>>,
+        outcome: Option<&'a crate::jobs::Outcome>,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// Whether outbound requests may reach private and loopback addresses (platform config).
+    fn allows_private_networks(&self) -> bool;
 }
 
 fn request_context(parts: &Parts) -> Result<RequestContext, ApiError> {
@@ -235,10 +286,25 @@ impl AppContext {
         }
     }
 
+    /// The tenant's subscription tier.
+    pub fn tier(&self) -> crate::Tier {
+        self.caller.tier
+    }
+
     /// A read transaction of the tenant, inside the app's wall.
     pub async fn read(&self) -> Result<Tx, ApiError> {
         let tx = self.context.host.read(self.caller.tenant_id).await?;
         Ok(Tx::walled(tx))
+    }
+
+    /// The tenant's members.
+    pub async fn members(&self) -> Result<Vec<Member>, ApiError> {
+        self.context.host.members(self.caller.tenant_id).await
+    }
+
+    /// Whether outbound requests may reach private and loopback addresses (platform config).
+    pub fn allows_private_networks(&self) -> bool {
+        self.context.host.allows_private_networks()
     }
 }
 
@@ -403,6 +469,36 @@ impl<A: Action, B> Metered<A, B> {
     /// The credits this action costs.
     pub fn cost(&self) -> i64 {
         self.charge.cost
+    }
+
+    /// The tenant's subscription tier.
+    pub fn tier(&self) -> crate::Tier {
+        self.caller.tier
+    }
+
+    /// The tenant's members.
+    pub async fn members(&self) -> Result<Vec<Member>, ApiError> {
+        self.context.host.members(self.caller.tenant_id).await
+    }
+
+    /// Queues `job` on this action's transaction: it exists if and only if the action commits.
+    /// Answers its id (the existing job's when its unique key is taken).
+    pub async fn enqueue(&mut self, job: &crate::jobs::NewJob) -> Result<Uuid, ApiError> {
+        let user = self.caller.user_id;
+        self.context
+            .host
+            .enqueue(self.tx.inner_mut(), user, job)
+            .await
+    }
+
+    /// Cancels, on this action's transaction, the tenant's queued or running jobs with
+    /// `unique_key`; answers how many. A running one finishes its attempt but commits nothing
+    /// more about the job.
+    pub async fn cancel_jobs(&mut self, unique_key: &str) -> Result<u64, ApiError> {
+        self.context
+            .host
+            .cancel_jobs(self.tx.inner_mut(), unique_key)
+            .await
     }
 
     /// Completes the action: the kernel records the usage (with `metadata`) and the ledger row,

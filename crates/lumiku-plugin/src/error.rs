@@ -189,6 +189,11 @@ impl ApiError {
     pub fn code(&self) -> &str {
         &self.code
     }
+
+    /// The human-readable message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Debug for ApiError {

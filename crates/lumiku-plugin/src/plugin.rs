@@ -2,6 +2,9 @@
 
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::ApiError;
+use crate::context::BoxFuture;
+use crate::jobs::{JobRun, Outcome};
 use crate::manifest::Manifest;
 use crate::sql::Migration;
 
@@ -28,5 +31,13 @@ pub trait Plugin: Send + Sync + 'static {
     /// without a page to open.
     fn pages(&self) -> Option<axum::Router> {
         None
+    }
+
+    /// Runs one of the app's background jobs (see [`crate::jobs`]), dispatching on
+    /// [`JobRun::kind`]. The answer is the run's outcome, unless the run already wrote it with
+    /// [`JobTx::finish`](crate::jobs::JobTx::finish); an error is a failure worth retrying. By
+    /// default the app runs no jobs.
+    fn run_job(&self, run: JobRun) -> BoxFuture<'static, Result<Outcome, ApiError>> {
+        crate::jobs::no_jobs(run)
     }
 }

@@ -36,6 +36,11 @@ impl Tx {
         Self(tx)
     }
 
+    /// The kernel's transaction, for a kernel call made on it.
+    pub(crate) fn inner_mut(&mut self) -> &mut lumiku_store::Tx {
+        &mut self.0
+    }
+
     /// Gives the kernel its transaction back.
     pub(crate) fn into_inner(self) -> lumiku_store::Tx {
         self.0

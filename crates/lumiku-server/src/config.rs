@@ -135,6 +135,13 @@ pub struct Config {
     /// Seconds a connection has to send a request's headers, including the wait for the next
     /// request on a kept-alive connection. Default 20.
     pub header_timeout_secs: u64,
+    /// Background jobs this process runs at once; 0 runs none here (another node's workers, or
+    /// `lumiku worker`, run them). Default 8.
+    pub worker_pool_size: usize,
+    /// Lets outbound requests made for apps (a scheduled HTTP task) reach private, loopback and
+    /// link-local addresses. Off by default: an app must not become a probe of the internal
+    /// network. Default false.
+    pub allow_private_networks: bool,
 }
 
 /// Which payment gateway takes payments.
@@ -195,6 +202,8 @@ impl Default for Config {
             mail_from: "Lumiku <no-reply@localhost>".into(),
             max_connections: 0,
             header_timeout_secs: 20,
+            worker_pool_size: 8,
+            allow_private_networks: false,
         }
     }
 }
@@ -241,6 +250,7 @@ impl Config {
             welcome_bonus_credits: self.welcome_bonus_credits.max(0),
             email_verification: self.smtp_url.is_some(),
             billing: self.billing_settings()?,
+            allow_private_networks: self.allow_private_networks,
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),

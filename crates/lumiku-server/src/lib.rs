@@ -10,6 +10,7 @@ pub mod mail;
 pub mod pages;
 pub mod routes;
 pub mod web;
+pub mod worker;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -116,7 +117,7 @@ async fn openapi_document(
 pub struct Server {
     router: Router,
     kernel: Arc<Kernel>,
-    billing_interval: Duration,
+    workers: Option<Arc<worker::Workers>>,
     connection_limits: connections::ConnectionLimits,
 }
 
@@ -159,7 +160,14 @@ impl Server {
                     .collect(),
             ),
         };
-        let billing_interval = Duration::from_secs(state.config.billing_interval_secs);
+        worker::schedule_billing(
+            &kernel,
+            Duration::from_secs(state.config.billing_interval_secs),
+        )
+        .await?;
+        let workers = (state.config.worker_pool_size > 0).then(|| {
+            worker::Workers::new(Arc::clone(&kernel), &apps, state.config.worker_pool_size)
+        });
         let connection_limits = connections::ConnectionLimits {
             max_connections: connections::connection_cap(state.config.max_connections),
             header_timeout: Duration::from_secs(state.config.header_timeout_secs.max(1)),
@@ -168,7 +176,7 @@ impl Server {
         Ok(Self {
             router: router(state, &apps),
             kernel,
-            billing_interval,
+            workers,
             connection_limits,
         })
     }
@@ -189,36 +197,46 @@ impl Server {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let billing = (!self.billing_interval.is_zero()).then(|| {
-            tokio::spawn(run_billing_every(
-                Arc::clone(&self.kernel),
-                self.billing_interval,
-            ))
-        });
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let drain = self.connection_limits.drain_timeout;
+        let workers = self
+            .workers
+            .map(|workers| tokio::spawn(workers.run(stopped, drain)));
         connections::serve(listener, self.router, self.connection_limits, shutdown).await;
-        if let Some(billing) = billing {
-            billing.abort();
+        let _ = stop.send(true);
+        if let Some(workers) = workers {
+            let _ = workers.await;
         }
         self.kernel.db().close().await;
         Ok(())
     }
 }
 
-/// The billing cycle in the background: every node runs it, and its claims in the database make
-/// each renewal, cancellation and grant happen once however many do.
-async fn run_billing_every(kernel: Arc<Kernel>, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        match kernel.run_billing(lumiku_kernel::db::now()).await {
-            Ok(report) if report != Default::default() => {
-                tracing::info!(?report, "billing cycle");
-            }
-            Ok(_) => {}
-            Err(error) => tracing::error!(error = ?error, "billing cycle failed"),
-        }
-    }
+/// Runs only the job workers (`lumiku worker`): migrates, builds the kernel, and runs `size`
+/// workers over `apps`' jobs until `shutdown` resolves.
+pub async fn run_workers(
+    config: Config,
+    apps: Vec<Arc<dyn Plugin>>,
+    size: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let settings = config.kernel_settings()?;
+    let db = Db::connect(&DbOptions {
+        url: config.database_url.clone(),
+        max_connections: config.database_max_connections.max(1),
+    })
+    .await?;
+    migrate(&db, &apps).await?;
+    let kernel = Arc::new(Kernel::new(db, settings)?);
+    worker::schedule_billing(&kernel, Duration::from_secs(config.billing_interval_secs)).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = worker::Workers::new(Arc::clone(&kernel), &apps, size);
+    let running = tokio::spawn(workers.run(stopped, Duration::from_secs(30)));
+    shutdown.await;
+    let _ = stop.send(true);
+    let _ = running.await;
+    kernel.db().close().await;
+    Ok(())
 }
 
 /// The whole application with its middleware, over `state`.

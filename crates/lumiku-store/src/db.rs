@@ -159,6 +159,7 @@ pub struct Tx {
     inner: TxInner,
     tenant: Option<Uuid>,
     wall: Option<Arc<Wall>>,
+    on_commit: Vec<Box<dyn FnOnce() + Send>>,
 }
 
 /// The backend-specific transaction inside a [`Tx`].
@@ -175,7 +176,14 @@ impl Tx {
             inner,
             tenant,
             wall,
+            on_commit: Vec::new(),
         }
+    }
+
+    /// Runs `hook` once the transaction has committed (never if it rolls back): how a writer
+    /// tells others in the process that there is something new to see.
+    pub fn on_commit(&mut self, hook: impl FnOnce() + Send + 'static) {
+        self.on_commit.push(Box::new(hook));
     }
 
     /// The backend-specific transaction.
@@ -234,9 +242,13 @@ impl Tx {
     /// Makes every write of the transaction durable.
     pub async fn commit(self) -> Result<(), Error> {
         match self.inner {
-            TxInner::Sqlite(t) => t.commit().await,
-            TxInner::Postgres(t) => t.commit().await,
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
+        for hook in self.on_commit {
+            hook();
+        }
+        Ok(())
     }
 }
 

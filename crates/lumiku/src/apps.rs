@@ -6,5 +6,5 @@ use lumiku_plugin::Plugin;
 
 /// Every app this binary serves, in no particular order (the dashboard orders them).
 pub fn apps() -> Vec<Arc<dyn Plugin>> {
-    vec![project_manager::app()]
+    vec![project_manager::app(), task_scheduler::app()]
 }

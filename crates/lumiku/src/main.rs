@@ -43,6 +43,13 @@ enum Command {
         #[arg(long)]
         bind: Option<std::net::SocketAddr>,
     },
+    /// Run background jobs only (no HTTP): for nodes that take the jobs off the web servers,
+    /// which may then set `worker_pool_size = 0`.
+    Worker {
+        /// Jobs run at once (default: `worker_pool_size`, or 8 when that is 0).
+        #[arg(long)]
+        workers: Option<usize>,
+    },
     /// Run the database migrations and exit.
     Migrate,
     /// Print the OpenAPI 3.1 document.
@@ -141,6 +148,13 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(&config);
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => serve(config, bind).await,
+        Command::Worker { workers } => {
+            let size = workers.unwrap_or(match config.worker_pool_size {
+                0 => 8,
+                n => n,
+            });
+            lumiku_server::run_workers(config, apps::apps(), size, shutdown_signal()).await
+        }
         Command::Migrate => {
             let db = open_db(&config).await?;
             lumiku_server::migrate(&db, &apps::apps()).await?;

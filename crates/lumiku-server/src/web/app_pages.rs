@@ -50,6 +50,7 @@ async fn open_page(gate: &PageGate, req: Request, next: Next) -> Result<Response
         user_id: session.caller.user_id,
         tenant_id: session.access.tenant_id,
         role: session.access.role,
+        tier,
     };
     let chrome = Chrome::load(&gate.state, &session, "dashboard").await?;
     let mut req = Request::from_parts(parts, body);

@@ -1,0 +1,67 @@
+//! The app's dashboard page: what it shows, to whom, and what its button costs.
+
+use lumiku_testkit::{Backend, TestApp, backend_tests};
+use reqwest::header::COOKIE;
+
+use crate::{cost, create_item, spawn};
+
+backend_tests!(
+    the_page_lists_the_tenants_items_and_prices_the_action,
+    the_page_needs_a_session,
+);
+
+const PAGE: &str = "/apps/task-scheduler";
+
+async fn page(app: &TestApp, cookie: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(app.url(PAGE))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn the_page_lists_the_tenants_items_and_prices_the_action(backend: Backend) {
+    let app = spawn(backend).await;
+    let ana = app.register_user().await;
+    let bo = app.register_user().await;
+    create_item(&app, &ana, "Ana's first")
+        .await
+        .assert_status(201);
+    create_item(&app, &bo, "Bo's secret")
+        .await
+        .assert_status(201);
+
+    let cookie = app.browser_cookie(&ana).await;
+    let (status, html) = page(&app, &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Ana&#39;s first") || html.contains("Ana's first"),
+        "{html}"
+    );
+    assert!(!html.contains("secret"), "another tenant's item leaked");
+    let unit = if cost() == 1 { "credit" } else { "credits" };
+    let button = format!("Add item <span class=\"cost-tag\">{} {unit}", cost());
+    assert!(html.contains(&button), "{html}");
+    // Reading the page is free.
+    assert_eq!(
+        app.wallet(ana.personal_tenant_id).await.balance,
+        100 - cost()
+    );
+}
+
+async fn the_page_needs_a_session(backend: Backend) {
+    let app = spawn(backend).await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirects.get(app.url(PAGE)).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/login?next={PAGE}")
+    );
+}
