@@ -177,7 +177,7 @@ pub async fn hold(tx: &mut Tx, claim: &JobClaim) -> Result<()> {
         ""
     };
     let held: Option<i64> = sql::query_scalar(sql::AssertSqlSafe(format!(
-        "select 1 from jobs where id = $1 and claim = $2 and status = 'running'{lock}"
+        "select attempt from jobs where id = $1 and claim = $2 and status = 'running'{lock}"
     )))
     .bind(claim.job_id)
     .bind(claim.token)

@@ -77,8 +77,18 @@ impl Host for AppHost {
         Box::pin(async move { Ok(complete_charge(tx, &completion).await?) })
     }
 
-    fn members(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Vec<Member>, ApiError>> {
-        Box::pin(async move { Ok(crate::tenants::app_members(&self.db, tenant_id).await?) })
+    fn members<'a>(&'a self, tx: &'a mut Tx) -> BoxFuture<'a, Result<Vec<Member>, ApiError>> {
+        Box::pin(async move {
+            let walled = tx.wall().is_some();
+            if walled {
+                Self::step_out(tx).await?;
+            }
+            let members = crate::tenants::app_members(tx).await;
+            if walled {
+                self.step_in(tx).await?;
+            }
+            Ok(members?)
+        })
     }
 
     fn enqueue<'a>(

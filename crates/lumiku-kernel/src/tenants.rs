@@ -546,18 +546,18 @@ pub fn role_from_name(name: &str) -> Result<Role> {
     parse_role(name)
 }
 
-/// The members of `tenant_id` as an app sees them (the SDK's `members`): no join times.
-pub(crate) async fn app_members(
-    db: &lumiku_store::Db,
-    tenant_id: Uuid,
-) -> Result<Vec<lumiku_plugin::context::Member>> {
-    let mut tx = db.begin_tenant_read(tenant_id).await?;
+/// The members of `tx`'s tenant as an app sees them (the SDK's `members`): no join times.
+pub(crate) async fn app_members(tx: &mut Tx) -> Result<Vec<lumiku_plugin::context::Member>> {
+    let tenant_id = tx.tenant().ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!(
+            "members are read on a tenant's transaction"
+        ))
+    })?;
     let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 order by m.created_at, m.user_id");
     let rows = sql::query_as::<MemberRow>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
-        .fetch_all(&mut tx)
+        .fetch_all(&mut *tx)
         .await?;
-    tx.commit().await?;
     rows.into_iter()
         .map(|row| {
             let member = Member::try_from(row)?;

@@ -187,8 +187,12 @@ pub trait Host: Send + Sync + 'static {
         tx: lumiku_store::Tx,
         completion: Completion<'a>,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
-    /// The members of `tenant_id`.
-    fn members(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<Vec<Member>, ApiError>>;
+    /// The members of the transaction's tenant, read on `tx` (which stays as it was, inside the
+    /// app's wall or not): one connection per request, however many reads it makes.
+    fn members<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+    ) -> BoxFuture<'a, Result<Vec<Member>, ApiError>>;
     /// Queues `job` for `tenant_id` on `tx` (which stays inside the app's wall), by `user_id`.
     /// Answers the job's id (the existing one's when its unique key is taken).
     fn enqueue<'a>(
@@ -299,7 +303,8 @@ impl AppContext {
 
     /// The tenant's members.
     pub async fn members(&self) -> Result<Vec<Member>, ApiError> {
-        self.context.host.members(self.caller.tenant_id).await
+        let mut tx = self.context.host.read(self.caller.tenant_id).await?;
+        self.context.host.members(&mut tx).await
     }
 
     /// Whether outbound requests may reach private and loopback addresses (platform config).
@@ -476,9 +481,14 @@ impl<A: Action, B> Metered<A, B> {
         self.caller.tier
     }
 
-    /// The tenant's members.
-    pub async fn members(&self) -> Result<Vec<Member>, ApiError> {
-        self.context.host.members(self.caller.tenant_id).await
+    /// The tenant's members, read on this action's transaction.
+    pub async fn members(&mut self) -> Result<Vec<Member>, ApiError> {
+        self.context.host.members(self.tx.inner_mut()).await
+    }
+
+    /// Whether outbound requests may reach private and loopback addresses (platform config).
+    pub fn allows_private_networks(&self) -> bool {
+        self.context.host.allows_private_networks()
     }
 
     /// Queues `job` on this action's transaction: it exists if and only if the action commits.

@@ -404,6 +404,12 @@ impl JobRun {
         self.host.allows_private_networks()
     }
 
+    /// The tenant's members.
+    pub async fn members(&self) -> Result<Vec<crate::context::Member>, ApiError> {
+        let mut tx = self.host.read(self.claim.tenant_id).await?;
+        self.host.members(&mut tx).await
+    }
+
     /// A read transaction of the job's tenant, inside the app's wall.
     pub async fn read(&self) -> Result<Tx, ApiError> {
         let tx = self.host.read(self.claim.tenant_id).await?;

@@ -106,6 +106,21 @@ pub fn check_ip(ip: IpAddr, allow_private: bool) -> Result<(), TargetError> {
     }
 }
 
+/// Checks a host without resolving it: a literal address against the policy, and `localhost`
+/// (with its subdomains) as the loopback address it always is. A name that resolves somewhere
+/// private is caught by [`resolve`] when the request is made.
+pub fn check_host(host: &str, allow_private: bool) -> Result<(), TargetError> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return check_ip(ip, allow_private);
+    }
+    let lower = bare.trim_end_matches('.').to_ascii_lowercase();
+    if lower == "localhost" || lower.ends_with(".localhost") {
+        return check_ip(IpAddr::V4(Ipv4Addr::LOCALHOST), allow_private);
+    }
+    Ok(())
+}
+
 /// Resolves `host` and answers its addresses on `port`, refusing the whole answer when any of
 /// them is not allowed (a name that answers one private address is not a public target).
 pub async fn resolve(

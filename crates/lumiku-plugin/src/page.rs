@@ -125,6 +125,17 @@ impl PageContext {
         Ok(Tx::walled(tx))
     }
 
+    /// The tenant's members.
+    pub async fn members(&self) -> Result<Vec<crate::context::Member>, ApiError> {
+        let mut tx = self.0.host.read(self.0.caller.tenant_id).await?;
+        self.0.host.members(&mut tx).await
+    }
+
+    /// The tenant's subscription tier.
+    pub fn tier(&self) -> crate::Tier {
+        self.0.caller.tier
+    }
+
     /// An inline SVG of Lucide icon `name`, in the dashboard's style.
     pub fn icon(&self, name: &str) -> String {
         self.0.layout.icon(name)

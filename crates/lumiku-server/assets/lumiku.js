@@ -2,6 +2,11 @@
 // CSRF token, keeps the balance badge current from `creditBalance`, offers to buy credits on a
 // 402, shows 422 field errors beside their inputs, and reloads the server-rendered page after a
 // success. Forms without `data-api` are plain HTML forms and work without this script.
+//
+// Field names with dots build nested objects (`schedule.type` → {schedule: {type}}); a multiple
+// select sends an array; `data-type="json"` sends the parsed JSON and `data-type="datetime"` a
+// local date and time as an RFC 3339 instant. An `<output data-preview="url">` in a form shows
+// what GET url answers for the form's `data-preview-param` fields as they are typed.
 (() => {
   "use strict";
   const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -17,7 +22,17 @@
   function valueOf(el) {
     const type = el.dataset.type;
     if (el.type === "checkbox") return el.checked;
+    if (el.multiple) return Array.from(el.selectedOptions, (o) => o.value);
     const raw = el.value;
+    if (type === "json") {
+      if (raw.trim() === "") return undefined;
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return raw;
+      }
+    }
+    if (type === "datetime") return raw === "" ? undefined : new Date(raw).toISOString();
     if (type === "bool") return raw === "true";
     if (type === "number") return raw.trim() === "" ? undefined : Number(raw);
     if (type === "date") return raw === "" ? null : raw + "T00:00:00Z";
@@ -32,7 +47,14 @@
       if (!el.name || el.name === "_csrf" || el.disabled) continue;
       if (el.type === "radio" && !el.checked) continue;
       const value = valueOf(el);
-      if (value !== undefined) body[el.name] = value;
+      if (value === undefined) continue;
+      const path = el.name.split(".");
+      let target = body;
+      for (const key of path.slice(0, -1)) {
+        if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
+        target = target[key];
+      }
+      target[path[path.length - 1]] = value;
     }
     return body;
   }
@@ -156,6 +178,60 @@
       form.removeAttribute("aria-busy");
     }
   });
+
+  // Live previews: ask the form's preview URL about what is typed, a moment after typing stops.
+  const previewTimers = new WeakMap();
+  async function preview(output) {
+    const form = output.closest("form");
+    const params = new URLSearchParams();
+    for (const el of form.querySelectorAll("[data-preview-param]")) {
+      const value = valueOf(el);
+      if (value !== undefined && value !== null && value !== "") params.set(el.dataset.previewParam, value);
+    }
+    try {
+      const response = await fetch(`${output.dataset.preview}?${params}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      const data = await response.json();
+      output.replaceChildren();
+      if (response.ok) {
+        const label = document.createElement("span");
+        label.textContent = "Next runs: ";
+        output.append(label);
+        const list = document.createElement("ol");
+        for (const at of data.nextRuns || []) {
+          const item = document.createElement("li");
+          item.textContent = new Date(at).toLocaleString();
+          list.append(item);
+        }
+        output.append(list);
+        output.classList.remove("invalid");
+      } else {
+        const fields = data?.error?.fields || {};
+        const text = Object.values(fields).flat().join("; ") || data?.error?.message || "Not valid";
+        output.textContent = text;
+        output.classList.add("invalid");
+      }
+    } catch {
+      output.textContent = "";
+    }
+  }
+  function schedulePreviews(form) {
+    for (const output of form.querySelectorAll("output[data-preview]")) {
+      clearTimeout(previewTimers.get(output));
+      previewTimers.set(output, setTimeout(() => preview(output), 300));
+    }
+  }
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest("form");
+    if (form && event.target.matches("[data-preview-param]")) schedulePreviews(form);
+  });
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("form");
+    if (form && event.target.matches("[data-preview-param]")) schedulePreviews(form);
+  });
+  for (const output of document.querySelectorAll("output[data-preview]")) preview(output);
 
   // The tenant switcher submits itself when a tenant is chosen.
   document.addEventListener("change", (event) => {

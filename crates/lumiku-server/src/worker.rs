@@ -90,7 +90,15 @@ impl Workers {
                             });
                         }
                     }
-                    Err(error) => tracing::error!(error = ?error, "claiming jobs failed"),
+                    Err(error) => {
+                        tracing::error!(error = ?error, "claiming jobs failed");
+                        // Not again at once: a failing database is not to be hammered.
+                        tokio::select! {
+                            () = tokio::time::sleep(MAX_IDLE) => {}
+                            _ = stop.changed() => {}
+                        }
+                        continue;
+                    }
                 }
             }
             if claimed_all {
@@ -149,7 +157,12 @@ impl Workers {
             }
             match result {
                 Ok(Ok(outcome)) => outcome,
-                Ok(Err(error)) => outcome_of_error(&error),
+                Ok(Err(error)) => {
+                    if error.status().is_server_error() {
+                        tracing::error!(app = %app_id, kind = %kind, error = ?error, "a job's run failed");
+                    }
+                    outcome_of_error(&error)
+                }
                 Err(_) => Outcome::failed(format!(
                     "timed out after {} s",
                     timeout.as_secs_f64().round()

@@ -2,16 +2,27 @@
 //! (set `LUMIKU_TEST_POSTGRES_URL` when building for the PostgreSQL half).
 
 mod checklist;
+mod jobs;
 mod pages;
+mod runs;
 
 use lumiku_testkit::{Backend, TestApp, TestResponse, TestUser};
 use serde_json::json;
 
 const BASE: &str = "/api/apps/task-scheduler";
 
-/// What adding an item costs, as the manifest says.
+/// What creating a task costs, as the manifest says.
 fn cost() -> i64 {
-    task_scheduler::MANIFEST.cost("createItem").unwrap()
+    task_scheduler::MANIFEST.cost("createTask").unwrap()
+}
+
+/// A valid task named `name`: weekday mornings in Jakarta, calling a public URL.
+fn task_body(name: &str) -> serde_json::Value {
+    json!({
+        "name": name,
+        "schedule": { "type": "cron", "expression": "0 9 * * MON-FRI", "timeZone": "Asia/Jakarta" },
+        "action": { "type": "http", "method": "POST", "url": "https://example.com/hook" },
+    })
 }
 
 async fn spawn(backend: Backend) -> TestApp {
@@ -34,11 +45,11 @@ async fn balance(app: &TestApp, user: &TestUser) -> i64 {
         .unwrap()
 }
 
-async fn create_item(app: &TestApp, user: &TestUser, title: &str) -> TestResponse {
+async fn create_task(app: &TestApp, user: &TestUser, name: &str) -> TestResponse {
     app.post(
-        &format!("{BASE}/items"),
+        &format!("{BASE}/tasks"),
         &user.access_token,
-        json!({ "title": title }),
+        task_body(name),
     )
     .await
 }

@@ -3,10 +3,10 @@
 use lumiku_testkit::{Backend, TestApp, backend_tests};
 use reqwest::header::COOKIE;
 
-use crate::{cost, create_item, spawn};
+use crate::{cost, create_task, spawn};
 
 backend_tests!(
-    the_page_lists_the_tenants_items_and_prices_the_action,
+    the_page_lists_the_tenants_tasks_and_prices_the_actions,
     the_page_needs_a_session,
 );
 
@@ -23,14 +23,14 @@ async fn page(app: &TestApp, cookie: &str) -> (u16, String) {
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-async fn the_page_lists_the_tenants_items_and_prices_the_action(backend: Backend) {
+async fn the_page_lists_the_tenants_tasks_and_prices_the_actions(backend: Backend) {
     let app = spawn(backend).await;
     let ana = app.register_user().await;
     let bo = app.register_user().await;
-    create_item(&app, &ana, "Ana's first")
+    create_task(&app, &ana, "Ana's first")
         .await
         .assert_status(201);
-    create_item(&app, &bo, "Bo's secret")
+    create_task(&app, &bo, "Bo's secret")
         .await
         .assert_status(201);
 
@@ -42,9 +42,14 @@ async fn the_page_lists_the_tenants_items_and_prices_the_action(backend: Backend
         "{html}"
     );
     assert!(!html.contains("secret"), "another tenant's item leaked");
-    let unit = if cost() == 1 { "credit" } else { "credits" };
-    let button = format!("Add item <span class=\"cost-tag\">{} {unit}", cost());
+    let button = format!("Create task <span class=\"cost-tag\">{} credits", cost());
     assert!(html.contains(&button), "{html}");
+    assert!(
+        html.contains("Run now <span class=\"cost-tag\">1"),
+        "{html}"
+    );
+    assert!(html.contains("Next run:"), "{html}");
+    assert!(html.contains("data-preview=\"/api/apps/task-scheduler/schedule/preview\""));
     // Reading the page is free.
     assert_eq!(
         app.wallet(ana.personal_tenant_id).await.balance,

@@ -1,0 +1,323 @@
+//! Tasks running: reminders, HTTP calls against a local server (success, 500 with retries, a
+//! timeout), the outbound policy, and a wallet too short to pay for a run.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests};
+use serde_json::{Value, json};
+
+use crate::{BASE, balance};
+
+backend_tests!(
+    run_now_sends_a_reminder_to_the_chosen_members_and_charges_once,
+    an_http_task_calls_its_url_and_keeps_the_answer,
+    a_500_is_retried_and_each_attempt_is_recorded,
+    a_request_that_outlasts_its_timeout_fails_and_is_retried,
+    a_wallet_too_short_for_a_run_records_a_skip_and_charges_nothing,
+    a_paused_task_does_not_run_until_resumed,
+);
+
+/// A server with the app whose outbound requests may reach this machine (the test servers).
+async fn spawn_local(backend: Backend, bonus: i64) -> TestApp {
+    TestApp::spawn_with_apps(backend, vec![task_scheduler::app()], |c| {
+        c.welcome_bonus_credits = bonus;
+        c.allow_private_networks = true;
+    })
+    .await
+}
+
+/// A local HTTP server answering `/hook` with `answers` in turn (the last one repeated), after
+/// `delay`; it counts the requests.
+async fn hook_server(
+    answers: Vec<(u16, &'static str)>,
+    delay: Duration,
+) -> (String, Arc<AtomicUsize>) {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&hits);
+    let answers = Arc::new(answers);
+    let router = axum::Router::new().route(
+        "/hook",
+        axum::routing::any(move || {
+            let counter = Arc::clone(&counter);
+            let answers = Arc::clone(&answers);
+            async move {
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(delay).await;
+                let (status, body) = answers[n.min(answers.len() - 1)];
+                (StatusCode::from_u16(status).unwrap(), body)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (format!("http://{addr}/hook"), hits)
+}
+
+/// Polls the task's runs until `done` holds for them (at most 30 s).
+async fn runs_until(
+    app: &TestApp,
+    user: &TestUser,
+    task: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let runs = app
+            .get(&format!("{BASE}/tasks/{task}/runs"), &user.access_token)
+            .await;
+        let items = runs.body["items"].as_array().cloned().unwrap_or_default();
+        if done(&items) {
+            return items;
+        }
+        assert!(Instant::now() < deadline, "runs never got there: {items:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn settled(runs: &[Value]) -> usize {
+    runs.iter().filter(|r| r["outcome"] != "running").count()
+}
+
+async fn create(app: &TestApp, user: &TestUser, body: Value) -> String {
+    let created = app
+        .post(&format!("{BASE}/tasks"), &user.access_token, body)
+        .await;
+    created.assert_status(201);
+    created.body["task"]["id"].as_str().unwrap().to_owned()
+}
+
+fn once_now() -> Value {
+    json!({ "type": "once", "at": chrono::Utc::now().to_rfc3339() })
+}
+
+fn weekly() -> Value {
+    json!({ "type": "cron", "expression": "0 9 * * MON", "timeZone": "Asia/Jakarta" })
+}
+
+async fn run_now_sends_a_reminder_to_the_chosen_members_and_charges_once(backend: Backend) {
+    let app = spawn_local(backend, 100).await;
+    let user = app.register_user().await;
+    let body = json!({
+        "name": "Stand-up",
+        "schedule": weekly(),
+        "action": { "type": "reminder", "message": "Stand-up in 5 minutes", "recipients": [user.id] },
+    });
+    let task = create(&app, &user, body).await;
+    let queued = app
+        .post(
+            &format!("{BASE}/tasks/{task}/run"),
+            &user.access_token,
+            json!({}),
+        )
+        .await;
+    queued.assert_status(202);
+    assert_eq!(queued.body["creditUsed"], 1);
+    let runs = runs_until(&app, &user, &task, |r| settled(r) == 1).await;
+    assert_eq!(runs[0]["outcome"], "succeeded");
+    assert_eq!(runs[0]["credits"], 1);
+    let notes = app
+        .get(&format!("{BASE}/notifications"), &user.access_token)
+        .await;
+    assert_eq!(notes.body["unread"], 1);
+    assert_eq!(notes.body["items"][0]["message"], "Stand-up in 5 minutes");
+    let read = app
+        .post(
+            &format!("{BASE}/notifications/read"),
+            &user.access_token,
+            json!({}),
+        )
+        .await;
+    read.assert_status(200);
+    assert_eq!(read.body["marked"], 1);
+    let stats = app.get(&format!("{BASE}/stats"), &user.access_token).await;
+    assert_eq!(stats.body["unreadNotifications"], 0);
+    // create 2 + run now 1; the paid run charged nothing more.
+    assert_eq!(balance(&app, &user).await, 97);
+    let usage = app.get("/api/credits/usage", &user.access_token).await;
+    let totals = usage.body["totals"].as_array().unwrap();
+    let run_task = totals.iter().find(|t| t["action"] == "runTask").unwrap();
+    assert_eq!(run_task["count"], 1);
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+}
+
+async fn an_http_task_calls_its_url_and_keeps_the_answer(backend: Backend) {
+    let (url, hits) = hook_server(vec![(200, "hello from the hook")], Duration::ZERO).await;
+    let app = spawn_local(backend, 100).await;
+    let user = app.register_user().await;
+    let body = json!({
+        "name": "Ping",
+        "schedule": once_now(),
+        "action": { "type": "http", "method": "POST", "url": url, "headers": { "X-Token": "s3cret" }, "body": "{}" },
+    });
+    let task = create(&app, &user, body).await;
+    let runs = runs_until(&app, &user, &task, |r| settled(r) == 1).await;
+    assert_eq!(runs[0]["outcome"], "succeeded", "{runs:?}");
+    assert_eq!(runs[0]["statusCode"], 200);
+    assert_eq!(runs[0]["response"], "hello from the hook");
+    assert_eq!(runs[0]["attempt"], 1);
+    assert_eq!(runs[0]["credits"], 1);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    let shown = app
+        .get(&format!("{BASE}/tasks/{task}"), &user.access_token)
+        .await;
+    assert_eq!(shown.body["task"]["lastOutcome"], "succeeded");
+    assert_eq!(
+        shown.body["task"]["action"]["headers"]["X-Token"], "[hidden]",
+        "header values are not shown back"
+    );
+    assert!(shown.body["task"]["nextRunAt"].is_null(), "a one-off ran");
+    assert_eq!(balance(&app, &user).await, 100 - 2 - 1);
+    // Done is done: it does not run again.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+}
+
+async fn a_500_is_retried_and_each_attempt_is_recorded(backend: Backend) {
+    let (url, hits) = hook_server(
+        vec![(500, "boom"), (503, "still down"), (200, "ok")],
+        Duration::ZERO,
+    )
+    .await;
+    let app = spawn_local(backend, 100).await;
+    let user = app.register_user().await;
+    let body = json!({ "name": "Flaky", "schedule": once_now(), "action": { "type": "http", "url": url } });
+    let task = create(&app, &user, body).await;
+    for attempt in 1..=2 {
+        runs_until(&app, &user, &task, |r| settled(r) == attempt).await;
+        // Skip the backoff (10 s, then 20 s, with jitter): the retry is due now.
+        app.execute_sql("update jobs set run_at_ms = 0 where status = 'queued' and attempt > 0")
+            .await;
+        app.kernel.jobs_changed();
+    }
+    let runs = runs_until(&app, &user, &task, |r| settled(r) == 3).await;
+    let outcomes: Vec<_> = runs
+        .iter()
+        .rev()
+        .map(|r| {
+            (
+                r["attempt"].clone(),
+                r["outcome"].clone(),
+                r["statusCode"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            (json!(1), json!("failed"), json!(500)),
+            (json!(2), json!("failed"), json!(503)),
+            (json!(3), json!("succeeded"), json!(200)),
+        ]
+    );
+    assert_eq!(runs[2]["error"], "answered 500 Internal Server Error");
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+    // Each attempt is a run and costs one.
+    assert_eq!(balance(&app, &user).await, 100 - 2 - 3);
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+}
+
+async fn a_request_that_outlasts_its_timeout_fails_and_is_retried(backend: Backend) {
+    let (url, _) = hook_server(vec![(200, "late")], Duration::from_secs(5)).await;
+    let app = spawn_local(backend, 100).await;
+    let user = app.register_user().await;
+    let body = json!({
+        "name": "Slow",
+        "schedule": once_now(),
+        "action": { "type": "http", "url": url, "timeoutSecs": 1 },
+    });
+    let task = create(&app, &user, body).await;
+    let runs = runs_until(&app, &user, &task, |r| settled(r) == 1).await;
+    assert_eq!(runs[0]["outcome"], "failed");
+    assert_eq!(runs[0]["error"], "timed out after 1 s");
+    assert!(runs[0]["durationMs"].as_i64().unwrap() < 4000);
+    let counts = app.kernel.job_counts("task-scheduler").await.unwrap();
+    assert_eq!(counts, vec![("queued".to_owned(), 1)], "a retry waits");
+}
+
+async fn a_wallet_too_short_for_a_run_records_a_skip_and_charges_nothing(backend: Backend) {
+    let (url, hits) = hook_server(vec![(200, "ok")], Duration::ZERO).await;
+    // Exactly enough to create the task, nothing left for its run.
+    let app = spawn_local(backend, 2).await;
+    let user = app.register_user().await;
+    let body = json!({ "name": "Unpaid", "schedule": once_now(), "action": { "type": "http", "url": url } });
+    let task = create(&app, &user, body).await;
+    let runs = runs_until(&app, &user, &task, |r| settled(r) == 1).await;
+    assert_eq!(runs[0]["outcome"], "skipped");
+    assert_eq!(runs[0]["error"], "insufficient_credits");
+    assert_eq!(runs[0]["credits"], 0);
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was sent");
+    assert_eq!(balance(&app, &user).await, 0);
+    let counts = app.kernel.job_counts("task-scheduler").await.unwrap();
+    assert_eq!(
+        counts,
+        vec![("done".to_owned(), 1)],
+        "a skip is not retried"
+    );
+    app.wallet(user.personal_tenant_id)
+        .await
+        .assert_consistent();
+}
+
+async fn a_paused_task_does_not_run_until_resumed(backend: Backend) {
+    let (url, hits) = hook_server(vec![(200, "ok")], Duration::ZERO).await;
+    let app = spawn_local(backend, 100).await;
+    let user = app.register_user().await;
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let body = json!({
+        "name": "Later",
+        "schedule": { "type": "once", "at": at },
+        "action": { "type": "http", "url": url },
+    });
+    let task = create(&app, &user, body).await;
+    let paused = app
+        .post(
+            &format!("{BASE}/tasks/{task}/pause"),
+            &user.access_token,
+            json!({}),
+        )
+        .await;
+    paused.assert_status(200);
+    assert_eq!(paused.body["task"]["enabled"], false);
+    assert_eq!(paused.body["creditUsed"], 0);
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "a paused task does not run");
+    // Its one-off time has passed while paused: resuming asks for a new time.
+    app.post(
+        &format!("{BASE}/tasks/{task}/resume"),
+        &user.access_token,
+        json!({}),
+    )
+    .await
+    .assert_error(422, "validation_failed");
+    let changed = app
+        .patch(
+            &format!("{BASE}/tasks/{task}"),
+            &user.access_token,
+            json!({ "schedule": once_now(), "enabled": true }),
+        )
+        .await;
+    changed.assert_status(200);
+    assert_eq!(changed.body["creditUsed"], 1);
+    runs_until(&app, &user, &task, |r| settled(r) == 1).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // Deleting it takes its history and its schedule, free.
+    let deleted = app
+        .delete(&format!("{BASE}/tasks/{task}"), &user.access_token)
+        .await;
+    deleted.assert_status(200);
+    assert_eq!(deleted.body["creditUsed"], 0);
+    app.get(&format!("{BASE}/tasks/{task}"), &user.access_token)
+        .await
+        .assert_error(404, "not_found");
+}
