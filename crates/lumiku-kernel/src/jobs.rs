@@ -268,7 +268,7 @@ pub async fn settle(
     let keeps_key = status == "queued";
     sql::query(
         "update jobs set status = $3, due_ms = $4, run_at_ms = $5, attempt = $6, \
-         runs = runs + $7, last_outcome = $8, last_error = $9, claim = null, claimed_by = null, \
+         runs = runs + $7, last_outcome = $8, last_error = $9, claim = null, \
          lease_until_ms = null, unique_key = case when $10 then unique_key else null end, \
          updated_at = $11 where id = $1 and claim = $2",
     )
