@@ -17,7 +17,10 @@ use lumiku_testkit::{Backend, TestApp, backend_tests};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
-backend_tests!(a_new_user_buys_credits_after_spending_them_in_the_browser);
+backend_tests!(
+    a_new_user_buys_credits_after_spending_them_in_the_browser,
+    a_team_schedules_a_reminder_in_the_browser,
+);
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -544,6 +547,147 @@ async fn a_new_user_buys_credits_after_spending_them_in_the_browser(backend: Bac
     drop(pages);
     client.close().await.unwrap();
     eprintln!("screenshots in {}", dir.display());
+}
+
+/// The Task Scheduler in the browser: the schedule checked live as it is typed, a reminder task
+/// created through the form, "run now", the reminder behind the bell, and the run history.
+async fn a_team_schedules_a_reminder_in_the_browser(backend: Backend) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with_apps(backend, vec![task_scheduler::app()], |config| {
+        config.welcome_bonus_credits = 10;
+    })
+    .await;
+    let user = app.register_user().await;
+    let client = browser(&driver).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("e2e-screenshots")
+        .join(format!("{backend:?}-scheduler").to_lowercase());
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut pages = Pages {
+        client: &client,
+        dir,
+        count: 0,
+    };
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(&client, "#email", &user.email).await;
+    fill(&client, "#password", &user.password).await;
+    click(&client, "#submit").await;
+    wait_for(
+        &client,
+        "document.getElementById('balance')",
+        "the dashboard",
+    )
+    .await;
+    client.goto(&app.url("/apps/task-scheduler")).await.unwrap();
+    wait_for(
+        &client,
+        "document.querySelector('#schedule-preview ol li')",
+        "the preview of the default schedule",
+    )
+    .await;
+    let first = eval(
+        &client,
+        "return document.querySelectorAll('#schedule-preview ol li').length",
+    )
+    .await;
+    assert_eq!(first, json!(5), "five next runs");
+
+    // A wrong expression is caught as it is typed, before anything is sent.
+    fill(&client, "#task-cron", "0 25 * * *").await;
+    wait_for(
+        &client,
+        "document.getElementById('schedule-preview').classList.contains('invalid')",
+        "the live check of a wrong expression",
+    )
+    .await;
+    pages.capture("scheduler-invalid-cron").await;
+    fill(&client, "#task-cron", "30 8 * * MON-FRI").await;
+    wait_for(
+        &client,
+        "!document.getElementById('schedule-preview').classList.contains('invalid') && document.querySelector('#schedule-preview ol li')",
+        "the preview of the corrected expression",
+    )
+    .await;
+
+    // A reminder for oneself.
+    fill(&client, "#task-name", "Daily stand-up").await;
+    eval(
+        &client,
+        "document.getElementById('task-action-type').value = 'reminder'; return true;",
+    )
+    .await;
+    fill(&client, "#task-message", "Stand-up in 5 minutes").await;
+    click(&client, "#create-task").await;
+    wait_for(
+        &client,
+        "document.querySelectorAll('[data-task]').length === 1",
+        "the task in the list",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 8, "creating costs 2");
+    let next = eval(
+        &client,
+        "return document.querySelector('[data-task] .next-run').textContent",
+    )
+    .await;
+    assert!(next.as_str().unwrap().contains("UTC"), "{next}");
+    pages.capture("scheduler-task").await;
+
+    // Run it now: 1 credit, and the reminder arrives behind the bell.
+    click(&client, "[data-task] .run-now").await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        client.goto(&app.url("/apps/task-scheduler")).await.unwrap();
+        let unread = eval(
+            &client,
+            "return document.getElementById('unread-count').textContent",
+        )
+        .await;
+        if unread == json!("1") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the reminder never arrived");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(balance(&client).await, 7, "the run costs 1");
+    click(&client, "#notifications summary").await;
+    let text = eval(
+        &client,
+        "return document.getElementById('notifications').innerText",
+    )
+    .await;
+    assert!(
+        text.as_str().unwrap().contains("Stand-up in 5 minutes"),
+        "{text}"
+    );
+    pages.capture("scheduler-reminder").await;
+    click(&client, "#mark-read").await;
+    wait_for(
+        &client,
+        "document.getElementById('unread-count').textContent === '0'",
+        "the reminders read",
+    )
+    .await;
+
+    // The run history.
+    click(&client, "[data-task] a[href*='task=']").await;
+    wait_for(
+        &client,
+        "document.querySelector('#history .run-outcome')",
+        "the run history",
+    )
+    .await;
+    let outcome = eval(
+        &client,
+        "return document.querySelector('#history .run-outcome').textContent",
+    )
+    .await;
+    assert_eq!(outcome, json!("succeeded"));
+    pages.capture("scheduler-history").await;
+    drop(pages);
+    client.close().await.unwrap();
 }
 
 /// The personal tenant of the account with `email`.
