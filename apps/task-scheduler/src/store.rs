@@ -84,7 +84,10 @@ impl TaskRow {
         let action: TaskAction = serde_json::from_value(self.action).map_err(ApiError::internal)?;
         let next_run_at = if self.enabled {
             match &schedule {
-                TaskSchedule::Once { at } if self.runs == 0 => Some(*at),
+                // A one-off time is still ahead unless a scheduled run has been made since it.
+                TaskSchedule::Once { at } if self.last_run_at.is_none_or(|last| last < *at) => {
+                    Some(*at)
+                }
                 TaskSchedule::Once { .. } => None,
                 cron => cron.upcoming(now(), 1).first().copied(),
             }
@@ -113,6 +116,21 @@ pub const PAGE_DEFAULT: u32 = 50;
 /// The largest page a caller may ask for.
 pub const PAGE_MAX: u32 = 200;
 
+/// A page out of `rows` fetched one past `limit` (newest first): the page, and the cursor of the
+/// next one when there is one.
+fn split_page<T>(
+    mut rows: Vec<T>,
+    limit: usize,
+    id: impl Fn(&T) -> Uuid,
+) -> (Vec<T>, Option<Uuid>) {
+    if rows.len() <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit);
+    let next = rows.last().map(id);
+    (rows, next)
+}
+
 /// The tenant's tasks older than `before`, newest first, at most `limit`; and the next cursor.
 pub async fn list_tasks(
     tx: &mut Tx,
@@ -121,7 +139,7 @@ pub async fn list_tasks(
     limit: u32,
 ) -> Result<(Vec<Task>, Option<Uuid>), ApiError> {
     let limit = limit.clamp(1, PAGE_MAX) as usize;
-    let mut rows = sql::query_as::<TaskRow>(sql::AssertSqlSafe(format!(
+    let rows = sql::query_as::<TaskRow>(sql::AssertSqlSafe(format!(
         "select {TASK_COLUMNS} from task_scheduler_tasks where tenant_id = $1 and id < $2 \
          order by id desc limit $3"
     )))
@@ -131,12 +149,7 @@ pub async fn list_tasks(
     .fetch_all(&mut *tx)
     .await
     .map_err(ApiError::internal)?;
-    let next = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
+    let (rows, next) = split_page(rows, limit, |r| r.id);
     let tasks = rows
         .into_iter()
         .map(TaskRow::into_task)
@@ -227,7 +240,7 @@ pub async fn insert_task(
     Ok(id)
 }
 
-/// Rewrites a task's fields (a changed one-off time counts as not run yet).
+/// Rewrites a task's fields.
 pub async fn update_task(
     tx: &mut Tx,
     tenant_id: Uuid,
@@ -237,7 +250,6 @@ pub async fn update_task(
     let (kind, run_at, cron, zone) = schedule_columns(fields.schedule);
     sql::query(
         "update task_scheduler_tasks set name = $3, schedule_type = $4, \
-         runs = case when schedule_type = 'once' and $4 = 'once' and run_at = $5 then runs else 0 end, \
          run_at = $5, cron = $6, time_zone = $7, action_type = $8, action = $9, enabled = $10, \
          updated_at = $11 where tenant_id = $1 and id = $2",
     )
@@ -434,7 +446,7 @@ pub async fn list_runs(
     limit: u32,
 ) -> Result<(Vec<Run>, Option<Uuid>), ApiError> {
     let limit = limit.clamp(1, PAGE_MAX) as usize;
-    let mut runs = sql::query_as::<Run>(
+    let runs = sql::query_as::<Run>(
         "select id, due_at, started_at, duration_ms, outcome, attempt, status_code, response, \
          error, credits from task_scheduler_runs where tenant_id = $1 and task_id = $2 and id < $3 \
          order by id desc limit $4",
@@ -446,13 +458,7 @@ pub async fn list_runs(
     .fetch_all(&mut *tx)
     .await
     .map_err(ApiError::internal)?;
-    let next = if runs.len() > limit {
-        runs.truncate(limit);
-        runs.last().map(|r| r.id)
-    } else {
-        None
-    };
-    Ok((runs, next))
+    Ok(split_page(runs, limit, |r| r.id))
 }
 
 /// A reminder left for a member.

@@ -18,6 +18,7 @@ backend_tests!(
     a_request_that_outlasts_its_timeout_fails_and_is_retried,
     a_wallet_too_short_for_a_run_records_a_skip_and_charges_nothing,
     a_paused_task_does_not_run_until_resumed,
+    another_tenants_task_cannot_be_run_changed_or_read,
 );
 
 /// A server with the app whose outbound requests may reach this machine (the test servers).
@@ -137,6 +138,17 @@ async fn run_now_sends_a_reminder_to_the_chosen_members_and_charges_once(backend
     assert_eq!(stats.body["unreadNotifications"], 0);
     // create 2 + run now 1; the paid run charged nothing more.
     assert_eq!(balance(&app, &user).await, 97);
+    // Pausing keeps what the task has done.
+    let paused = app
+        .post(
+            &format!("{BASE}/tasks/{task}/pause"),
+            &user.access_token,
+            json!({}),
+        )
+        .await;
+    paused.assert_status(200);
+    assert_eq!(paused.body["task"]["runs"], 1);
+    assert_eq!(paused.body["task"]["lastOutcome"], "succeeded");
     let usage = app.get("/api/credits/usage", &user.access_token).await;
     let totals = usage.body["totals"].as_array().unwrap();
     let run_task = totals.iter().find(|t| t["action"] == "runTask").unwrap();
@@ -320,4 +332,46 @@ async fn a_paused_task_does_not_run_until_resumed(backend: Backend) {
     app.get(&format!("{BASE}/tasks/{task}"), &user.access_token)
         .await
         .assert_error(404, "not_found");
+}
+
+async fn another_tenants_task_cannot_be_run_changed_or_read(backend: Backend) {
+    let (url, hits) = hook_server(vec![(200, "ok")], Duration::ZERO).await;
+    let app = spawn_local(backend, 100).await;
+    let ana = app.register_user().await;
+    let budi = app.register_user().await;
+    let body =
+        json!({ "name": "Ana's", "schedule": weekly(), "action": { "type": "http", "url": url } });
+    let task = create(&app, &ana, body).await;
+    let before = app.wallet(budi.personal_tenant_id).await;
+    let token = &budi.access_token;
+    for path in ["run", "pause", "resume"] {
+        app.post(&format!("{BASE}/tasks/{task}/{path}"), token, json!({}))
+            .await
+            .assert_error(404, "not_found");
+    }
+    app.patch(
+        &format!("{BASE}/tasks/{task}"),
+        token,
+        json!({ "name": "Mine now" }),
+    )
+    .await
+    .assert_error(404, "not_found");
+    app.delete(&format!("{BASE}/tasks/{task}"), token)
+        .await
+        .assert_error(404, "not_found");
+    app.get(&format!("{BASE}/tasks/{task}/runs"), token)
+        .await
+        .assert_error(404, "not_found");
+    assert_eq!(
+        app.wallet(budi.personal_tenant_id).await,
+        before,
+        "no charge"
+    );
+    let theirs = app
+        .get(&format!("{BASE}/tasks/{task}"), &ana.access_token)
+        .await;
+    assert_eq!(theirs.body["task"]["name"], "Ana's");
+    assert_eq!(theirs.body["task"]["enabled"], true);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing ran for Budi");
 }
