@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use lumiku_plugin::context::Member;
 use lumiku_plugin::jobs::{CronSchedule, Schedule, ScheduleError};
-use lumiku_plugin::{ApiError, FieldErrors, Tier, outbound};
+use lumiku_plugin::{FieldErrors, Tier, outbound};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -337,15 +337,6 @@ pub fn check_name(name: &str, errors: &mut FieldErrors) -> String {
         push(errors, "name", "must be 1 to 200 characters on one line");
     }
     name.to_owned()
-}
-
-/// 422 with `errors` unless it is empty.
-pub fn refuse(errors: FieldErrors) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
 }
 
 #[cfg(test)]

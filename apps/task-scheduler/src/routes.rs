@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::model::{TaskAction, TaskSchedule, check_name, refuse};
+use crate::model::{TaskAction, TaskSchedule, check_name};
 use crate::runner::{Payload, RUN_NOW_JOB, TASK_JOB};
 use crate::store::{self, Notification, Run, Stats, Task, TaskFields};
 use crate::{
@@ -155,15 +155,8 @@ async fn create_task(
 ) -> Result<Charged<TaskBody>, ApiError> {
     let input = metered.body().clone();
     let enabled = input.enabled.unwrap_or(true);
-    let members = metered.members().await?;
-    let (name, schedule, action) = check_task(
-        &input.name,
-        &input.schedule,
-        &input.action,
-        &members,
-        metered.tier(),
-        &metered_policy(&metered),
-    )?;
+    let (name, schedule, action) =
+        check_task(&mut metered, &input.name, &input.schedule, &input.action).await?;
     let (tenant, user) = (metered.tenant_id(), metered.user_id());
     let fields = TaskFields {
         name: &name,
@@ -185,41 +178,30 @@ async fn create_task(
         .await
 }
 
-/// The outbound policy a handler checks URLs against.
-struct Policy {
-    allow_private: bool,
-}
-
-fn metered_policy<A: lumiku_plugin::context::Action, B>(metered: &Metered<A, B>) -> Policy {
-    Policy {
-        allow_private: metered.allows_private_networks(),
-    }
-}
-
-fn check_task(
+/// A task's name, schedule and action checked as one (every field at fault in one 422): the
+/// schedule against the tenant's plan, a reminder's recipients against its members, a URL against
+/// the platform's outbound policy.
+async fn check_task<A: lumiku_plugin::context::Action, B>(
+    metered: &mut Metered<A, B>,
     name: &str,
     schedule: &TaskSchedule,
     action: &TaskAction,
-    members: &[lumiku_plugin::context::Member],
-    tier: lumiku_plugin::Tier,
-    policy: &Policy,
 ) -> Result<(String, Schedule, TaskAction), ApiError> {
+    let members = match action {
+        TaskAction::Reminder { .. } => metered.members().await?,
+        TaskAction::Http { .. } => Vec::new(),
+    };
     let mut errors = FieldErrors::new();
     let name = check_name(name, &mut errors);
-    let schedule = schedule
-        .check(tier, now())
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let action = action
-        .check(members, policy.allow_private)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    refuse(errors)?;
+    let schedule = schedule.check(metered.tier(), now());
+    let action = action.check(&members, metered.allows_private_networks());
     match (schedule, action) {
-        (Some(schedule), Some(action)) => Ok((name, schedule, action)),
-        _ => Err(ApiError::internal(std::io::Error::other(
-            "a checked task lost a part",
-        ))),
+        (Ok(schedule), Ok(action)) if errors.is_empty() => Ok((name, schedule, action)),
+        (schedule, action) => {
+            errors.extend(schedule.err().unwrap_or_default());
+            errors.extend(action.err().unwrap_or_default());
+            Err(ApiError::validation(errors))
+        }
     }
 }
 
@@ -249,18 +231,12 @@ async fn update_task(
     let patch = metered.body().clone();
     let tenant = metered.tenant_id();
     let current = store::get_task(metered.tx(), tenant, id).await?;
-    let members = metered.members().await?;
     let schedule_in = patch.schedule.unwrap_or(current.schedule);
     let action_in = patch.action.unwrap_or(current.action);
     let enabled = patch.enabled.unwrap_or(current.enabled);
-    let (name, schedule, action) = check_task(
-        patch.name.as_deref().unwrap_or(&current.name),
-        &schedule_in,
-        &action_in,
-        &members,
-        metered.tier(),
-        &metered_policy(&metered),
-    )?;
+    let name_in = patch.name.unwrap_or(current.name);
+    let (name, schedule, action) =
+        check_task(&mut metered, &name_in, &schedule_in, &action_in).await?;
     let fields = TaskFields {
         name: &name,
         schedule: &schedule_in,
@@ -364,7 +340,6 @@ async fn set_enabled<A: lumiku_plugin::context::Action>(
                 .map_err(ApiError::validation)?;
             metered.enqueue(&task_job(id, schedule)).await?;
         }
-        // The one-off run count is kept: resuming does not make a run that happened new.
         store::update_task(metered.tx(), tenant, id, &fields).await?;
     }
     let task = store::get_task(metered.tx(), tenant, id).await?;

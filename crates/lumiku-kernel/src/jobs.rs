@@ -492,7 +492,7 @@ impl Kernel {
         std::sync::Arc::clone(&self.jobs_wake)
     }
 
-    /// The jobs of a tenant's app, newest first, for an admin or a test's eyes.
+    /// How many of `app_id`'s jobs are in each status, by status (for an operator's or a test's eyes).
     pub async fn job_counts(&self, app_id: &str) -> Result<Vec<(String, i64)>> {
         Ok(sql::query_as(
             "select status, count(*) from jobs where app_id = $1 group by status order by status",

@@ -6,7 +6,8 @@
 // Field names with dots build nested objects (`schedule.type` → {schedule: {type}}); a multiple
 // select sends an array; `data-type="json"` sends the parsed JSON and `data-type="datetime"` a
 // local date and time as an RFC 3339 instant. An `<output data-preview="url">` in a form shows
-// what GET url answers for the form's `data-preview-param` fields as they are typed.
+// what GET url answers for the form's `data-preview-param` fields as they are typed (and at once
+// when the page opens, with `data-preview-now`).
 (() => {
   "use strict";
   const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -231,7 +232,9 @@
     const form = event.target.closest("form");
     if (form && event.target.matches("[data-preview-param]")) schedulePreviews(form);
   });
-  for (const output of document.querySelectorAll("output[data-preview]")) preview(output);
+  // Only a preview marked `data-preview-now` is asked for when the page opens (one request, not
+  // one per edit form).
+  for (const output of document.querySelectorAll("output[data-preview][data-preview-now]")) preview(output);
 
   // The tenant switcher submits itself when a tenant is chosen.
   document.addEventListener("change", (event) => {

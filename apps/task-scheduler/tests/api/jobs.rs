@@ -13,6 +13,7 @@ use crate::BASE;
 backend_tests!(
     forty_tasks_due_together_run_once_each_across_two_servers,
     a_job_whose_worker_died_runs_again_after_its_lease_and_only_once,
+    a_unique_key_holds_one_live_job_per_tenant,
 );
 
 async fn spawn(backend: Backend, bonus: i64) -> TestApp {
@@ -140,4 +141,66 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease_and_only_once(backen
     let wallet = app.wallet(user.personal_tenant_id).await;
     assert_eq!(wallet.balance, 100 - 2 - 1, "one run, one charge");
     wallet.assert_consistent();
+}
+
+async fn a_unique_key_holds_one_live_job_per_tenant(backend: Backend) {
+    use lumiku_kernel::jobs::{JobOwner, cancel, enqueue};
+    use lumiku_plugin::jobs::{NewJob, Schedule};
+
+    let app = spawn(backend, 100).await;
+    let ana = app.register_user().await;
+    let budi = app.register_user().await;
+    let job = NewJob::new(
+        "task",
+        Schedule::At(lumiku_kernel::db::now() + chrono::Duration::days(1)),
+    )
+    .unique_key("task:one");
+    let queue = |tenant: uuid::Uuid, user: uuid::Uuid| {
+        let app = &app;
+        let job = &job;
+        async move {
+            let mut tx = app.kernel.db().begin_tenant(tenant).await.unwrap();
+            let owner = JobOwner {
+                app_id: "task-scheduler",
+                tenant_id: Some(tenant),
+                user_id: Some(user),
+            };
+            let id = enqueue(&mut tx, owner, job, lumiku_kernel::db::now())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            id
+        }
+    };
+    let first = queue(ana.personal_tenant_id, ana.id).await;
+    assert_eq!(
+        queue(ana.personal_tenant_id, ana.id).await,
+        first,
+        "the same job answers"
+    );
+    let other = queue(budi.personal_tenant_id, budi.id).await;
+    assert_ne!(other, first, "the key is the tenant's own");
+    let mut tx = app
+        .kernel
+        .db()
+        .begin_tenant(ana.personal_tenant_id)
+        .await
+        .unwrap();
+    let canceled = cancel(
+        &mut tx,
+        "task-scheduler",
+        "task:one",
+        lumiku_kernel::db::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(canceled, 1, "only Ana's");
+    let again = queue(ana.personal_tenant_id, ana.id).await;
+    assert_ne!(again, first, "a canceled job gives its key back");
+    let counts = app.kernel.job_counts("task-scheduler").await.unwrap();
+    assert_eq!(
+        counts,
+        vec![("canceled".to_owned(), 1), ("queued".to_owned(), 2)]
+    );
 }
