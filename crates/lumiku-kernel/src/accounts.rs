@@ -635,6 +635,49 @@ impl Kernel {
         })
     }
 
+    /// The caller of a live session `session_id` of `user_id` (401 once it has ended).
+    pub async fn authenticate_session(&self, session_id: Uuid, user_id: Uuid) -> Result<Caller> {
+        let row: Option<(String, DateTime<Utc>)> = sql::query_as(
+            "select u.platform_role, s.expires_at from sessions s join users u on u.id = s.user_id \
+             where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > $3",
+        )
+        .bind(session_id)
+        .bind(user_id)
+        .bind(now())
+        .fetch_optional(&self.db)
+        .await?;
+        let (platform_role, expires_at) = row.ok_or(Error::InvalidToken)?;
+        Ok(Caller {
+            user_id,
+            session_id,
+            platform_role,
+            expires_at,
+        })
+    }
+
+    /// A realtime ticket: the caller's right to open one realtime connection to `tenant_id`
+    /// within a minute (checked as a member now, and again when it is used). Answers the ticket
+    /// and when it expires.
+    pub async fn realtime_ticket(
+        &self,
+        caller: &Caller,
+        tenant_id: Uuid,
+    ) -> Result<(String, DateTime<Utc>)> {
+        self.tenant_access(caller, tenant_id).await?;
+        let expires_at = now() + chrono::Duration::seconds(60);
+        let ticket =
+            self.tokens
+                .issue_ticket(caller.user_id, caller.session_id, tenant_id, expires_at)?;
+        Ok((ticket, expires_at))
+    }
+
+    /// The caller and tenant of a realtime ticket whose session is still live.
+    pub async fn redeem_ticket(&self, ticket: &str) -> Result<(Caller, Uuid)> {
+        let (user_id, session_id, tenant_id) = self.tokens.verify_ticket(ticket)?;
+        let caller = self.authenticate_session(session_id, user_id).await?;
+        Ok((caller, tenant_id))
+    }
+
     /// Ends the caller's session.
     pub async fn logout(&self, caller: &Caller, client: &ClientInfo) -> Result<()> {
         let mut tx = self.db.begin().await?;

@@ -32,6 +32,14 @@ pub enum Credential<'a> {
     AccessToken(&'a str),
     /// The dashboard's session cookie.
     Cookie(&'a str),
+    /// A session already authenticated by one of the above (or a realtime ticket) when a
+    /// long-lived connection opened, checked again on each use.
+    Session {
+        /// The session.
+        session_id: Uuid,
+        /// Its user.
+        user_id: Uuid,
+    },
 }
 
 /// What the kernel knows of a request to an app, read in one query.
@@ -106,6 +114,7 @@ pub(crate) enum CredentialKey {
     Token(String),
     /// A browser cookie, by its hash.
     Cookie(String),
+    Session(Uuid, Uuid),
 }
 
 /// One request's question to the gate.

@@ -65,6 +65,7 @@ pub struct Kernel {
     pub(crate) gate: GateCache,
     walls: Mutex<HashMap<String, Arc<Wall>>>,
     pub(crate) jobs_wake: Arc<tokio::sync::Notify>,
+    pub(crate) realtime: Arc<crate::realtime::Hub>,
 }
 
 impl Kernel {
@@ -78,6 +79,7 @@ impl Kernel {
             passwords: Passwords::new(settings.password)?,
             tokens: Tokens::new(&settings.jwt_secret, settings.access_token_ttl),
             gateway: choose::gateway(&settings.billing, &db, &settings.jwt_secret)?,
+            realtime: Arc::new(crate::realtime::Hub::new(db.clone())),
             db,
             settings,
             gate: GateCache::default(),
@@ -98,6 +100,11 @@ impl Kernel {
             .entry(app_id.to_owned())
             .or_insert_with(|| Arc::new(Wall::new(app_id)));
         Arc::clone(wall)
+    }
+
+    /// This node's realtime hub.
+    pub fn realtime(&self) -> &Arc<crate::realtime::Hub> {
+        &self.realtime
     }
 
     /// The settings it was built with.

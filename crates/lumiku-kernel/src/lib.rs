@@ -20,6 +20,7 @@ pub mod metering;
 pub mod password;
 pub mod payments;
 pub mod ratelimit;
+pub mod realtime;
 pub mod registry;
 pub mod tenants;
 pub mod token;
@@ -113,6 +114,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "jobs",
         sqlite: include_str!("../migrations/sqlite/0013_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0013_jobs.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "realtime outbox",
+        sqlite: include_str!("../migrations/sqlite/0014_realtime_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0014_realtime_outbox.sql"),
     },
 ];
 

@@ -41,6 +41,7 @@ pub struct AppHost {
     wall: Arc<Wall>,
     allow_private_networks: bool,
     jobs_wake: Arc<tokio::sync::Notify>,
+    realtime: Arc<crate::realtime::Hub>,
 }
 
 impl Kernel {
@@ -51,6 +52,7 @@ impl Kernel {
             wall: self.wall(app.app_id),
             allow_private_networks: self.settings.allow_private_networks,
             jobs_wake: Arc::clone(&self.jobs_wake),
+            realtime: Arc::clone(&self.realtime),
         })
     }
 }
@@ -162,9 +164,74 @@ impl Host for AppHost {
     fn allows_private_networks(&self) -> bool {
         self.allow_private_networks
     }
+
+    fn publish<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        event: &'a lumiku_plugin::realtime::Event,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move {
+            let tenant_id = tenant_of(tx)?;
+            let envelope =
+                crate::realtime::event_envelope(tenant_id, self.wall.app_id(), event, true);
+            self.publish_envelope(tx, envelope).await
+        })
+    }
+
+    fn revoke<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        revocation: &'a lumiku_plugin::realtime::Revocation,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move {
+            let tenant_id = tenant_of(tx)?;
+            lumiku_plugin::realtime::check_topic(&revocation.topic)
+                .map_err(|e| ApiError::internal(std::io::Error::other(e)))?;
+            let envelope = crate::realtime::Envelope::Revoke {
+                tenant: tenant_id,
+                app: self.wall.app_id().to_owned(),
+                topic: revocation.topic.clone(),
+                user: revocation.user_id,
+            };
+            self.publish_envelope(tx, envelope).await
+        })
+    }
+
+    fn signal<'a>(
+        &'a self,
+        tenant_id: Uuid,
+        event: &'a lumiku_plugin::realtime::Event,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move {
+            let envelope =
+                crate::realtime::event_envelope(tenant_id, self.wall.app_id(), event, false);
+            Ok(self.realtime.signal(envelope).await?)
+        })
+    }
+}
+
+/// The tenant of an app's transaction.
+fn tenant_of(tx: &Tx) -> std::result::Result<Uuid, ApiError> {
+    tx.tenant().ok_or_else(|| {
+        ApiError::internal(std::io::Error::other(
+            "realtime events are published on a tenant's transaction",
+        ))
+    })
 }
 
 impl AppHost {
+    /// Publishes `envelope` on an app's transaction, outside its wall, then goes back in.
+    async fn publish_envelope(
+        &self,
+        tx: &mut Tx,
+        envelope: crate::realtime::Envelope,
+    ) -> std::result::Result<(), ApiError> {
+        Self::step_out(tx).await?;
+        let published = self.realtime.publish_on(tx, envelope).await;
+        self.step_in(tx).await?;
+        Ok(published?)
+    }
+
     /// Leaves the wall for a kernel write on an app's transaction.
     async fn step_out(tx: &mut Tx) -> Result<()> {
         Ok(tx.leave().await?)
@@ -461,6 +528,10 @@ impl Kernel {
                 Credential::Cookie(cookie) => {
                     CredentialKey::Cookie(crate::token::hash_refresh_token(cookie))
                 }
+                Credential::Session {
+                    session_id,
+                    user_id,
+                } => CredentialKey::Session(session_id, user_id),
             },
             tenant,
             app_id: app_id.to_owned(),
@@ -480,6 +551,12 @@ impl Kernel {
                     .bind(Some(claims.sub));
                 let expires = DateTime::from_timestamp(claims.exp, 0).ok_or(Error::InvalidToken)?;
                 (query, Some(expires))
+            }
+            CredentialKey::Session(session_id, user_id) => {
+                let query = sql::query_as::<AppRequestRow>(APP_REQUEST_BY_TOKEN.as_str())
+                    .bind(*session_id)
+                    .bind(Some(*user_id));
+                (query, None)
             }
             CredentialKey::Cookie(hash) => {
                 let query = sql::query_as(APP_REQUEST_BY_COOKIE.as_str())

@@ -513,6 +513,12 @@ impl Kernel {
             },
         )
         .await?;
+        // Their realtime connections to the tenant close on every node when this commits.
+        let kick = crate::realtime::Envelope::Kick {
+            tenant: tenant_id,
+            user: user_id,
+        };
+        self.realtime.publish_on(&mut tx, kick).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -38,6 +38,19 @@ struct EmailClaims {
     exp: i64,
 }
 
+const TICKET_PURPOSE: &str = "realtime";
+
+/// The claims of a realtime ticket: a session's right to open one realtime connection to one
+/// tenant within a minute, for clients that cannot send a header with a WebSocket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TicketClaims {
+    sub: Uuid,
+    sid: Uuid,
+    tenant: Uuid,
+    purpose: String,
+    exp: i64,
+}
+
 /// Issues and checks tokens; keys are derived once at start-up.
 pub struct Tokens {
     encoding: EncodingKey,
@@ -115,6 +128,35 @@ impl Tokens {
             .map(|data| data.claims)
             .filter(|claims| claims.purpose == EMAIL_PURPOSE)
             .map(|claims| (claims.sub, claims.email))
+            .ok_or(Error::InvalidToken)
+    }
+
+    /// A realtime ticket for `session_id` of `user_id` in `tenant_id`, valid until `expires_at`.
+    pub fn issue_ticket(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        tenant_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<String> {
+        let claims = TicketClaims {
+            sub: user_id,
+            sid: session_id,
+            tenant: tenant_id,
+            purpose: TICKET_PURPOSE.to_owned(),
+            exp: expires_at.timestamp(),
+        };
+        jsonwebtoken::encode(&self.header, &claims, &self.encoding)
+            .map_err(|e| anyhow::anyhow!("signing a realtime ticket: {e}").into())
+    }
+
+    /// The user, session and tenant of a well-signed, unexpired realtime ticket.
+    pub fn verify_ticket(&self, ticket: &str) -> Result<(Uuid, Uuid, Uuid)> {
+        jsonwebtoken::decode::<TicketClaims>(ticket, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
+            .filter(|claims| claims.purpose == TICKET_PURPOSE)
+            .map(|claims| (claims.sub, claims.sid, claims.tenant))
             .ok_or(Error::InvalidToken)
     }
 

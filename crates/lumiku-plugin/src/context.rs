@@ -226,6 +226,26 @@ pub trait Host: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<(), ApiError>>;
     /// Whether outbound requests may reach private and loopback addresses (platform config).
     fn allows_private_networks(&self) -> bool;
+    /// Publishes `event` to its topic's subscribers in the transaction's tenant when `tx`
+    /// commits (never if it rolls back), on every node.
+    fn publish<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        event: &'a crate::realtime::Event,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// Ends a user's subscriptions to a topic of the transaction's tenant when `tx` commits.
+    fn revoke<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        revocation: &'a crate::realtime::Revocation,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// Sends `event` to its topic's subscribers in `tenant_id` now, with no transaction: an
+    /// ephemeral signal, not kept for replay.
+    fn signal<'a>(
+        &'a self,
+        tenant_id: Uuid,
+        event: &'a crate::realtime::Event,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
 }
 
 fn request_context(parts: &Parts) -> Result<RequestContext, ApiError> {
@@ -264,6 +284,22 @@ impl<S: Send + Sync> FromRequestParts<S> for AppContext {
 }
 
 impl AppContext {
+    /// The context of `caller`, admitted to `app`, outside an HTTP request (a realtime
+    /// subscription, say). For the server.
+    #[doc(hidden)]
+    pub fn admitted(app: &'static Manifest, caller: AppCaller, host: Arc<dyn Host>) -> Self {
+        Self {
+            context: RequestContext::new(app, Some(caller), host),
+            caller,
+        }
+    }
+
+    /// Sends `event` to its topic's subscribers now, with no write behind it and no replay: an
+    /// ephemeral signal such as "typing…". See [`crate::realtime`].
+    pub async fn signal(&self, event: &crate::realtime::Event) -> Result<(), ApiError> {
+        self.context.host.signal(self.caller.tenant_id, event).await
+    }
+
     /// The tenant the request acts in.
     pub fn tenant_id(&self) -> Uuid {
         self.caller.tenant_id
@@ -498,6 +534,25 @@ impl<A: Action, B> Metered<A, B> {
         self.context
             .host
             .enqueue(self.tx.inner_mut(), user, job)
+            .await
+    }
+
+    /// Publishes `event` on this action's transaction: its topic's subscribers receive it if
+    /// and only if the action commits. See [`crate::realtime`].
+    pub async fn publish(&mut self, event: &crate::realtime::Event) -> Result<(), ApiError> {
+        self.context.host.publish(self.tx.inner_mut(), event).await
+    }
+
+    /// Ends `user_id`'s subscriptions to `topic` (on every node) when this action commits: for a
+    /// caller who has just lost the right to watch it.
+    pub async fn revoke(&mut self, topic: &str, user_id: Uuid) -> Result<(), ApiError> {
+        let revocation = crate::realtime::Revocation {
+            topic: topic.to_owned(),
+            user_id,
+        };
+        self.context
+            .host
+            .revoke(self.tx.inner_mut(), &revocation)
             .await
     }
 

@@ -479,6 +479,11 @@ impl JobTx {
         self.charge.as_ref().map_or(0, |(c, _)| c.cost)
     }
 
+    /// Publishes `event` on the run's transaction: delivered if and only if it commits.
+    pub async fn publish(&mut self, event: &crate::realtime::Event) -> Result<(), ApiError> {
+        self.host.publish(self.tx.inner_mut(), event).await
+    }
+
     /// Commits the writes (and the charge with its usage row, `metadata` kept on it); the job
     /// stays claimed, for a run with more to do (an outbound request, say) before its outcome.
     pub async fn commit(self, metadata: Value) -> Result<(), ApiError> {

@@ -2,11 +2,11 @@
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::ApiError;
 use crate::context::BoxFuture;
 use crate::jobs::{JobRun, Outcome};
 use crate::manifest::Manifest;
 use crate::sql::Migration;
+use crate::{ApiError, AppContext};
 
 /// A Lumiku app: a manifest, routes, and the migrations of its own tables.
 ///
@@ -39,5 +39,22 @@ pub trait Plugin: Send + Sync + 'static {
     /// default the app runs no jobs.
     fn run_job(&self, run: JobRun) -> BoxFuture<'static, Result<Outcome, ApiError>> {
         crate::jobs::no_jobs(run)
+    }
+
+    /// Whether the caller of `context` may watch `topic` (the app's own name, without its id):
+    /// `Ok` to allow, an error (404 is best: it tells nothing) to refuse. The kernel has already
+    /// admitted the caller to the app in their tenant; events reach them only from that tenant.
+    /// By default an app has no topics.
+    fn authorize_topic(
+        &self,
+        context: AppContext,
+        topic: String,
+    ) -> BoxFuture<'static, Result<(), ApiError>> {
+        let _ = context;
+        Box::pin(async move {
+            Err(ApiError::not_found(format!(
+                "this app has no topic '{topic}'"
+            )))
+        })
     }
 }

@@ -24,7 +24,7 @@ pub use lumiku_store::sql::{
     AssertSqlSafe, ColumnIndex, Decode, Encode, Error, FromRow, Json, Query, QueryAs, QueryResult,
     QueryScalar, Row, query, query_as, query_scalar,
 };
-pub use lumiku_store::{Migration, is_unique_violation, new_id, now};
+pub use lumiku_store::{Backend, Migration, is_unique_violation, new_id, now};
 
 /// A transaction of the request's tenant inside the app's wall. Dropped without
 /// [`Tx::commit`], it rolls back.
@@ -44,6 +44,12 @@ impl Tx {
     /// Gives the kernel its transaction back.
     pub(crate) fn into_inner(self) -> lumiku_store::Tx {
         self.0
+    }
+
+    /// The engine it runs on, for the rare statement the dialects write differently (full-text
+    /// search, say).
+    pub fn backend(&self) -> Backend {
+        self.0.backend()
     }
 
     /// The tenant the transaction belongs to.

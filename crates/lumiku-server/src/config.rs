@@ -142,6 +142,10 @@ pub struct Config {
     /// link-local addresses. Off by default: an app must not become a probe of the internal
     /// network. Default false.
     pub allow_private_networks: bool,
+    /// Seconds between the realtime connections' heartbeats (a WebSocket ping, an SSE comment);
+    /// a WebSocket client silent for three of them is closed, and every connection's session,
+    /// membership and subscriptions are checked again at each. Default 25.
+    pub realtime_heartbeat_secs: u64,
 }
 
 /// Which payment gateway takes payments.
@@ -204,6 +208,7 @@ impl Default for Config {
             header_timeout_secs: 20,
             worker_pool_size: 8,
             allow_private_networks: false,
+            realtime_heartbeat_secs: 25,
         }
     }
 }

@@ -122,22 +122,30 @@ pub async fn serve(
     }
 }
 
+/// A connection's place under the cap, shared with its requests: an upgraded connection (a
+/// WebSocket) keeps it for as long as it lives, after the HTTP connection has handed it over.
+#[derive(Clone)]
+pub struct ConnectionSlot(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
+
 async fn serve_connection(
     stream: tokio::net::TcpStream,
     remote: SocketAddr,
     router: Router,
     header_timeout: Duration,
-    _slot: OwnedSemaphorePermit,
+    slot: OwnedSemaphorePermit,
     mut stopping: watch::Receiver<bool>,
 ) {
+    let slot = ConnectionSlot(Arc::new(slot));
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(remote));
+        request.extensions_mut().insert(slot.clone());
         router.clone().oneshot(request)
     });
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
     tokio::pin!(connection);
     tokio::select! {
         served = connection.as_mut() => {

@@ -64,7 +64,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 parts.extensions.insert(CookieSession);
                 caller
             }
-            None => {
+            Some(Credential::Session { .. }) | None => {
                 return Err(ApiError::unauthorized(
                     "missing_token",
                     "Send an access token as Authorization: Bearer <token>",

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod icons;
 pub mod mail;
 pub mod pages;
+pub mod realtime;
 pub mod routes;
 pub mod web;
 pub mod worker;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub app_pages: Arc<Vec<&'static str>>,
     /// The SMTP mailer, when `smtp_url` is set (then new accounts verify their address).
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// The compiled-in apps (realtime topics are theirs to authorize).
+    pub apps: Arc<Vec<Arc<dyn Plugin>>>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -70,6 +73,7 @@ pub struct AppState {
         (name = "payments", description = "Payments through the gateway, and its callback"),
         (name = "apps", description = "The apps a tenant can use"),
         (name = "admin", description = "Platform administration"),
+        (name = "realtime", description = "Live events of the apps' topics, over WebSocket or SSE"),
         (name = "meta", description = "This document"),
         (name = "pages", description = "Server-rendered pages: payment pages and their stylesheet"),
     )
@@ -94,6 +98,7 @@ pub fn api(
         .merge(routes::catalogue::router())
         .merge(routes::admin::router())
         .merge(pages::router())
+        .merge(realtime::router())
         .merge(apps::mount(apps, state))
         .routes(routes!(openapi_document))
         .split_for_parts()
@@ -150,6 +155,7 @@ impl Server {
         let mailer = mail::Mailer::from_config(&config)?;
         let state = AppState {
             mailer,
+            apps: Arc::new(apps.clone()),
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),
             manifests: Arc::new(apps.iter().map(|a| a.manifest()).collect()),
@@ -198,15 +204,30 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let listen_stop = stopped.clone();
         let drain = self.connection_limits.drain_timeout;
         let workers = self
             .workers
             .map(|workers| tokio::spawn(workers.run(stopped, drain)));
+        let hub = Arc::clone(self.kernel.realtime());
+        let listening = tokio::spawn(Arc::clone(&hub).listen(listen_stop));
+        if tokio::time::timeout(Duration::from_secs(10), hub.ready())
+            .await
+            .is_err()
+        {
+            tracing::warn!("realtime: not yet listening for other nodes' events; serving anyway");
+        }
+        let shutdown = async move {
+            shutdown.await;
+            // Realtime connections hold their slots: closing them lets the drain finish.
+            hub.close_all("shutdown");
+        };
         connections::serve(listener, self.router, self.connection_limits, shutdown).await;
         let _ = stop.send(true);
         if let Some(workers) = workers {
             let _ = workers.await;
         }
+        let _ = listening.await;
         self.kernel.db().close().await;
         Ok(())
     }

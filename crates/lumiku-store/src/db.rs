@@ -128,12 +128,36 @@ impl Db {
         Ok(Tx::new(inner, Some(tenant_id), Some(wall)))
     }
 
+    /// On PostgreSQL, a connection of its own listening on notification `channel`; none on
+    /// SQLite, which has no notifications (one node: it tells itself in-process).
+    pub async fn listen(&self, channel: &str) -> Result<Option<Listener>, Error> {
+        match self {
+            Db::Sqlite(_) => Ok(None),
+            Db::Postgres(pool) => {
+                let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+                listener.listen(channel).await?;
+                Ok(Some(Listener(listener)))
+            }
+        }
+    }
+
     /// Closes every idle connection.
     pub async fn close(&self) {
         match self {
             Db::Sqlite(sqlite) => sqlite.close(),
             Db::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+/// A PostgreSQL connection listening for notifications ([`Db::listen`]).
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl Listener {
+    /// The next notification's payload, in commit order; `None` when the connection was lost
+    /// (the next call reconnects: notifications sent in between are not delivered).
+    pub async fn recv(&mut self) -> Result<Option<String>, Error> {
+        Ok(self.0.try_recv().await?.map(|n| n.payload().to_owned()))
     }
 }
 

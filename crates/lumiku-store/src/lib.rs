@@ -18,7 +18,7 @@ pub mod sql;
 pub mod sqlite;
 pub mod wall;
 
-pub use db::{Backend, Db, DbOptions, Tx, is_unique_violation, new_id, now};
+pub use db::{Backend, Db, DbOptions, Listener, Tx, is_unique_violation, new_id, now};
 pub use migrate::{Migration, MigrationSet, Owner};
 pub use sql::{Error, FromRow, query, query_as, query_scalar};
 pub use wall::Wall;

@@ -6,5 +6,9 @@ use lumiku_plugin::Plugin;
 
 /// Every app this binary serves, in no particular order (the dashboard orders them).
 pub fn apps() -> Vec<Arc<dyn Plugin>> {
-    vec![project_manager::app(), task_scheduler::app()]
+    vec![
+        project_manager::app(),
+        task_scheduler::app(),
+        team_chat::app(),
+    ]
 }

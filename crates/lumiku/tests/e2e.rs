@@ -20,6 +20,7 @@ use tokio::process::{Child, Command};
 backend_tests!(
     a_new_user_buys_credits_after_spending_them_in_the_browser,
     a_team_schedules_a_reminder_in_the_browser,
+    two_members_chat_live_in_the_browser,
 );
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -79,6 +80,11 @@ async fn start_driver() -> Option<Driver> {
 }
 
 async fn browser(driver: &Driver) -> Client {
+    browser_in(driver, &driver.profile).await
+}
+
+/// A browser with a profile of its own (two browsers at once cannot share one).
+async fn browser_in(driver: &Driver, profile: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -88,7 +94,7 @@ async fn browser(driver: &Driver) -> Client {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1280,900",
-                format!("--user-data-dir={}", driver.profile.display()),
+                format!("--user-data-dir={}", profile.display()),
             ],
         }),
     );
@@ -688,6 +694,186 @@ async fn a_team_schedules_a_reminder_in_the_browser(backend: Backend) {
     pages.capture("scheduler-history").await;
     drop(pages);
     client.close().await.unwrap();
+}
+
+/// Team Chat in two browsers at once: Ana and Budi in one team, each on the chat page over the
+/// realtime connection. A message is delivered live to the other (its HTML payload inert), the
+/// other's "typing…" shows, an answer comes back, and another channel's unread badge counts up.
+async fn two_members_chat_live_in_the_browser(backend: Backend) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with_apps(backend, vec![team_chat::app()], |config| {
+        config.welcome_bonus_credits = 10;
+    })
+    .await;
+    let ana = app.register_as("ana@example.com").await;
+    let budi = app.register_as("budi@example.com").await;
+    let team = app
+        .post("/api/tenants", &ana.access_token, json!({ "name": "Ops" }))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/tenants/{team}/members"),
+        &ana.access_token,
+        json!({ "email": budi.email, "role": "member" }),
+    )
+    .await
+    .assert_status(201);
+    let admin = app.admin().await;
+    app.post(
+        &format!("/api/admin/tenants/{team}/credits"),
+        &admin.access_token,
+        json!({ "amount": 20, "kind": "grant", "reason": "Chat" }),
+    )
+    .await
+    .assert_status(201);
+    let create = |name: &'static str| {
+        let request = app
+            .request(reqwest::Method::POST, "/api/apps/team-chat/channels")
+            .bearer_auth(&ana.access_token)
+            .header("x-tenant-id", team.as_str())
+            .json(&json!({ "name": name }));
+        async move {
+            let body: Value = request.send().await.unwrap().json().await.unwrap();
+            body["channel"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let general = create("general").await;
+    let random = create("random").await;
+
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("e2e-screenshots")
+        .join(format!("{backend:?}-chat").to_lowercase());
+    std::fs::create_dir_all(&dir).unwrap();
+    let second_profile = driver.profile.with_extension("second");
+    let ana_browser = browser(&driver).await;
+    let budi_browser = browser_in(&driver, &second_profile).await;
+    for (client, user) in [(&ana_browser, &ana), (&budi_browser, &budi)] {
+        client.goto(&app.url("/login")).await.unwrap();
+        fill(client, "#email", &user.email).await;
+        fill(client, "#password", &user.password).await;
+        click(client, "#submit").await;
+        wait_for(
+            client,
+            "document.getElementById('balance')",
+            "the dashboard",
+        )
+        .await;
+        eval(
+            client,
+            &format!(
+                "document.getElementById('tenant-select').value = '{team}'; \
+                 document.querySelector('form.tenant-switch').submit(); return true;"
+            ),
+        )
+        .await;
+        wait_for(
+            client,
+            &format!("document.getElementById('tenant-select').value === '{team}'"),
+            "the team chosen",
+        )
+        .await;
+        client
+            .goto(&app.url(&format!("/apps/team-chat?channel={general}")))
+            .await
+            .unwrap();
+        wait_for(
+            client,
+            "document.getElementById('chat-status').dataset.live === 'true'",
+            "the realtime connection",
+        )
+        .await;
+    }
+    let before = balance(&ana_browser).await;
+
+    // Ana writes; Budi's page shows it without a reload, and none of its HTML runs.
+    let payload =
+        "Hello **Budi** <img src=x onerror=\"window.__xss=1\"> <script>window.__xss=2</script>";
+    fill(&ana_browser, "#composer-body", payload).await;
+    click(&ana_browser, "#send").await;
+    wait_for(
+        &budi_browser,
+        "[...document.querySelectorAll('#messages .message-body')].some(b => b.textContent.includes('Hello'))",
+        "Ana's message, live",
+    )
+    .await;
+    let inert = eval(
+        &budi_browser,
+        "return [window.__xss === undefined, document.querySelectorAll('#messages img, #messages script').length, \
+         document.querySelector('#messages .message:last-child strong:not(.message-meta strong)')?.textContent || '', \
+         document.querySelector('#messages .message:last-child .message-body').textContent];",
+    )
+    .await;
+    assert_eq!(inert[0], json!(true), "a payload ran: {inert}");
+    assert_eq!(inert[1], json!(0), "an element was injected: {inert}");
+    assert!(
+        inert[3].as_str().unwrap().contains("<img src=x"),
+        "shown as text: {inert}"
+    );
+    assert_eq!(balance(&ana_browser).await, before - 1, "a message costs 1");
+
+    // Budi types: Ana sees it; Budi answers: Ana sees the answer.
+    fill(&budi_browser, "#composer-body", "Hi").await;
+    wait_for(
+        &ana_browser,
+        "document.getElementById('typing').textContent.includes('typing')",
+        "Budi typing",
+    )
+    .await;
+    let mut ana_pages = Pages {
+        client: &ana_browser,
+        dir: dir.clone(),
+        count: 0,
+    };
+    ana_pages.capture("chat-typing").await;
+    fill(&budi_browser, "#composer-body", "Hi Ana, got it").await;
+    click(&budi_browser, "#send").await;
+    wait_for(
+        &ana_browser,
+        "[...document.querySelectorAll('#messages .message-body')].some(b => b.textContent.includes('got it'))",
+        "Budi's answer, live",
+    )
+    .await;
+    let typing = eval(
+        &ana_browser,
+        "return document.getElementById('typing').textContent",
+    )
+    .await;
+    assert_eq!(typing, json!(""), "the answer ends the typing notice");
+
+    // A message in another channel counts up its badge on Ana's page.
+    app.request(
+        reqwest::Method::POST,
+        &format!("/api/apps/team-chat/channels/{random}/messages"),
+    )
+    .bearer_auth(&budi.access_token)
+    .header("x-tenant-id", team.as_str())
+    .json(&json!({ "body": "over in random" }))
+    .send()
+    .await
+    .unwrap();
+    wait_for(
+        &ana_browser,
+        &format!("document.querySelector('[data-unread=\"{random}\"]').textContent === '1' && !document.querySelector('[data-unread=\"{random}\"]').hidden"),
+        "the unread badge",
+    )
+    .await;
+    ana_pages.capture("chat-two-users").await;
+    let mut budi_pages = Pages {
+        client: &budi_browser,
+        dir,
+        count: 10,
+    };
+    budi_pages.capture("chat-budi").await;
+    drop(ana_pages);
+    drop(budi_pages);
+    ana_browser.close().await.unwrap();
+    budi_browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&second_profile);
 }
 
 /// The personal tenant of the account with `email`.
