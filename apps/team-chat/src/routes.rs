@@ -92,6 +92,19 @@ pub struct MessageList {
     next_cursor: Option<Uuid>,
 }
 
+impl MessageList {
+    fn of(page: store::MessagePage, members: &[Member]) -> Self {
+        Self {
+            items: page
+                .messages
+                .into_iter()
+                .map(|m| named(m, members))
+                .collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
 /// Which page of a channel's history.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default, deny_unknown_fields)]
@@ -175,6 +188,15 @@ fn name_of(members: &[Member], user_id: Uuid) -> String {
 fn named(mut message: Message, members: &[Member]) -> Message {
     message.author_name = name_of(members, message.author_id);
     message
+}
+
+/// 422 for what a direct conversation does not have.
+fn direct_conversation(message: &'static str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "direct_conversation",
+        message,
+    )
 }
 
 /// Whether the caller may moderate (delete any message, manage any channel): tenant admins.
@@ -345,9 +367,7 @@ async fn managed_channel<A: lumiku_plugin::Action, B>(
     let (tenant, user, role) = (metered.tenant_id(), metered.user_id(), metered.role());
     let channel = store::visible_channel(metered.tx(), tenant, user, id).await?;
     if channel.kind == "direct" {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "direct_conversation",
+        return Err(direct_conversation(
             "a direct conversation has no name, description or members to manage",
         ));
     }
@@ -463,9 +483,7 @@ async fn add_member(
     let target = metered.body().user_id;
     let channel = store::visible_channel(metered.tx(), tenant, user, id).await?;
     if channel.kind == "direct" {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "direct_conversation",
+        return Err(direct_conversation(
             "a direct conversation is between two members",
         ));
     }
@@ -516,9 +534,7 @@ async fn remove_member(
     let (tenant, user, role) = (metered.tenant_id(), metered.user_id(), metered.role());
     let channel = store::visible_channel(metered.tx(), tenant, user, id).await?;
     if channel.kind == "direct" {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "direct_conversation",
+        return Err(direct_conversation(
             "a direct conversation is between two members",
         ));
     }
@@ -566,15 +582,7 @@ async fn list_messages(
     let limit = query.limit.unwrap_or(store::PAGE_DEFAULT);
     let page = store::channel_messages(&mut tx, ctx.tenant_id(), id, query.before, limit).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    let members = ctx.members().await?;
-    Ok(Json(MessageList {
-        items: page
-            .messages
-            .into_iter()
-            .map(|m| named(m, &members))
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(MessageList::of(page, &ctx.members().await?)))
 }
 
 /// A thread's replies, oldest first (free).
@@ -598,15 +606,7 @@ async fn list_replies(
     let limit = query.limit.unwrap_or(store::PAGE_DEFAULT);
     let page = store::replies(&mut tx, ctx.tenant_id(), id, query.after, limit).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    let members = ctx.members().await?;
-    Ok(Json(MessageList {
-        items: page
-            .messages
-            .into_iter()
-            .map(|m| named(m, &members))
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(MessageList::of(page, &ctx.members().await?)))
 }
 
 /// Sends a message or a reply (`sendMessage` credits). With too few credits nothing is stored

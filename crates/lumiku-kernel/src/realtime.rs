@@ -595,6 +595,11 @@ impl Connection {
         }
     }
 
+    /// A frame already queued, without waiting (to send several in one write).
+    pub fn try_next(&mut self) -> Option<Frame> {
+        self.receiver.try_recv().ok()
+    }
+
     /// Subscribes to `keys` (all of this connection's tenant). With `resume`, the id of the last
     /// event the client saw, first queues the buffered events after it on these topics.
     pub fn subscribe(&self, keys: &[TopicKey], resume: Option<Uuid>) -> Resume {

@@ -48,6 +48,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest frame a client may send.
 const MAX_CLIENT_FRAME: usize = 16 * 1024;
+/// The most queued frames written with one flush.
+const WRITE_BATCH: usize = 32;
 /// The most topics one connection may watch.
 const MAX_TOPICS: usize = 256;
 
@@ -522,6 +524,18 @@ async fn send(socket: &mut WebSocket, message: Message) -> bool {
     )
 }
 
+/// Writes `messages` with one flush, within [`WRITE_TIMEOUT`].
+async fn send_all(socket: &mut WebSocket, messages: Vec<Message>) -> bool {
+    use futures_util::SinkExt as _;
+    let write = async {
+        for message in messages {
+            socket.feed(message).await?;
+        }
+        socket.flush().await
+    };
+    matches!(tokio::time::timeout(WRITE_TIMEOUT, write).await, Ok(Ok(())))
+}
+
 async fn close(socket: &mut WebSocket, reason: &'static str) {
     let frame = CloseFrame {
         code: close_code(reason),
@@ -549,8 +563,24 @@ async fn run_socket(
         tokio::select! {
             frame = connection.next() => match frame {
                 Ok(Frame::Text { text, .. }) => {
-                    if !send(&mut socket, Message::Text(text.as_ref().into())).await {
+                    // Under load frames queue up: write what is waiting in one go, one flush.
+                    let mut batch = vec![Message::Text(text.as_ref().into())];
+                    let mut closing = None;
+                    while batch.len() < WRITE_BATCH {
+                        match connection.try_next() {
+                            Some(Frame::Text { text, .. }) => batch.push(Message::Text(text.as_ref().into())),
+                            Some(Frame::Close(reason)) => {
+                                closing = Some(reason);
+                                break;
+                            }
+                            None => break,
+                        }
+                    }
+                    if !send_all(&mut socket, batch).await {
                         return;
+                    }
+                    if let Some(reason) = closing {
+                        return close(&mut socket, reason).await;
                     }
                 }
                 Ok(Frame::Close(reason)) | Err(reason) => return close(&mut socket, reason).await,

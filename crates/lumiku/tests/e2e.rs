@@ -196,14 +196,33 @@ async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// Clicks `css`. When something covers it (the sticky top bar over an element scrolled under it,
+/// or a layout still settling after the 360 px check), it is scrolled to the middle of the window
+/// and clicked again.
 async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .unwrap();
+    let mut tries = 0;
+    loop {
+        let element = client.find(Locator::Css(css)).await.expect(css);
+        match element.click().await {
+            Ok(_) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::ElementClickIntercepted
+                    && tries < 20 =>
+            {
+                tries += 1;
+                let element = serde_json::to_value(&element).unwrap();
+                client
+                    .execute(
+                        "arguments[0].scrollIntoView({block: 'center'});",
+                        vec![element],
+                    )
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(other) => panic!("clicking {css}: {other}"),
+        }
+    }
 }
 
 async fn path(client: &Client) -> String {

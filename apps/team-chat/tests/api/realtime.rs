@@ -97,6 +97,21 @@ async fn silence(socket: &mut Socket) {
     }
 }
 
+/// The close code the server ends the socket with, reading past what was queued before it.
+async fn close_code(socket: &mut Socket, wait: Duration) -> Option<u16> {
+    tokio::time::timeout(wait, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("the socket closed in time")
+}
+
 async fn subscribe(socket: &mut Socket, topic: &str) -> Value {
     let frame = json!({ "type": "subscribe", "topic": topic }).to_string();
     socket.send(Message::Text(frame.into())).await.unwrap();
@@ -355,17 +370,7 @@ async fn a_removed_member_stops_receiving_at_once(backend: Backend) {
     )
     .await
     .assert_status(204);
-    let closed = tokio::time::timeout(WAIT, async {
-        loop {
-            match second.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("closed in time");
+    let closed = close_code(&mut second, WAIT).await;
     assert_eq!(closed, Some(4003));
 }
 
@@ -396,17 +401,7 @@ async fn a_slow_consumer_is_cut_off(backend: Backend) {
     assert_eq!(hub.stats().connections, 0);
     // What was queued drains, then the server says why it closed.
     let mut socket = socket;
-    let code = tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("closed in time");
+    let code = close_code(&mut socket, Duration::from_secs(30)).await;
     assert_eq!(code, Some(4008));
 }
 
@@ -529,17 +524,7 @@ async fn heartbeats_flow_and_an_ended_session_closes_the_connection(backend: Bac
         Some(json!({})),
     )
     .await;
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("closed within a heartbeat or two");
+    let closed = close_code(&mut socket, Duration::from_secs(5)).await;
     assert_eq!(closed, Some(4001));
 }
 

@@ -91,6 +91,13 @@ impl Node {
         }
     }
 
+    /// CPU seconds the process has used (user + system).
+    fn cpu_secs(&self) -> f64 {
+        self.child
+            .id()
+            .map_or(0.0, |pid| cpu_secs_of(&pid.to_string()))
+    }
+
     fn rss_kib(&self) -> u64 {
         let Some(pid) = self.child.id() else { return 0 };
         std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -100,6 +107,25 @@ impl Node {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0)
     }
+}
+
+/// CPU seconds of process `pid` (`self` for this one) from `/proc`.
+fn cpu_secs_of(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn percentile(sorted: &[i64], p: f64) -> i64 {
@@ -113,6 +139,31 @@ fn percentile(sorted: &[i64], p: f64) -> i64 {
     )]
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
+}
+
+/// The parts of a frame the clients read (the rest is skipped, not parsed into values).
+#[derive(serde::Deserialize)]
+struct Frame<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: &'a str,
+    #[serde(borrow)]
+    event: Option<&'a str>,
+    #[serde(borrow)]
+    id: Option<&'a str>,
+    ts: Option<i64>,
+    #[serde(borrow)]
+    data: Option<FrameData<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct FrameData<'a> {
+    #[serde(borrow)]
+    message: FrameMessage<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct FrameMessage<'a> {
+    body: &'a str,
 }
 
 /// What the clients saw.
@@ -239,19 +290,20 @@ async fn main() -> anyhow::Result<()> {
                     continue;
                 };
                 let now = chrono::Utc::now().timestamp_millis();
-                let Ok(frame) = serde_json::from_str::<Value>(&text) else {
+                let Ok(frame) = serde_json::from_str::<Frame<'_>>(&text) else {
                     continue;
                 };
-                if frame["type"] != "event" || frame["event"] != "message.created" {
+                if frame.kind != "event" || frame.event != Some("message.created") {
                     continue;
                 }
-                let body = frame["data"]["message"]["body"]
-                    .as_str()
-                    .unwrap_or_default();
+                let (Some(data), Some(id), Some(ts)) = (frame.data, frame.id, frame.ts) else {
+                    continue;
+                };
+                let body = data.message.body;
                 if body == "stop" {
                     break;
                 }
-                if !ids.insert(frame["id"].as_str().unwrap_or_default().to_owned()) {
+                if !ids.insert(id.to_owned()) {
                     duplicates += 1;
                 }
                 let from: usize = body
@@ -259,7 +311,7 @@ async fn main() -> anyhow::Result<()> {
                     .nth(1)
                     .and_then(|n| n.parse().ok())
                     .unwrap_or(node);
-                let delay = now - frame["ts"].as_i64().unwrap_or(now);
+                let delay = now - ts;
                 if from == node {
                     local.push(delay)
                 } else {
@@ -297,9 +349,11 @@ async fn main() -> anyhow::Result<()> {
 
     // 2. Send at the rate, from a few senders per node.
     let total = args.rate * args.secs;
-    let senders = 16u64;
+    let senders = 32u64;
     let sent = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
+    let cpu_before: Vec<f64> = nodes.iter().map(Node::cpu_secs).collect();
+    let bench_cpu_before = cpu_secs_of("self");
     let started = Instant::now();
     let mut tasks = Vec::new();
     for s in 0..senders {
@@ -342,6 +396,17 @@ async fn main() -> anyhow::Result<()> {
     }
     let sending = started.elapsed();
     let sent = sent.load(Ordering::Relaxed);
+    let server_cpu: f64 = nodes
+        .iter()
+        .zip(&cpu_before)
+        .map(|(n, before)| n.cpu_secs() - before)
+        .sum();
+    let bench_cpu = cpu_secs_of("self") - bench_cpu_before;
+    println!(
+        "CPU while sending: servers {:.0}% of a core, this bench (clients and senders) {:.0}%",
+        server_cpu / sending.as_secs_f64() * 100.0,
+        bench_cpu / sending.as_secs_f64() * 100.0
+    );
     println!(
         "sent {sent} messages in {:.1} s ({:.0}/s), {} failed",
         sending.as_secs_f64(),
