@@ -219,7 +219,7 @@
   // ---- marking read --------------------------------------------------------------------------
   let readTimer = null;
   function markRead() {
-    if (!current || !canWrite) return;
+    if (!current) return;
     clearTimeout(readTimer);
     readTimer = setTimeout(() => {
       if (document.visibilityState === "visible") call("POST", `/channels/${current}/read`, {});

@@ -90,8 +90,8 @@ lumiku_plugin::actions! {
     AddMember = "addMember",
     /// Remove a member from a channel.
     RemoveMember = "removeMember",
-    /// Mark a channel read.
-    MarkRead = "markRead",
+    /// Mark a channel read (viewers too: it is free).
+    MarkRead = "markRead" as readers,
 }
 
 /// The app.

@@ -842,8 +842,8 @@ async fn react_answer<A: lumiku_plugin::Action, B>(
         .await
 }
 
-/// Marks a channel read up to a message (default: all of it), joining it if public (free). The
-/// caller's other tabs hear of it on their user topic.
+/// Marks a channel read up to a message (default: all of it), joining it if public (free, and
+/// open to viewers). The caller's other tabs hear of it on their user topic.
 #[utoipa::path(post, path = "/channels/{id}/read", tag = "team-chat", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Channel id"), IdempotencyKey),
     request_body = ReadMark,
@@ -876,7 +876,8 @@ pub struct ReadBody {
     channel_id: Uuid,
 }
 
-/// Tells the channel the caller is typing (free, not stored: an ephemeral signal).
+/// Tells the channel the caller is typing (free, not stored: an ephemeral signal; at most 20 in
+/// 10 seconds, 429 past that).
 #[utoipa::path(post, path = "/channels/{id}/typing", tag = "team-chat", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Channel id")),
     responses(
@@ -884,6 +885,7 @@ pub struct ReadBody {
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "A viewer cannot write here", body = ErrorBody),
         (status = 404, description = "No such channel for this caller", body = ErrorBody),
+        (status = 429, description = "Typing signals sent too often", body = ErrorBody),
     ))]
 async fn typing(ctx: AppContext, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
     ctx.require(Permission::Write)?;

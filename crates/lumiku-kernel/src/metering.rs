@@ -200,9 +200,13 @@ impl Host for AppHost {
     fn signal<'a>(
         &'a self,
         tenant_id: Uuid,
+        user_id: Uuid,
         event: &'a lumiku_plugin::realtime::Event,
     ) -> BoxFuture<'a, Result<(), ApiError>> {
         Box::pin(async move {
+            self.realtime
+                .allow_signal(user_id, self.wall.app_id())
+                .map_err(ApiError::rate_limited)?;
             let envelope =
                 crate::realtime::event_envelope(tenant_id, self.wall.app_id(), event, false);
             Ok(self.realtime.signal(envelope).await?)

@@ -38,6 +38,10 @@ pub const RING_EVENTS: usize = 2048;
 pub const RING_BYTES: usize = 4 * 1024 * 1024;
 /// Frames a connection may have waiting before it is cut off as too slow.
 pub const QUEUE: usize = 256;
+/// Ephemeral signals ("typing…") one user may send to one app per [`SIGNAL_WINDOW`], per node.
+pub const SIGNALS_PER_WINDOW: u32 = 20;
+/// The window of [`SIGNALS_PER_WINDOW`].
+pub const SIGNAL_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
 /// The largest notification payload sent inline (PostgreSQL refuses 8,000 bytes and more).
 const NOTIFY_LIMIT: usize = 7_900;
 
@@ -192,6 +196,7 @@ pub struct HubStats {
 /// This node's subscriptions, replay buffer and fan-out.
 pub struct Hub {
     db: Db,
+    signals: Mutex<HashMap<(Uuid, String), (std::time::Instant, u32)>>,
     listening: tokio::sync::watch::Sender<bool>,
     state: Mutex<State>,
     cut_off: std::sync::atomic::AtomicU64,
@@ -211,6 +216,7 @@ impl Hub {
         Self {
             listening: tokio::sync::watch::Sender::new(one_node),
             db,
+            signals: Mutex::default(),
             state: Mutex::default(),
             cut_off: 0.into(),
             delivered: 0.into(),
@@ -219,6 +225,30 @@ impl Hub {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts a signal of `user_id` to `app_id`: `Err(seconds)` to wait when the user has sent
+    /// [`SIGNALS_PER_WINDOW`] in the current window. Signals cost nothing and write nothing, so
+    /// this is what keeps a client from flooding every node with them.
+    pub fn allow_signal(&self, user_id: Uuid, app_id: &str) -> std::result::Result<(), u64> {
+        let now = std::time::Instant::now();
+        let mut signals = self.signals.lock().unwrap_or_else(PoisonError::into_inner);
+        if signals.len() >= 10_000 {
+            signals.retain(|_, (start, _)| now.duration_since(*start) < SIGNAL_WINDOW);
+        }
+        let (start, count) = signals
+            .entry((user_id, app_id.to_owned()))
+            .or_insert((now, 0));
+        if now.duration_since(*start) >= SIGNAL_WINDOW {
+            *start = now;
+            *count = 0;
+        }
+        if *count >= SIGNALS_PER_WINDOW {
+            let left = SIGNAL_WINDOW.saturating_sub(now.duration_since(*start));
+            return Err(left.as_secs().max(1));
+        }
+        *count += 1;
+        Ok(())
     }
 
     /// Waits until this node hears what every node publishes (at once on SQLite; on PostgreSQL
@@ -750,6 +780,19 @@ mod tests {
         let late = hub.connect(tenant, user);
         let lost = late.subscribe(&[key(tenant, "channel:1")], Some(Uuid::now_v7()));
         assert_eq!(lost, Resume::Lost);
+    }
+
+    #[tokio::test]
+    async fn signals_are_limited_per_user_and_app() {
+        let hub = hub().await;
+        let (ana, budi) = (Uuid::now_v7(), Uuid::now_v7());
+        for _ in 0..SIGNALS_PER_WINDOW {
+            assert!(hub.allow_signal(ana, "team-chat").is_ok());
+        }
+        let wait = hub.allow_signal(ana, "team-chat").unwrap_err();
+        assert!((1..=10).contains(&wait), "{wait}");
+        assert!(hub.allow_signal(budi, "team-chat").is_ok(), "another user");
+        assert!(hub.allow_signal(ana, "other-app").is_ok(), "another app");
     }
 
     #[tokio::test]

@@ -58,20 +58,38 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub trait Action: Send + 'static {
     /// The name, as in the manifest's `credits`.
     const NAME: &'static str;
+    /// Whether a caller who may only read (a viewer) may take it too, when it is free: marking
+    /// something read, say. A priced action always needs the write permission.
+    const FOR_READERS: bool = false;
 }
 
-/// Declares action types for [`Metered`]: `actions! { CreateProject = "createProject" }`.
+/// Declares action types for [`Metered`]: `actions! { CreateProject = "createProject" }`. An
+/// action viewers may take when it costs nothing is marked `as readers`:
+/// `actions! { MarkRead = "markRead" as readers }`.
 #[macro_export]
 macro_rules! actions {
-    ($($(#[$meta:meta])* $ty:ident = $name:literal),* $(,)?) => {
+    ($($(#[$meta:meta])* $ty:ident = $name:literal $(as $readers:ident)?),* $(,)?) => {
         $(
             $(#[$meta])*
             #[derive(Debug, Clone, Copy)]
             pub struct $ty;
             impl $crate::context::Action for $ty {
                 const NAME: &'static str = $name;
+                const FOR_READERS: bool = $crate::__for_readers!($($readers)?);
             }
         )*
+    };
+}
+
+/// `as readers` in [`actions!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __for_readers {
+    () => {
+        false
+    };
+    (readers) => {
+        true
     };
 }
 
@@ -240,10 +258,11 @@ pub trait Host: Send + Sync + 'static {
         revocation: &'a crate::realtime::Revocation,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
     /// Sends `event` to its topic's subscribers in `tenant_id` now, with no transaction: an
-    /// ephemeral signal, not kept for replay.
+    /// ephemeral signal by `user_id`, not kept for replay, and limited per user (429 past it).
     fn signal<'a>(
         &'a self,
         tenant_id: Uuid,
+        user_id: Uuid,
         event: &'a crate::realtime::Event,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
 }
@@ -295,9 +314,13 @@ impl AppContext {
     }
 
     /// Sends `event` to its topic's subscribers now, with no write behind it and no replay: an
-    /// ephemeral signal such as "typing…". See [`crate::realtime`].
+    /// ephemeral signal such as "typing…". A user may send a few a second (429 past that). See
+    /// [`crate::realtime`].
     pub async fn signal(&self, event: &crate::realtime::Event) -> Result<(), ApiError> {
-        self.context.host.signal(self.caller.tenant_id, event).await
+        self.context
+            .host
+            .signal(self.caller.tenant_id, self.caller.user_id, event)
+            .await
     }
 
     /// The tenant the request acts in.
@@ -372,12 +395,6 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
         let (parts, body) = req.into_parts();
         let context = request_context(&parts).map_err(IntoResponse::into_response)?;
         let caller = require_caller(&context).map_err(IntoResponse::into_response)?;
-        if !caller.role.can(Permission::Write) {
-            return Err(
-                ApiError::forbidden("your role in this tenant cannot use this action")
-                    .into_response(),
-            );
-        }
         let cost = context.app.cost(A::NAME).ok_or_else(|| {
             ApiError::internal(std::io::Error::other(format!(
                 "action '{}' is not priced in the manifest of '{}'",
@@ -386,6 +403,13 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
             )))
             .into_response()
         })?;
+        let readers_may = A::FOR_READERS && cost == 0 && caller.role.can(Permission::Read);
+        if !caller.role.can(Permission::Write) && !readers_may {
+            return Err(
+                ApiError::forbidden("your role in this tenant cannot use this action")
+                    .into_response(),
+            );
+        }
         let key = idempotency_key(&parts).map_err(IntoResponse::into_response)?;
         let method = parts.method.clone();
         let path = parts.uri.path().to_owned();

@@ -19,6 +19,7 @@ backend_tests!(
     history_pages_by_cursor_without_gaps_or_repeats,
     search_finds_words_and_prefixes_only_where_the_caller_may_look,
     markdown_renders_and_nothing_in_it_runs,
+    typing_signals_are_limited_per_user,
 );
 
 /// Makes every usage ledger row fail: a write after the debit, to roll a metered action back.
@@ -679,4 +680,25 @@ async fn markdown_renders_and_nothing_in_it_runs(backend: Backend) {
         assert_eq!(sent.body["message"]["body"], source);
     }
     assert_eq!(bodies(&app, &user, &id).await.len(), 5);
+}
+
+async fn typing_signals_are_limited_per_user(backend: Backend) {
+    let t = three(backend).await;
+    let general = t.channel(&t.ana, "general", false, &[]).await;
+    let typing = format!("/channels/{general}/typing");
+    for _ in 0..lumiku_kernel::realtime::SIGNALS_PER_WINDOW {
+        t.call(&t.ana, Method::POST, &typing, None)
+            .await
+            .assert_status(204);
+    }
+    let refused = t.call(&t.ana, Method::POST, &typing, None).await;
+    refused.assert_error(429, "rate_limited");
+    assert!(
+        refused.headers.contains_key("retry-after"),
+        "{:?}",
+        refused.headers
+    );
+    t.call(&t.budi, Method::POST, &typing, None)
+        .await
+        .assert_status(204);
 }

@@ -234,6 +234,30 @@ async fn a_viewer_reads_but_cannot_write(backend: Backend) {
     .await
     .assert_error(403, "forbidden");
     assert_eq!(app.wallet(team.parse().unwrap()).await, team_wallet);
+    // Marking read is free, and open to viewers.
+    let read = crate::in_tenant(
+        &app,
+        &viewer,
+        &team,
+        Method::POST,
+        &format!("/channels/{id}/read"),
+        Some(json!({})),
+    )
+    .await;
+    read.assert_status(200);
+    assert_eq!(read.body["creditUsed"], 0);
+    // A priced action stays closed to them.
+    crate::in_tenant(
+        &app,
+        &viewer,
+        &team,
+        Method::POST,
+        "/channels",
+        Some(json!({ "name": "viewers" })),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    assert_eq!(app.wallet(team.parse().unwrap()).await, team_wallet);
 }
 
 async fn another_tenants_channel_is_404(backend: Backend) {
