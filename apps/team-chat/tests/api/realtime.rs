@@ -29,7 +29,10 @@ backend_tests!(
     heartbeats_flow_and_an_ended_session_closes_the_connection,
 );
 
-postgres_tests!(a_message_written_on_one_node_reaches_a_client_on_another);
+postgres_tests!(
+    a_message_written_on_one_node_reaches_a_client_on_another,
+    a_lost_notification_connection_resets_clients_and_recovers,
+);
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -555,4 +558,44 @@ async fn a_message_written_on_one_node_reaches_a_client_on_another(backend: Back
         silence(socket).await;
     }
     drop(second);
+}
+
+async fn a_lost_notification_connection_resets_clients_and_recovers(backend: Backend) {
+    let app = spawn(backend).await;
+    let ana = app.register_user().await;
+    let general = channel(&app, &ana, "general").await;
+    let mut socket = connect(&app, &ana, &topic(&general)).await;
+    send(&app, &ana, &general, "before")
+        .await
+        .assert_status(201);
+    assert_eq!(
+        event(&mut socket).await["data"]["message"]["body"],
+        "before"
+    );
+    // The database drops the node's LISTEN connection: what was sent meanwhile may be lost, so
+    // the node tells its clients to reload, listens again, and delivers what comes next.
+    app.execute_sql(
+        "select pg_terminate_backend(pid) from pg_stat_activity \
+         where datname = current_database() and query ilike 'listen%'",
+    )
+    .await;
+    let reset = loop {
+        let frame = frame_within(&mut socket, WAIT).await.expect("a reset");
+        if frame["type"] == "reset" {
+            break frame;
+        }
+    };
+    assert_eq!(reset["reason"], "gap");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        send(&app, &ana, &general, "after").await.assert_status(201);
+        if let Some(frame) = frame_within(&mut socket, Duration::from_millis(500)).await {
+            assert_eq!(frame["data"]["message"]["body"], "after");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never listening again"
+        );
+    }
 }
