@@ -285,13 +285,16 @@
       case "channel.added":
       case "channel.removed":
       case "channel.deleted":
-      case "channel.updated":
-        if ((data.channelId || data.channel?.id) === current && frame.event !== "channel.updated") {
+      case "channel.updated": {
+        const id = data.channelId || data.channel?.id;
+        if (id === current && (frame.event === "channel.removed" || frame.event === "channel.deleted")) {
           location.href = location.pathname;
-        } else if (!document.querySelector("#composer-body:focus")) {
-          location.reload();
+          return;
         }
+        if (id === current && data.channel?.name) $("channel-title").textContent = "# " + data.channel.name;
+        refreshChannels();
         return;
+      }
       default:
         return;
     }
@@ -307,6 +310,60 @@
     if (frame.type === "event") onEvent(frame);
     else if (frame.type === "reset") location.reload();
     else if (frame.type === "unsubscribed" && frame.topic === "team-chat:channel:" + current) location.href = location.pathname;
+  }
+
+  // ---- the channel list ----------------------------------------------------------------------
+  // Member names for direct conversations, from the "message a member" choices.
+  const names = new Map([...document.querySelectorAll("#direct-user option")].map((o) => [o.value, o.textContent]));
+
+  function entry(c) {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = "?channel=" + c.id;
+    a.dataset.channelLink = c.id;
+    if (c.id === current) a.setAttribute("aria-current", "page");
+    const label = document.createElement("span");
+    label.textContent = c.name ? "# " + c.name : names.get(c.peer) || "A former member";
+    a.append(label);
+    if (c.kind === "private") {
+      const tag = document.createElement("span");
+      tag.className = "muted small";
+      tag.textContent = "private";
+      a.append(" ", tag);
+    }
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.dataset.unread = c.id;
+    badge.dataset.count = String(c.unread);
+    badge.textContent = c.unread >= 100 ? "99+" : String(c.unread);
+    badge.hidden = c.unread === 0;
+    a.append(" ", badge);
+    li.append(a);
+    return li;
+  }
+
+  // Redraws both lists from the API (no reload: the conversation and its scroll stay), and
+  // watches channels that were not watched yet.
+  let refreshing = null;
+  function refreshChannels() {
+    clearTimeout(refreshing);
+    refreshing = setTimeout(async () => {
+      const { response, data } = await call("GET", "/channels");
+      if (!response.ok) return;
+      $("channel-list").replaceChildren(...data.items.filter((c) => c.kind !== "direct").map(entry));
+      $("direct-list").replaceChildren(...data.items.filter((c) => c.kind === "direct").map(entry));
+      $("no-channels")?.remove();
+      const known = new Set((root.dataset.channels || "").split(",").filter(Boolean));
+      const fresh = data.items.map((c) => c.id).filter((id) => !known.has(id));
+      if (fresh.length === 0) return;
+      root.dataset.channels = [...known, ...fresh].join(",");
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        for (const id of fresh) socket.send(JSON.stringify({ type: "subscribe", topic: "team-chat:channel:" + id }));
+      } else if (source) {
+        source.close();
+        connect(); // an event stream's topics are fixed: open it again, resuming
+      }
+    }, 150);
   }
 
   // ---- the connection ------------------------------------------------------------------------

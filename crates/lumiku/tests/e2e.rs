@@ -882,6 +882,54 @@ async fn two_members_chat_live_in_the_browser(backend: Backend) {
     )
     .await;
     ana_pages.capture("chat-two-users").await;
+
+    // Budi opens a channel: Ana's list shows it, and counts its messages, without a reload.
+    eval(&ana_browser, "window.__sameDocument = true; return true;").await;
+    let created = app
+        .request(reqwest::Method::POST, "/api/apps/team-chat/channels")
+        .bearer_auth(&budi.access_token)
+        .header("x-tenant-id", team.as_str())
+        .json(&json!({ "name": "launch" }))
+        .send()
+        .await
+        .unwrap();
+    let launch: Value = created.json().await.unwrap();
+    let launch = launch["channel"]["id"].as_str().unwrap().to_owned();
+    wait_for(
+        &ana_browser,
+        &format!("document.querySelector('[data-channel-link=\"{launch}\"]')"),
+        "the new channel in the list",
+    )
+    .await;
+    // Its first message is counted once the page watches it.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        app.request(
+            reqwest::Method::POST,
+            &format!("/api/apps/team-chat/channels/{launch}/messages"),
+        )
+        .bearer_auth(&budi.access_token)
+        .header("x-tenant-id", team.as_str())
+        .json(&json!({ "body": "launch day" }))
+        .send()
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let count = eval(
+            &ana_browser,
+            &format!("return Number(document.querySelector('[data-unread=\"{launch}\"]').dataset.count || 0);"),
+        )
+        .await;
+        if count.as_i64().unwrap_or(0) >= 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new channel's badge never counted"
+        );
+    }
+    let same = eval(&ana_browser, "return window.__sameDocument === true;").await;
+    assert_eq!(same, json!(true), "the page reloaded");
     let mut budi_pages = Pages {
         client: &budi_browser,
         dir,
