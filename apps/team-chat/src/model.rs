@@ -170,9 +170,7 @@ pub fn check_emoji(emoji: &str) -> Result<String, ApiError> {
     if fits {
         Ok(emoji.to_owned())
     } else {
-        let mut errors = FieldErrors::new();
-        field(&mut errors, "emoji", "must be one emoji");
-        Err(ApiError::validation(errors))
+        Err(ApiError::invalid_field("emoji", "must be one emoji"))
     }
 }
 

@@ -241,12 +241,10 @@ async fn create_channel(
     let mut members = vec![user];
     for id in &metered.body().members {
         if !tenant_members.iter().any(|m| m.user_id == *id) {
-            let mut errors = lumiku_plugin::FieldErrors::new();
-            errors
-                .entry("members".into())
-                .or_default()
-                .push(format!("{id} is not a member of this tenant"));
-            return Err(ApiError::validation(errors));
+            return Err(ApiError::invalid_field(
+                "members",
+                format!("{id} is not a member of this tenant"),
+            ));
         }
         if !members.contains(id) {
             members.push(*id);
@@ -302,12 +300,10 @@ async fn open_direct(
     let peer = metered.body().user_id;
     let tenant_members = metered.members().await?;
     if peer == user || !tenant_members.iter().any(|m| m.user_id == peer) {
-        let mut errors = lumiku_plugin::FieldErrors::new();
-        errors
-            .entry("userId".into())
-            .or_default()
-            .push("must be another member of this tenant".into());
-        return Err(ApiError::validation(errors));
+        return Err(ApiError::invalid_field(
+            "userId",
+            "must be another member of this tenant",
+        ));
     }
     let key = store::direct_key(user, peer);
     let members = vec![user, peer];
@@ -494,12 +490,10 @@ async fn add_member(
     }
     let tenant_members = metered.members().await?;
     if !tenant_members.iter().any(|m| m.user_id == target) {
-        let mut errors = lumiku_plugin::FieldErrors::new();
-        errors
-            .entry("userId".into())
-            .or_default()
-            .push("must be a member of this tenant".into());
-        return Err(ApiError::validation(errors));
+        return Err(ApiError::invalid_field(
+            "userId",
+            "must be a member of this tenant",
+        ));
     }
     if store::add_member(metered.tx(), tenant, id, target).await? {
         let data = json!({ "channelId": id, "userId": target });
@@ -913,12 +907,7 @@ async fn search(
 ) -> Result<Json<SearchHits>, ApiError> {
     let q = query.q.trim();
     if q.is_empty() || q.chars().count() > 200 {
-        let mut errors = lumiku_plugin::FieldErrors::new();
-        errors
-            .entry("q".into())
-            .or_default()
-            .push("must be 1 to 200 characters".into());
-        return Err(ApiError::validation(errors));
+        return Err(ApiError::invalid_field("q", "must be 1 to 200 characters"));
     }
     let mut tx = ctx.read().await?;
     let hits = store::search(

@@ -174,7 +174,7 @@ impl Host for AppHost {
             let tenant_id = tenant_of(tx)?;
             let envelope =
                 crate::realtime::event_envelope(tenant_id, self.wall.app_id(), event, true);
-            self.publish_envelope(tx, envelope).await
+            Ok(self.realtime.publish_on(tx, envelope).await?)
         })
     }
 
@@ -193,7 +193,7 @@ impl Host for AppHost {
                 topic: revocation.topic.clone(),
                 user: revocation.user_id,
             };
-            self.publish_envelope(tx, envelope).await
+            Ok(self.realtime.publish_on(tx, envelope).await?)
         })
     }
 
@@ -224,18 +224,6 @@ fn tenant_of(tx: &Tx) -> std::result::Result<Uuid, ApiError> {
 }
 
 impl AppHost {
-    /// Publishes `envelope` on an app's transaction, outside its wall, then goes back in.
-    async fn publish_envelope(
-        &self,
-        tx: &mut Tx,
-        envelope: crate::realtime::Envelope,
-    ) -> std::result::Result<(), ApiError> {
-        Self::step_out(tx).await?;
-        let published = self.realtime.publish_on(tx, envelope).await;
-        self.step_in(tx).await?;
-        Ok(published?)
-    }
-
     /// Leaves the wall for a kernel write on an app's transaction.
     async fn step_out(tx: &mut Tx) -> Result<()> {
         Ok(tx.leave().await?)

@@ -426,42 +426,42 @@ impl Hub {
         }
     }
 
-    /// Sends `envelope` when `tx` commits, to every node.
+    /// Sends `envelope` when `tx` commits, to every node. On PostgreSQL the notification is sent
+    /// on `tx` as it is, inside an app's wall or not (`pg_notify` is open to every role); only an
+    /// envelope too large for it steps out of the wall to write the outbox row, a kernel table.
     pub(crate) async fn publish_on(
         self: &Arc<Self>,
         tx: &mut Tx,
         envelope: Envelope,
     ) -> Result<()> {
-        match tx.backend() {
-            Backend::Sqlite => {
-                let hub = Arc::clone(self);
-                tx.on_commit(move || hub.dispatch(envelope));
-            }
-            Backend::Postgres => {
-                let payload = serde_json::to_string(&envelope).map_err(anyhow::Error::from)?;
-                let payload = if payload.len() > NOTIFY_LIMIT {
-                    let id = new_id();
-                    let tenant = tx.tenant();
-                    sql::query(
-                        "insert into realtime_outbox (id, tenant_id, payload, created_at) \
-                         values ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(tenant)
-                    .bind(payload.as_str())
-                    .bind(now())
-                    .execute(&mut *tx)
-                    .await?;
-                    serde_json::to_string(&Envelope::Outbox { id }).map_err(anyhow::Error::from)?
-                } else {
-                    payload
-                };
-                sql::query("select pg_notify($1, $2)")
-                    .bind(CHANNEL)
-                    .bind(payload.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            }
+        if tx.backend() == Backend::Sqlite {
+            let hub = Arc::clone(self);
+            tx.on_commit(move || hub.dispatch(envelope));
+            return Ok(());
+        }
+        let payload = serde_json::to_string(&envelope).map_err(anyhow::Error::from)?;
+        if payload.len() <= NOTIFY_LIMIT {
+            return notify(&mut *tx, &payload).await;
+        }
+        let wall = tx.wall_handle();
+        tx.leave().await?;
+        let id = new_id();
+        let tenant = tx.tenant();
+        sql::query(
+            "insert into realtime_outbox (id, tenant_id, payload, created_at) \
+             values ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(tenant)
+        .bind(payload.as_str())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        let reference =
+            serde_json::to_string(&Envelope::Outbox { id }).map_err(anyhow::Error::from)?;
+        notify(&mut *tx, &reference).await?;
+        if let Some(wall) = wall {
+            tx.enter(wall).await?;
         }
         Ok(())
     }
@@ -487,11 +487,7 @@ impl Hub {
                 if payload.len() > NOTIFY_LIMIT {
                     return Err(anyhow::anyhow!("a signal must fit a notification").into());
                 }
-                sql::query("select pg_notify($1, $2)")
-                    .bind(CHANNEL)
-                    .bind(payload.as_str())
-                    .execute(&self.db)
-                    .await?;
+                notify(&self.db, &payload).await?;
             }
         }
         Ok(())
@@ -576,6 +572,16 @@ impl Hub {
             tracing::warn!(%error, "realtime: sweeping the outbox failed");
         }
     }
+}
+
+/// `pg_notify` on the realtime channel, on `to` (a transaction: sent when it commits).
+async fn notify<'c>(to: impl sql::Executor<'c>, payload: &str) -> Result<()> {
+    sql::query("select pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(to)
+        .await?;
+    Ok(())
 }
 
 async fn stopping(stop: &mut tokio::sync::watch::Receiver<bool>) {

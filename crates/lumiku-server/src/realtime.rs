@@ -187,7 +187,7 @@ async fn sse(
         state,
         session,
         connection,
-        pending: resumed.map(reset_frame),
+        pending: resumed.and_then(reset_frame).into_iter().collect(),
         tick: tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat),
         done: false,
         _slot: slot,
@@ -287,6 +287,15 @@ async fn open_session(
     })
 }
 
+/// The compiled-in app `app_id`.
+fn app_of(state: &AppState, app_id: &str) -> Option<Arc<dyn Plugin>> {
+    state
+        .apps
+        .iter()
+        .find(|app| app.manifest().app_id == app_id)
+        .cloned()
+}
+
 /// The app and key a topic name names, for this session.
 fn topic_key(
     state: &AppState,
@@ -297,12 +306,7 @@ fn topic_key(
     let (app_id, topic) = name.split_once(':').ok_or_else(not_found)?;
     lumiku_plugin::realtime::check_topic(topic)
         .map_err(|message| ApiError::bad_request("invalid_topic", message))?;
-    let app = state
-        .apps
-        .iter()
-        .find(|app| app.manifest().app_id == app_id)
-        .cloned()
-        .ok_or_else(not_found)?;
+    let app = app_of(state, app_id).ok_or_else(not_found)?;
     let key = TopicKey {
         tenant_id: session.tenant_id,
         app_id: app_id.to_owned(),
@@ -419,7 +423,7 @@ async fn recheck(state: &AppState, session: &Session, connection: &Connection) -
     }
     let mut frames = Vec::new();
     for key in connection.topics() {
-        let Ok((app, _)) = topic_key(state, session, &key.wire_name()) else {
+        let Some(app) = app_of(state, &key.app_id) else {
             continue;
         };
         match authorize(state, session, &app, &key).await {
@@ -632,7 +636,8 @@ struct SseStream {
     state: AppState,
     session: Session,
     connection: Connection,
-    pending: Option<Option<String>>,
+    /// Control frames to send before waiting again (a reset, the topics a heartbeat dropped).
+    pending: std::collections::VecDeque<String>,
     tick: tokio::time::Interval,
     done: bool,
     _slot: Option<axum::Extension<crate::connections::ConnectionSlot>>,
@@ -645,12 +650,8 @@ impl SseStream {
         if self.done {
             return None;
         }
-        if let Some(Some(reset)) = self.pending.take() {
-            return Some((Ok(SseEvent::default().data(reset)), self));
-        }
-        let mut queued: Vec<String> = Vec::new();
         loop {
-            if let Some(frame) = queued.pop() {
+            if let Some(frame) = self.pending.pop_front() {
                 return Some((Ok(SseEvent::default().data(frame)), self));
             }
             tokio::select! {
@@ -675,7 +676,7 @@ impl SseStream {
                             let closed = control(serde_json::json!({"type": "closed", "reason": reason}));
                             return Some((Ok(SseEvent::default().data(closed)), self));
                         }
-                        Checked::Fine(frames) => queued = frames,
+                        Checked::Fine(frames) => self.pending.extend(frames),
                     }
                 }
             }

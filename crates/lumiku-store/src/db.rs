@@ -238,6 +238,11 @@ impl Tx {
         self.wall.as_deref()
     }
 
+    /// The wall the transaction is inside, if any, to enter again after a step outside it.
+    pub fn wall_handle(&self) -> Option<Arc<Wall>> {
+        self.wall.clone()
+    }
+
     /// Puts the following statements inside `wall`, until [`Tx::leave`]: on PostgreSQL the
     /// transaction takes the app's role. Only a tenant-scoped transaction may enter a wall.
     pub async fn enter(&mut self, wall: Arc<Wall>) -> Result<(), Error> {

@@ -137,6 +137,12 @@ async fn a_committed_message_reaches_subscribers_live(backend: Backend) {
     assert_eq!(got["event"], "message.created");
     assert_eq!(got["data"]["message"], sent.body["message"]);
     assert!(got["id"].is_string() && got["ts"].is_i64(), "{got}");
+    // An event too large for a PostgreSQL notification goes through the outbox.
+    let long = "é".repeat(3_000);
+    let sent = send(&app, &ana, &general, &long).await;
+    sent.assert_status(201);
+    let got = event(&mut socket).await;
+    assert_eq!(got["data"]["message"]["body"], long.as_str());
     // Typing is a signal: delivered, free, not stored.
     let before = app.wallet(ana.personal_tenant_id).await;
     app.post(
