@@ -37,6 +37,8 @@ pub struct KernelSettings {
     /// Outbound requests made for apps (a scheduled HTTP task, say) may reach private and
     /// loopback addresses. Off by default, so an app cannot be used to probe the internal network.
     pub allow_private_networks: bool,
+    /// Where blobs are kept.
+    pub storage: crate::storage::StorageSettings,
 }
 
 impl std::fmt::Debug for KernelSettings {
@@ -51,6 +53,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("email_verification", &self.email_verification)
             .field("billing", &self.billing)
             .field("allow_private_networks", &self.allow_private_networks)
+            .field("storage", &self.storage)
             .finish()
     }
 }
@@ -66,6 +69,7 @@ pub struct Kernel {
     walls: Mutex<HashMap<String, Arc<Wall>>>,
     pub(crate) jobs_wake: Arc<tokio::sync::Notify>,
     pub(crate) realtime: Arc<crate::realtime::Hub>,
+    pub(crate) storage: Arc<crate::storage::Storage>,
 }
 
 impl Kernel {
@@ -80,6 +84,7 @@ impl Kernel {
             tokens: Tokens::new(&settings.jwt_secret, settings.access_token_ttl),
             gateway: choose::gateway(&settings.billing, &db, &settings.jwt_secret)?,
             realtime: Arc::new(crate::realtime::Hub::new(db.clone())),
+            storage: Arc::new(crate::storage::Storage::open(&settings.storage)?),
             db,
             settings,
             gate: GateCache::default(),
@@ -105,6 +110,19 @@ impl Kernel {
     /// This node's realtime hub.
     pub fn realtime(&self) -> &Arc<crate::realtime::Hub> {
         &self.realtime
+    }
+
+    /// The blob storage.
+    pub fn storage(&self) -> &Arc<crate::storage::Storage> {
+        &self.storage
+    }
+
+    /// Runs the storage sweep: removes objects no row keeps (older than the grace period) and
+    /// reports rows whose object is missing.
+    pub async fn sweep_storage(&self) -> anyhow::Result<crate::storage::SweepReport> {
+        self.storage
+            .sweep(&self.db, crate::storage::SWEEP_GRACE)
+            .await
     }
 
     /// The settings it was built with.

@@ -22,6 +22,7 @@ pub mod payments;
 pub mod ratelimit;
 pub mod realtime;
 pub mod registry;
+pub mod storage;
 pub mod tenants;
 pub mod token;
 pub mod users;
@@ -120,6 +121,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "realtime outbox",
         sqlite: include_str!("../migrations/sqlite/0014_realtime_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0014_realtime_outbox.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "blob storage",
+        sqlite: include_str!("../migrations/sqlite/0015_blob_storage.sql"),
+        postgres: include_str!("../migrations/postgres/0015_blob_storage.sql"),
     },
 ];
 

@@ -16,6 +16,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use lumiku_plugin::blobs::{ByteStream, StorageUsage, Uploaded};
 use lumiku_plugin::context::{
     AppCaller, BoxFuture, ChargeRequest, Completion, Host, Member, Opening,
 };
@@ -42,6 +43,7 @@ pub struct AppHost {
     allow_private_networks: bool,
     jobs_wake: Arc<tokio::sync::Notify>,
     realtime: Arc<crate::realtime::Hub>,
+    storage: Arc<crate::storage::Storage>,
 }
 
 impl Kernel {
@@ -53,6 +55,7 @@ impl Kernel {
             allow_private_networks: self.settings.allow_private_networks,
             jobs_wake: Arc::clone(&self.jobs_wake),
             realtime: Arc::clone(&self.realtime),
+            storage: Arc::clone(&self.storage),
         })
     }
 }
@@ -211,6 +214,179 @@ impl Host for AppHost {
                 crate::realtime::event_envelope(tenant_id, self.wall.app_id(), event, false);
             Ok(self.realtime.signal(envelope).await?)
         })
+    }
+
+    fn balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>> {
+        self.blob_host_balance(tenant_id)
+    }
+
+    fn public(&self, tenant_id: Uuid, write: bool) -> BoxFuture<'_, Result<Tx, ApiError>> {
+        Box::pin(self.public_tx(tenant_id, write))
+    }
+
+    fn max_upload_bytes(&self) -> u64 {
+        self.storage.max_upload_bytes()
+    }
+
+    fn storage_usage(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<StorageUsage, ApiError>> {
+        Box::pin(async move {
+            let mut tx = self
+                .db
+                .begin_tenant_read(tenant_id)
+                .await
+                .map_err(Error::from)?;
+            Ok(crate::storage::usage(&mut tx, tenant_id).await?)
+        })
+    }
+
+    fn blob_upload(
+        &self,
+        tenant_id: Uuid,
+        body: ByteStream,
+        limit: u64,
+    ) -> BoxFuture<'_, Result<Uploaded, ApiError>> {
+        Box::pin(
+            self.storage
+                .upload(tenant_id, self.wall.app_id(), body, limit),
+        )
+    }
+
+    fn blob_attach<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        blob: &'a lumiku_plugin::BlobInfo,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move {
+            let tenant_id = tenant_of(tx)?;
+            Self::step_out(tx).await?;
+            let attached = crate::storage::attach(tx, tenant_id, self.wall.app_id(), blob).await;
+            self.step_in(tx).await?;
+            attached
+        })
+    }
+
+    fn blob_remove<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        id: Uuid,
+    ) -> BoxFuture<'a, Result<bool, ApiError>> {
+        Box::pin(async move {
+            let tenant_id = tenant_of(tx)?;
+            let app_id = self.wall.app_id();
+            Self::step_out(tx).await?;
+            let removed = crate::storage::remove(tx, tenant_id, app_id, id).await;
+            self.step_in(tx).await?;
+            let removed = removed?;
+            if removed {
+                let storage = Arc::clone(&self.storage);
+                let app_id = app_id.to_owned();
+                tx.on_commit(move || {
+                    tokio::spawn(async move {
+                        if let Err(error) = storage.delete(tenant_id, &app_id, id).await {
+                            tracing::warn!(%error, blob = %id, "could not delete a removed blob's object; the storage sweep will");
+                        }
+                    });
+                });
+            }
+            Ok(removed)
+        })
+    }
+
+    fn blob_discard(&self, tenant_id: Uuid, id: Uuid) -> BoxFuture<'_, Result<(), ApiError>> {
+        Box::pin(async move {
+            if self.blob_info_of(tenant_id, id).await?.is_none() {
+                self.storage
+                    .delete(tenant_id, self.wall.app_id(), id)
+                    .await
+                    .map_err(ApiError::internal)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn blob_info(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> BoxFuture<'_, Result<Option<lumiku_plugin::BlobInfo>, ApiError>> {
+        Box::pin(self.blob_info_of(tenant_id, id))
+    }
+
+    fn blob_read_pending(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> BoxFuture<'_, Result<ByteStream, ApiError>> {
+        Box::pin(self.storage.read(tenant_id, self.wall.app_id(), id, None))
+    }
+
+    fn blob_read(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        range: Option<std::ops::Range<u64>>,
+    ) -> BoxFuture<'_, Result<ByteStream, ApiError>> {
+        Box::pin(async move {
+            if self.blob_info_of(tenant_id, id).await?.is_none() {
+                return Err(ApiError::not_found("no such file"));
+            }
+            self.storage
+                .read(tenant_id, self.wall.app_id(), id, range)
+                .await
+        })
+    }
+}
+
+/// Blob storage (see [`crate::storage`]), and the other reads an app asks of the kernel.
+impl AppHost {
+    fn blob_host_balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>> {
+        Box::pin(async move {
+            let mut tx = self
+                .db
+                .begin_tenant_read(tenant_id)
+                .await
+                .map_err(Error::from)?;
+            Ok(credits::current_balance(&mut tx, tenant_id).await?)
+        })
+    }
+
+    async fn public_tx(&self, tenant_id: Uuid, write: bool) -> Result<Tx, ApiError> {
+        let mut tx = if write {
+            self.db.begin_tenant(tenant_id).await
+        } else {
+            self.db.begin_tenant_read(tenant_id).await
+        }
+        .map_err(Error::from)?;
+        let state: Option<(bool, bool, Option<bool>)> = sql::query_as(
+            "select a.enabled, a.coming_soon, ta.installed from apps a \
+             left join tenant_apps ta on ta.app_id = a.app_id and ta.tenant_id = $2 \
+             where a.app_id = $1",
+        )
+        .bind(self.wall.app_id())
+        .bind(tenant_id)
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(Error::from)?;
+        if !matches!(state, Some((true, false, Some(true)))) {
+            return Err(ApiError::not_found("No such link"));
+        }
+        tx.enter(Arc::clone(&self.wall))
+            .await
+            .map_err(Error::from)?;
+        Ok(tx)
+    }
+
+    async fn blob_info_of(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<lumiku_plugin::BlobInfo>, ApiError> {
+        let mut tx = self
+            .db
+            .begin_tenant_read(tenant_id)
+            .await
+            .map_err(Error::from)?;
+        Ok(crate::storage::info(&mut tx, tenant_id, self.wall.app_id(), id).await?)
     }
 }
 

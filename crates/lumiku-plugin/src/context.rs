@@ -265,6 +265,67 @@ pub trait Host: Send + Sync + 'static {
         user_id: Uuid,
         event: &'a crate::realtime::Event,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// The tenant's wallet balance.
+    fn balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>>;
+    /// A transaction of `tenant_id` inside the app's wall for a request with no signed-in
+    /// caller (a public share link): 404 unless the app is enabled and installed in the tenant.
+    /// `write` asks for a writing transaction, which the app commits.
+    fn public(
+        &self,
+        tenant_id: Uuid,
+        write: bool,
+    ) -> BoxFuture<'_, Result<lumiku_store::Tx, ApiError>>;
+    /// The most one upload may hold.
+    fn max_upload_bytes(&self) -> u64;
+    /// The tenant's storage use and its plan's quota.
+    fn storage_usage(
+        &self,
+        tenant_id: Uuid,
+    ) -> BoxFuture<'_, Result<crate::blobs::StorageUsage, ApiError>>;
+    /// Streams `body` into a new object of the tenant and app, hashing and counting it; 413
+    /// `upload_too_large` past `limit` bytes. The object has no row until attached.
+    fn blob_upload(
+        &self,
+        tenant_id: Uuid,
+        body: crate::blobs::ByteStream,
+        limit: u64,
+    ) -> BoxFuture<'_, Result<crate::blobs::Uploaded, ApiError>>;
+    /// Keeps `blob` on `tx`: its row, and its bytes added to the tenant's use if the quota has
+    /// room (413 `storage_quota_exceeded` if not), both committed with `tx`.
+    fn blob_attach<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        blob: &'a crate::blobs::BlobInfo,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// Forgets blob `id` on `tx` (its row and its bytes in the tenant's use) and deletes its
+    /// object once `tx` commits; false when this app has no such blob in the tenant.
+    fn blob_remove<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        id: Uuid,
+    ) -> BoxFuture<'a, Result<bool, ApiError>>;
+    /// Deletes the object of an upload unless a committed transaction attached it.
+    fn blob_discard(&self, tenant_id: Uuid, id: Uuid) -> BoxFuture<'_, Result<(), ApiError>>;
+    /// The tenant's blob `id`, if this app stored it.
+    fn blob_info(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> BoxFuture<'_, Result<Option<crate::blobs::BlobInfo>, ApiError>>;
+    /// The bytes of an upload of the tenant not yet attached (the app holds its
+    /// [`PendingBlob`](crate::blobs::PendingBlob)).
+    fn blob_read_pending(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> BoxFuture<'_, Result<crate::blobs::ByteStream, ApiError>>;
+    /// The bytes of the tenant's blob `id` (within `range`); 404 unless this app stored it.
+    fn blob_read(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        range: Option<std::ops::Range<u64>>,
+    ) -> BoxFuture<'_, Result<crate::blobs::ByteStream, ApiError>>;
 }
 
 fn request_context(parts: &Parts) -> Result<RequestContext, ApiError> {
@@ -370,6 +431,156 @@ impl AppContext {
     pub fn allows_private_networks(&self) -> bool {
         self.context.host.allows_private_networks()
     }
+
+    /// The tenant's blobs stored by this app. See [`crate::blobs`].
+    pub fn blobs(&self) -> crate::blobs::Blobs {
+        crate::blobs::Blobs::new(Arc::clone(&self.context.host), self.caller.tenant_id)
+    }
+
+    /// 402 with `required` and `current` unless the tenant's wallet holds `units` times the
+    /// price of `A` now: a refusal before slow work (storing an upload) that the charge would
+    /// refuse anyway. The charge itself ([`AppContext::meter`]) is still what decides.
+    pub async fn require_credits<A: Action>(&self, units: i64) -> Result<(), ApiError> {
+        let required = self.price::<A>()?.saturating_mul(units.max(0));
+        if required == 0 {
+            return Ok(());
+        }
+        let current = self.context.host.balance(self.caller.tenant_id).await?;
+        if current < required {
+            return Err(ApiError::insufficient_credits(required, current));
+        }
+        Ok(())
+    }
+
+    fn price<A: Action>(&self) -> Result<i64, ApiError> {
+        self.context.app.cost(A::NAME).ok_or_else(|| {
+            ApiError::internal(std::io::Error::other(format!(
+                "action '{}' is not priced in the manifest of '{}'",
+                A::NAME,
+                self.context.app.app_id
+            )))
+        })
+    }
+
+    /// Opens metered action `A` for `units` times its price, for a handler that did its slow
+    /// work first (an upload): the same checks and debit as the [`Metered`] extractor, on a
+    /// transaction the handler continues with [`Metered::tx`]. `headers` carry the
+    /// `Idempotency-Key`; `fingerprint` stands for the request's body in its replay check (the
+    /// uploaded bytes' SHA-256, say). A replay answers the stored response as
+    /// [`Opened::Replayed`].
+    pub async fn meter<A: Action>(
+        &self,
+        units: i64,
+        headers: &axum::http::HeaderMap,
+        method: &axum::http::Method,
+        path: &str,
+        fingerprint: &str,
+    ) -> Result<Opened<A>, ApiError> {
+        if units < 1 {
+            return Err(ApiError::internal(std::io::Error::other(
+                "a metered action is charged for at least one unit",
+            )));
+        }
+        let price = self.price::<A>()?;
+        if !self.caller.role.can(Permission::Write) {
+            return Err(ApiError::forbidden(
+                "your role in this tenant cannot use this action",
+            ));
+        }
+        let idempotency = idempotency_key_of(headers)?
+            .map(|key| (key, request_hash(method, path, fingerprint.as_bytes())));
+        let charge = ChargeRequest {
+            app_id: self.context.app.app_id,
+            action: A::NAME,
+            cost: price.saturating_mul(units),
+            tenant_id: self.caller.tenant_id,
+            user_id: self.caller.user_id,
+            idempotency,
+        };
+        Ok(match self.context.host.open(&charge).await? {
+            Opening::Charged { tx, balance } => Opened::Charged(Metered {
+                caller: self.caller,
+                context: self.context.clone(),
+                charge,
+                balance,
+                tx: Tx::walled(tx),
+                body: (),
+                _action: std::marker::PhantomData,
+            }),
+            Opening::Replay { status, body } => Opened::Replayed(replay_response(status, body)),
+        })
+    }
+}
+
+/// How [`AppContext::meter`] opened.
+pub enum Opened<A: Action> {
+    /// Charged: do the work on the action's transaction and finish it.
+    Charged(Metered<A, ()>),
+    /// The same request was served before under its `Idempotency-Key`: answer this again.
+    Replayed(Response),
+}
+
+fn replay_response(status: u16, body: Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut response = (status, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+fn request_hash(method: &axum::http::Method, path: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(path.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+}
+
+/// The context of a request to one of an app's public routes ([`crate::Plugin::public_routes`]):
+/// no signed-in caller, so nothing is charged; the app names the tenant (from a share link's
+/// token, say) and the kernel admits it only if the app is enabled and installed there.
+#[derive(Clone)]
+pub struct PublicContext {
+    context: RequestContext,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PublicContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        Ok(Self {
+            context: request_context(parts)?,
+        })
+    }
+}
+
+impl PublicContext {
+    /// A read transaction of `tenant_id` inside the app's wall; 404 unless the app is enabled
+    /// and installed in it.
+    pub async fn read(&self, tenant_id: Uuid) -> Result<Tx, ApiError> {
+        Ok(Tx::walled(
+            self.context.host.public(tenant_id, false).await?,
+        ))
+    }
+
+    /// A writing transaction of `tenant_id` inside the app's wall (free: nothing is charged);
+    /// commit it with [`Tx::commit`]. 404 unless the app is enabled and installed there.
+    pub async fn write(&self, tenant_id: Uuid) -> Result<Tx, ApiError> {
+        Ok(Tx::walled(self.context.host.public(tenant_id, true).await?))
+    }
+
+    /// The blobs this app stored for `tenant_id` (check the tenant admits the app first, with
+    /// [`PublicContext::read`]).
+    pub fn blobs(&self, tenant_id: Uuid) -> crate::blobs::Blobs {
+        crate::blobs::Blobs::new(Arc::clone(&self.context.host), tenant_id)
+    }
 }
 
 /// A metered request for action `A` with a JSON body `B` (by default any body, ignored). See the
@@ -418,20 +629,7 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
             .map_err(|rejection| crate::extract::body_rejection(&rejection).into_response())?;
         let parsed: B = parse_body(&bytes).map_err(IntoResponse::into_response)?;
 
-        let idempotency = key.map(|key| {
-            let mut hasher = Sha256::new();
-            hasher.update(method.as_str().as_bytes());
-            hasher.update(b" ");
-            hasher.update(path.as_bytes());
-            hasher.update(b"\n");
-            hasher.update(&bytes);
-            let hash = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>();
-            (key, hash)
-        });
+        let idempotency = key.map(|key| (key, request_hash(&method, &path, &bytes)));
         let charge = ChargeRequest {
             app_id: context.app.app_id,
             action: A::NAME,
@@ -455,20 +653,17 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
                 body: parsed,
                 _action: std::marker::PhantomData,
             }),
-            Opening::Replay { status, body } => {
-                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-                let mut response = (status, axum::Json(body)).into_response();
-                response
-                    .headers_mut()
-                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
-                Err(response)
-            }
+            Opening::Replay { status, body } => Err(replay_response(status, body)),
         }
     }
 }
 
 fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
-    let Some(value) = parts.headers.get(IDEMPOTENCY_KEY) else {
+    idempotency_key_of(&parts.headers)
+}
+
+fn idempotency_key_of(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
     let key = value
@@ -578,6 +773,22 @@ impl<A: Action, B> Metered<A, B> {
             .host
             .revoke(self.tx.inner_mut(), &revocation)
             .await
+    }
+
+    /// Keeps an uploaded blob on this action's transaction: its row, and its bytes counted in the
+    /// tenant's storage if the quota has room (413 `storage_quota_exceeded` if not, and the
+    /// action rolls back). Hold `blob` until [`Metered::finish`] has answered.
+    pub async fn attach_blob(&mut self, blob: &crate::blobs::PendingBlob) -> Result<(), ApiError> {
+        self.context
+            .host
+            .blob_attach(self.tx.inner_mut(), blob.info())
+            .await
+    }
+
+    /// Forgets blob `id` on this action's transaction and deletes its object once it commits;
+    /// false when this app has no such blob in the tenant.
+    pub async fn remove_blob(&mut self, id: Uuid) -> Result<bool, ApiError> {
+        self.context.host.blob_remove(self.tx.inner_mut(), id).await
     }
 
     /// Cancels, on this action's transaction, the tenant's queued or running jobs with

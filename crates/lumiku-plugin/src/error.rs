@@ -171,6 +171,12 @@ impl ApiError {
         error
     }
 
+    /// Keeps `source` as the cause, for the log (a 503 from a service that failed, say).
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
     /// Adds a detail field to the error object.
     pub fn with_detail(mut self, key: &str, value: impl Serialize) -> Self {
         self.details.insert(

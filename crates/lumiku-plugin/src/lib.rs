@@ -9,6 +9,7 @@
 
 extern crate self as lumiku_plugin;
 
+pub mod blobs;
 pub mod charged;
 pub mod context;
 pub mod error;
@@ -23,8 +24,9 @@ pub mod request_id;
 pub mod role;
 pub mod sql;
 
+pub use blobs::{BlobInfo, Blobs, Disposition, PendingBlob, StorageUsage};
 pub use charged::{Charged, IdempotencyKey, MeteredErrors};
-pub use context::{Action, AppContext, Metered};
+pub use context::{Action, AppContext, Metered, Opened, PublicContext};
 pub use error::{ApiError, ErrorBody, FieldErrors};
 pub use jobs::{JobRun, JobTx, NewJob, Outcome, Schedule};
 pub use manifest::{Access, Dashboard, Features, Install, Manifest, Tier};

@@ -131,6 +131,11 @@ impl PageContext {
         self.0.host.members(&mut tx).await
     }
 
+    /// The tenant's blobs stored by this app (see [`crate::blobs`]).
+    pub fn blobs(&self) -> crate::blobs::Blobs {
+        crate::blobs::Blobs::new(std::sync::Arc::clone(&self.0.host), self.0.caller.tenant_id)
+    }
+
     /// The tenant's subscription tier.
     pub fn tier(&self) -> crate::Tier {
         self.0.caller.tier

@@ -33,6 +33,22 @@ pub trait Plugin: Send + Sync + 'static {
         None
     }
 
+    /// Routes anyone may call, with no account (a public share link, say), mounted under
+    /// `<route prefix>/public` while the app is enabled. Their handlers take a
+    /// [`PublicContext`](crate::PublicContext), which names the tenant and charges nothing. None by
+    /// default.
+    fn public_routes(&self) -> Option<OpenApiRouter> {
+        None
+    }
+
+    /// Paths (relative to the route prefix, `{name}` for a segment) of the app's `POST` and `PUT`
+    /// routes that stream a large body ([`crate::blobs`]): the server lets their bodies past the
+    /// JSON size limit and the request timeout, and the handler enforces the upload limit and
+    /// an idle timeout instead. None by default.
+    fn streaming_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Runs one of the app's background jobs (see [`crate::jobs`]), dispatching on
     /// [`JobRun::kind`]. The answer is the run's outcome, unless the run already wrote it with
     /// [`JobTx::finish`](crate::jobs::JobTx::finish); an error is a failure worth retrying. By

@@ -84,19 +84,45 @@ async fn gate(
     Ok(next.run(req).await)
 }
 
+/// Lets a request to an app's public routes through while the app is enabled, with a context
+/// that has no caller: the handler names the tenant, and the kernel admits it only where the app
+/// is installed.
+async fn public_gate(
+    State(gate): State<Gate>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    check_app_open(&gate.state, gate.app).await?;
+    req.extensions_mut()
+        .insert(RequestContext::new(gate.app, None, Arc::clone(&gate.host)));
+    Ok(next.run(req).await)
+}
+
 /// The routes of every app, each under its prefix and behind its gate.
 pub fn mount(apps: &[Arc<dyn Plugin>], state: Option<&AppState>) -> OpenApiRouter<AppState> {
     let mut router = OpenApiRouter::new();
     for app in apps {
         let manifest = app.manifest();
         let mut routes = app.routes();
+        let mut public = app
+            .public_routes()
+            .map(|public| OpenApiRouter::new().nest("/public", public));
         if let Some(state) = state {
             let gate_state = Gate {
                 state: state.clone(),
                 app: manifest,
                 host: state.kernel.app_host(manifest),
             };
+            public = public.map(|public| {
+                public.layer(middleware::from_fn_with_state(
+                    gate_state.clone(),
+                    public_gate,
+                ))
+            });
             routes = routes.layer(middleware::from_fn_with_state(gate_state, gate));
+        }
+        if let Some(public) = public {
+            routes = routes.merge(public);
         }
         router = router.nest(manifest.route_prefix, routes.with_state(()));
     }

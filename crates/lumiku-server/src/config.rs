@@ -16,6 +16,7 @@ use lumiku_kernel::payments::duitku;
 use lumiku_kernel::payments::signature::Signer;
 use lumiku_kernel::payments::{BillingSettings, GatewaySettings, SignatureScheme};
 use lumiku_kernel::ratelimit::LoginLimits;
+use lumiku_kernel::storage::StorageSettings;
 
 /// Whether Lumiku runs for development (forgiving defaults) or production (every secret given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +147,25 @@ pub struct Config {
     /// a WebSocket client silent for three of them is closed, and every connection's session,
     /// membership and subscriptions are checked again at each. Default 25.
     pub realtime_heartbeat_secs: u64,
+    /// Where apps' files are kept: a directory (default `blobs` inside `data_dir`) or an
+    /// S3-compatible bucket, `s3://bucket/prefix`, whose credentials come from the environment
+    /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+    pub storage_url: Option<String>,
+    /// The S3-compatible service's endpoint (MinIO, Cloudflare R2, ...); AWS when unset.
+    pub storage_endpoint: Option<String>,
+    /// The S3 region. Default `AWS_REGION`, else `us-east-1`.
+    pub storage_region: Option<String>,
+    /// Lets `storage_endpoint` be plain `http://`. Default false.
+    pub storage_allow_http: bool,
+    /// The S3 access key id (else `AWS_ACCESS_KEY_ID`, or the instance's role).
+    pub storage_access_key_id: Option<String>,
+    /// The S3 secret access key (else `AWS_SECRET_ACCESS_KEY`).
+    pub storage_secret_access_key: Option<Secret>,
+    /// The most one upload may hold, in bytes. Default 5 GiB.
+    pub max_upload_bytes: u64,
+    /// Seconds between storage sweeps (objects no row keeps are removed, rows whose object is
+    /// missing are reported); 0 turns the background sweep off. Default 3600.
+    pub storage_sweep_interval_secs: u64,
 }
 
 /// Which payment gateway takes payments.
@@ -209,6 +229,14 @@ impl Default for Config {
             worker_pool_size: 8,
             allow_private_networks: false,
             realtime_heartbeat_secs: 25,
+            storage_url: None,
+            storage_endpoint: None,
+            storage_region: None,
+            storage_allow_http: false,
+            storage_access_key_id: None,
+            storage_secret_access_key: None,
+            max_upload_bytes: 5 * 1024 * 1024 * 1024,
+            storage_sweep_interval_secs: 3600,
         }
     }
 }
@@ -256,6 +284,7 @@ impl Config {
             email_verification: self.smtp_url.is_some(),
             billing: self.billing_settings()?,
             allow_private_networks: self.allow_private_networks,
+            storage: self.storage_settings(),
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),
@@ -267,6 +296,25 @@ impl Config {
                 registration_window: Duration::from_secs(self.register_window_secs.max(1)),
             },
         })
+    }
+
+    /// Where blobs are kept: `storage_url`, or `blobs` inside the data directory.
+    pub fn storage_settings(&self) -> StorageSettings {
+        StorageSettings {
+            url: self
+                .storage_url
+                .clone()
+                .filter(|url| !url.trim().is_empty())
+                .unwrap_or_else(|| self.data_dir.join("blobs").to_string_lossy().into_owned()),
+            endpoint: self.storage_endpoint.clone(),
+            region: self.storage_region.clone(),
+            allow_http: self.storage_allow_http,
+            credentials: match (&self.storage_access_key_id, &self.storage_secret_access_key) {
+                (Some(key), Some(secret)) => Some((key.clone(), secret.0.clone())),
+                _ => None,
+            },
+            max_upload_bytes: self.max_upload_bytes.max(1),
+        }
     }
 
     /// The address clients and gateways reach this server at, without a trailing slash.

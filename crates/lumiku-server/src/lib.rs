@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -124,6 +124,7 @@ pub struct Server {
     kernel: Arc<Kernel>,
     workers: Option<Arc<worker::Workers>>,
     connection_limits: connections::ConnectionLimits,
+    storage_sweep_interval_secs: u64,
 }
 
 /// Brings the database up to date: checks the apps' manifests and migrations, runs the core's
@@ -179,7 +180,10 @@ impl Server {
             header_timeout: Duration::from_secs(state.config.header_timeout_secs.max(1)),
             drain_timeout: Duration::from_secs(30),
         };
+        let storage_sweep_interval_secs = state.config.storage_sweep_interval_secs;
+        tracing::info!(storage = kernel.storage().describe(), "blob storage");
         Ok(Self {
+            storage_sweep_interval_secs,
             router: router(state, &apps),
             kernel,
             workers,
@@ -205,12 +209,18 @@ impl Server {
     ) -> anyhow::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let listen_stop = stopped.clone();
+        let sweep_stop = stopped.clone();
         let drain = self.connection_limits.drain_timeout;
         let workers = self
             .workers
             .map(|workers| tokio::spawn(workers.run(stopped, drain)));
         let hub = Arc::clone(self.kernel.realtime());
         let listening = tokio::spawn(Arc::clone(&hub).listen(listen_stop));
+        let sweeping = worker::sweep_storage(
+            Arc::clone(&self.kernel),
+            Duration::from_secs(self.storage_sweep_interval_secs),
+            sweep_stop,
+        );
         if tokio::time::timeout(Duration::from_secs(10), hub.ready())
             .await
             .is_err()
@@ -228,6 +238,9 @@ impl Server {
             let _ = workers.await;
         }
         let _ = listening.await;
+        if let Some(sweeping) = sweeping {
+            let _ = sweeping.await;
+        }
         self.kernel.db().close().await;
         Ok(())
     }
@@ -262,6 +275,7 @@ pub async fn run_workers(
 
 /// The whole application with its middleware, over `state`.
 pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
+    let streaming = StreamingRoutes::of(apps);
     let (api, doc) = api(apps, Some(&state));
     let api = api.merge(web::router(apps, &state));
     let doc = Arc::new(serde_json::to_value(&doc).expect("the OpenAPI document serialises"));
@@ -298,14 +312,14 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(scope_request_id))
-                .layer(middleware::from_fn(json_errors))
+                .layer(middleware::from_fn_with_state(
+                    streaming.clone(),
+                    json_errors,
+                ))
                 .layer(CatchPanicLayer::custom(|_| {
                     ApiError::internal(std::io::Error::other("a handler panicked")).into_response()
                 }))
-                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    Duration::from_secs(30),
-                )),
+                .layer(middleware::from_fn_with_state(streaming, request_timeout)),
         );
     with_security_headers(router, https)
 }
@@ -368,19 +382,79 @@ async fn admins_first(
     }
 }
 
+/// How long a request may take to be answered (its response's head), except a streaming upload.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answers 408 to a request not answered within [`REQUEST_TIMEOUT`]. A streaming upload is let
+/// through: it takes as long as its bytes take, and its handler cuts it off when it goes idle.
+async fn request_timeout(
+    State(streaming): State<StreamingRoutes>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if streaming.matches(&req) {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+/// The app routes whose bodies are streamed ([`Plugin::streaming_paths`]), as full paths split
+/// into segments (`{name}` matching any one).
+#[derive(Clone, Default)]
+struct StreamingRoutes(Arc<Vec<Vec<String>>>);
+
+impl StreamingRoutes {
+    fn of(apps: &[Arc<dyn Plugin>]) -> Self {
+        let routes = apps
+            .iter()
+            .flat_map(|app| {
+                let prefix = app.manifest().route_prefix;
+                app.streaming_paths().iter().map(move |path| {
+                    format!("{prefix}{path}")
+                        .split('/')
+                        .map(str::to_owned)
+                        .collect()
+                })
+            })
+            .collect();
+        Self(Arc::new(routes))
+    }
+
+    fn matches(&self, req: &Request) -> bool {
+        use axum::http::Method;
+        if self.0.is_empty() || !matches!(*req.method(), Method::POST | Method::PUT) {
+            return false;
+        }
+        let segments: Vec<&str> = req.uri().path().split('/').collect();
+        self.0.iter().any(|pattern| {
+            pattern.len() == segments.len()
+                && pattern.iter().zip(&segments).all(|(want, got)| {
+                    want == got || (want.starts_with('{') && want.ends_with('}') && !got.is_empty())
+                })
+        })
+    }
+}
+
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Refuses a body announced larger than [`BODY_LIMIT`] before reading it, and gives the error
 /// shape to any error response produced without it: a layer's bare status (a timeout, say) or an
 /// extractor's plain-text rejection (a chunked body found too large while it was read).
-async fn json_errors(req: Request, next: Next) -> Response {
+async fn json_errors(
+    State(streaming): State<StreamingRoutes>,
+    req: Request,
+    next: Next,
+) -> Response {
     let announced = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|len| len > BODY_LIMIT as u64) {
+    if announced.is_some_and(|len| len > BODY_LIMIT as u64) && !streaming.matches(&req) {
         return ApiError::payload_too_large().into_response();
     }
     let response = next.run(req).await;

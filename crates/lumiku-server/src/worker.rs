@@ -228,3 +228,36 @@ pub async fn schedule_billing(kernel: &Kernel, every: Duration) -> anyhow::Resul
     kernel.ensure_system_job(&job).await?;
     Ok(())
 }
+
+/// Runs the storage sweep every `every` until `stop` (none when `every` is zero): objects no row
+/// keeps are removed, rows whose object is missing are logged. Sweeps on several nodes at once
+/// are harmless (each removal is of an object no row keeps).
+pub fn sweep_storage(
+    kernel: Arc<Kernel>,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if every.is_zero() {
+        return None;
+    }
+    Some(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.wait_for(|stopped| *stopped) => return,
+            }
+            match kernel.sweep_storage().await {
+                Ok(report) if report.orphans_removed > 0 || report.missing_count > 0 => {
+                    tracing::info!(
+                        removed = report.orphans_removed,
+                        bytes = report.orphan_bytes_removed,
+                        missing = report.missing_count,
+                        "storage sweep"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "storage sweep failed"),
+            }
+        }
+    }))
+}

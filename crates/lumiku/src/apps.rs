@@ -10,5 +10,6 @@ pub fn apps() -> Vec<Arc<dyn Plugin>> {
         project_manager::app(),
         task_scheduler::app(),
         team_chat::app(),
+        file_manager::app(),
     ]
 }

@@ -55,6 +55,14 @@ impl Kernel {
         if let Some(credits) = patch.monthly_credits {
             check_range(&mut fields, "monthlyCredits", credits, 0..=MAX_AMOUNT);
         }
+        if let Some(bytes) = patch.storage_quota_bytes {
+            check_range(
+                &mut fields,
+                "storageQuotaBytes",
+                bytes,
+                0..=MAX_STORAGE_QUOTA,
+            );
+        }
         if let Some(days) = patch.trial_days {
             check_range(&mut fields, "trialDays", i64::from(days), 0..=365);
         }
@@ -84,6 +92,9 @@ impl Kernel {
         }
         plan.price_idr = patch.price_idr.unwrap_or(plan.price_idr);
         plan.monthly_credits = patch.monthly_credits.unwrap_or(plan.monthly_credits);
+        plan.storage_quota_bytes = patch
+            .storage_quota_bytes
+            .unwrap_or(plan.storage_quota_bytes);
         plan.trial_days = patch.trial_days.unwrap_or(plan.trial_days);
         if let Some(features) = &patch.features {
             plan.features = features.iter().map(|f| f.trim().to_owned()).collect();
@@ -92,7 +103,7 @@ impl Kernel {
         plan.sort_order = patch.sort_order.unwrap_or(plan.sort_order);
         sql::query(
             "update plans set name = $2, price_idr = $3, monthly_credits = $4, trial_days = $5, features = $6, \
-             active = $7, sort_order = $8, updated_at = $9 where id = $1")
+             active = $7, sort_order = $8, updated_at = $9, storage_quota_bytes = $10 where id = $1")
             .bind(&plan.id)
             .bind(&plan.name)
             .bind(plan.price_idr)
@@ -102,6 +113,7 @@ impl Kernel {
             .bind(plan.active)
             .bind(plan.sort_order)
             .bind(now())
+            .bind(plan.storage_quota_bytes)
             .execute(&mut tx)
             .await
             .map(|r| r.rows_affected())?;

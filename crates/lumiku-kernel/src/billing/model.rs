@@ -31,6 +31,8 @@ pub struct Plan {
     pub price_idr: i64,
     /// Credits granted at the start of every paid month.
     pub monthly_credits: i64,
+    /// Bytes of blob storage (the File Manager's files, say) a tenant on this plan may keep.
+    pub storage_quota_bytes: i64,
     /// Days of free trial for a tenant's first subscription to it.
     pub trial_days: i32,
     /// What it offers, one line each.
@@ -48,6 +50,7 @@ pub(crate) struct PlanRow {
     pub(crate) tier: String,
     pub(crate) price_idr: i64,
     pub(crate) monthly_credits: i64,
+    pub(crate) storage_quota_bytes: i64,
     pub(crate) trial_days: i32,
     pub(crate) features: Json<Vec<String>>,
     pub(crate) active: bool,
@@ -64,6 +67,7 @@ impl TryFrom<PlanRow> for Plan {
             name: row.name,
             price_idr: row.price_idr,
             monthly_credits: row.monthly_credits,
+            storage_quota_bytes: row.storage_quota_bytes,
             trial_days: row.trial_days,
             features: row.features.0,
             active: row.active,
@@ -72,8 +76,7 @@ impl TryFrom<PlanRow> for Plan {
     }
 }
 
-pub(crate) const PLAN_COLUMNS: &str =
-    "id, name, tier, price_idr, monthly_credits, trial_days, features, active, sort_order";
+pub(crate) const PLAN_COLUMNS: &str = "id, name, tier, price_idr, monthly_credits, storage_quota_bytes, trial_days, features, active, sort_order";
 
 /// A one-off bundle of credits.
 #[derive(Debug, Clone, Serialize, lumiku_plugin::sql::FromRow, utoipa::ToSchema)]
@@ -432,6 +435,8 @@ pub struct PlanPatch {
     pub price_idr: Option<i64>,
     /// Monthly credits.
     pub monthly_credits: Option<i64>,
+    /// Blob storage quota in bytes (at most 1 PiB).
+    pub storage_quota_bytes: Option<i64>,
     /// Trial days.
     pub trial_days: Option<i32>,
     /// Feature lines.
@@ -505,6 +510,8 @@ pub(crate) fn check_range(
 /// The largest price or credit amount the catalogue accepts.
 pub(crate) const MAX_AMOUNT: i64 = 1_000_000_000;
 
+/// The largest storage quota a plan may give: 1 PiB.
+pub(crate) const MAX_STORAGE_QUOTA: i64 = 1 << 50;
 /// One month after `t` (the last day of a shorter month when the day does not exist).
 pub fn add_month(t: DateTime<Utc>) -> DateTime<Utc> {
     t.checked_add_months(Months::new(1))

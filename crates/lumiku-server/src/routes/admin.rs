@@ -1,6 +1,7 @@
 //! Platform administration lists: users and the platform-wide audit log.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use lumiku_kernel::browser::{PlatformAuditPage, UserPage};
 use lumiku_plugin::extract::{Json, Query};
 use lumiku_plugin::{ApiError, ErrorBody};
@@ -18,6 +19,34 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users))
         .routes(routes!(platform_audit))
+        .routes(routes!(sweep_storage))
+}
+
+#[utoipa::path(post, path = "/api/admin/storage/sweep", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What the sweep removed and found missing", body = lumiku_kernel::storage::SweepReport),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not a platform administrator", body = ErrorBody),
+        (status = 503, description = "The storage could not be listed", body = ErrorBody),
+    ))]
+/// Runs the storage sweep now: removes stored objects no file refers to (older than an hour) and
+/// reports files whose stored object is missing. It also runs every `storage_sweep_interval_secs`.
+async fn sweep_storage(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+) -> Result<Json<lumiku_kernel::storage::SweepReport>, ApiError> {
+    caller
+        .require_admin("only platform administrators may sweep the storage")
+        .map_err(ApiError::from)?;
+    let report = state.kernel.sweep_storage().await.map_err(|error| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "The storage could not be swept",
+        )
+        .with_source(error)
+    })?;
+    Ok(Json(report))
 }
 
 /// User search and cursor.
