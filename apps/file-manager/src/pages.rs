@@ -153,7 +153,7 @@ fn paths(folders: &[Folder]) -> Vec<FolderOption> {
             }
         })
         .collect();
-    options.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+    options.sort_by_key(|option| option.label.to_lowercase());
     options.insert(
         0,
         FolderOption {
@@ -197,7 +197,7 @@ async fn files_page(
     let page_path = "/apps/file-manager";
     let mut breadcrumbs = vec![Crumb {
         href: page_path.into(),
-        name: if trash_view { "All files" } else { "All files" }.into(),
+        name: "All files".into(),
     }];
     breadcrumbs.extend(path.iter().map(|f| Crumb {
         href: format!("{page_path}?folder={}", f.id),

@@ -390,9 +390,15 @@ async fn upload_file(
         Opened::Replayed(response) => return Ok(response),
     };
     metered.attach_blob(&pending).await?;
-    if let Some(thumb) = &thumb {
-        metered.attach_blob(thumb).await?;
-    }
+    // A thumbnail that does not fit the quota is gone without it: the file still does.
+    let thumb = match thumb {
+        Some(thumb) => match metered.attach_blob(&thumb).await {
+            Ok(()) => Some(thumb),
+            Err(error) if error.code() == "storage_quota_exceeded" => None,
+            Err(error) => return Err(error),
+        },
+        None => None,
+    };
     if let Some(folder) = query.folder_id {
         // Still there, now that the write is under way.
         store::folder(metered.tx(), tenant, folder).await?;
@@ -489,8 +495,9 @@ pub struct FilePatch {
     folder_id: Option<Option<Uuid>>,
 }
 
+/// A file outside the trash, locked for the write about to be made (409 in the trash).
 async fn live_file(tx: &mut Tx, tenant: Uuid, id: Uuid) -> Result<FileRow, ApiError> {
-    let row = store::file(tx, tenant, id).await?;
+    let row = store::file_for_update(tx, tenant, id).await?;
     if row.trashed_at.is_some() {
         return Err(ApiError::conflict(
             "file_in_trash",
@@ -566,7 +573,7 @@ async fn restore_file(
     mut metered: Metered<RestoreFile>,
 ) -> Result<Charged<FileBody>, ApiError> {
     let tenant = metered.tenant_id();
-    let mut row = store::file(metered.tx(), tenant, id).await?;
+    let mut row = store::file_for_update(metered.tx(), tenant, id).await?;
     if row.trashed_at.is_none() {
         return Err(ApiError::conflict(
             "not_in_trash",
@@ -691,14 +698,14 @@ pub struct Emptied {
     responses((status = 200, description = "Emptied", body = Charged<Emptied>), MeteredErrors))]
 async fn empty_trash(mut metered: Metered<EmptyTrash>) -> Result<Charged<Emptied>, ApiError> {
     let tenant = metered.tenant_id();
-    let rows = store::trashed(metered.tx(), tenant).await?;
+    // Deleted by the one statement that picks them, so a file restored meanwhile is not among them.
+    let rows = store::delete_trashed(metered.tx(), tenant).await?;
     let mut freed = 0;
     for row in &rows {
         metered.remove_blob(row.blob_id).await?;
         if let Some(thumb) = row.thumb_blob_id {
             metered.remove_blob(thumb).await?;
         }
-        store::delete_file(metered.tx(), tenant, row.id).await?;
         freed += row.size;
     }
     let emptied = Emptied {

@@ -54,8 +54,12 @@ fn tenant_of(token: &str) -> Option<Uuid> {
     (bytes.len() == 40).then(|| Uuid::from_slice(&bytes[..16]).ok())?
 }
 
+/// Password hashes of links running at once: each holds Argon2's 19 MiB, and anyone may ask.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The PHC hash of a link's password (Argon2id, off the async threads).
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    let _turn = HASHING.acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || {
         use argon2::PasswordHasher as _;
         argon2::Argon2::default()
@@ -68,6 +72,7 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
+    let _turn = HASHING.acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || {
         use argon2::PasswordVerifier as _;
         argon2::Argon2::default()
@@ -184,19 +189,21 @@ async fn serve_link(
         let Some(password) = password else {
             return Ok(password_needed(headers, &file.name, token, false));
         };
+        // The attempt is counted before the password is checked, so a burst of guesses in
+        // parallel is counted in full.
+        let lock = chrono::Duration::minutes(LOCK_MINUTES);
+        let mut tx = ctx.write(tenant).await?;
+        let allowed = store::reserve_attempt(&mut tx, tenant, share.id, at, lock).await?;
+        tx.commit().await.map_err(ApiError::internal)?;
+        if !allowed {
+            return Err(ApiError::rate_limited(lock.num_seconds() as u64));
+        }
         if !verify_password(password, stored).await? {
-            let mut tx = ctx.write(tenant).await?;
-            store::record_failure(
-                &mut tx,
-                tenant,
-                share.id,
-                at,
-                chrono::Duration::minutes(LOCK_MINUTES),
-            )
-            .await?;
-            tx.commit().await.map_err(ApiError::internal)?;
             return Ok(password_needed(headers, &file.name, token, true));
         }
+        let mut tx = ctx.write(tenant).await?;
+        store::reset_attempts(&mut tx, tenant, share.id).await?;
+        tx.commit().await.map_err(ApiError::internal)?;
     }
     // A download is counted once, not for each part a resuming client asks for.
     let first_part = headers

@@ -248,6 +248,42 @@ pub async fn file(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<FileRow, Api
     .ok_or_else(|| ApiError::not_found("file not found"))
 }
 
+/// Like [`file`], locking the row for the write about to be made (on PostgreSQL; SQLite's
+/// writers are serial), so a concurrent change is not overwritten by a stale read.
+pub async fn file_for_update(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<FileRow, ApiError> {
+    let query = match tx.backend() {
+        sql::Backend::Postgres => sql::query_as::<FileRow>(concat!(
+            "select ",
+            file_columns!(),
+            " from file_manager_files where tenant_id = $1 and id = $2 for update"
+        )),
+        sql::Backend::Sqlite => sql::query_as::<FileRow>(concat!(
+            "select ",
+            file_columns!(),
+            " from file_manager_files where tenant_id = $1 and id = $2"
+        )),
+    };
+    query
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| ApiError::not_found("file not found"))
+}
+
+/// Deletes the files in the trash and answers them.
+pub async fn delete_trashed(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<FileRow>, ApiError> {
+    sql::query_as::<FileRow>(concat!(
+        "delete from file_manager_files where tenant_id = $1 and trashed_at is not null returning ",
+        file_columns!()
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)
+}
+
 /// The files in `folder` (the top without one), outside the trash, by name.
 pub async fn files_in(
     tx: &mut Tx,
@@ -324,17 +360,6 @@ pub async fn update_file(tx: &mut Tx, tenant_id: Uuid, file: &FileRow) -> Result
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    Ok(())
-}
-
-/// Deletes a file's row (its share links go with it).
-pub async fn delete_file(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
-    sql::query("delete from file_manager_files where tenant_id = $1 and id = $2")
-        .bind(tenant_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
     Ok(())
 }
 
@@ -449,8 +474,7 @@ pub async fn revoke_share(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), 
 /// Counts a download through a link.
 pub async fn count_download(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
     sql::query(
-        "update file_manager_shares set downloads = downloads + 1, failed_attempts = 0 \
-         where tenant_id = $1 and id = $2",
+        "update file_manager_shares set downloads = downloads + 1 where tenant_id = $1 and id = $2",
     )
     .bind(tenant_id)
     .bind(id)
@@ -460,23 +484,41 @@ pub async fn count_download(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<()
     Ok(())
 }
 
-/// Records a wrong password; the tenth in a row locks the link for `lock` from `at`.
-pub async fn record_failure(
+/// Takes one password attempt at a link, unless it is locked at `at`: the tenth attempt in a row
+/// without a right password locks it until `at + lock`. The row's lock makes parallel guesses
+/// count one by one. False when the link is locked.
+pub async fn reserve_attempt(
     tx: &mut Tx,
     tenant_id: Uuid,
     id: Uuid,
     at: DateTime<Utc>,
     lock: chrono::Duration,
-) -> Result<(), ApiError> {
-    sql::query(
+) -> Result<bool, ApiError> {
+    let updated = sql::query(
         "update file_manager_shares set \
          failed_attempts = case when failed_attempts + 1 >= 10 then 0 else failed_attempts + 1 end, \
          locked_until = case when failed_attempts + 1 >= 10 then $3 else locked_until end \
-         where tenant_id = $1 and id = $2",
+         where tenant_id = $1 and id = $2 and (locked_until is null or locked_until <= $4)",
     )
     .bind(tenant_id)
     .bind(id)
     .bind(at + lock)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// A right password: the count of attempts starts again.
+pub async fn reset_attempts(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {
+    sql::query(
+        "update file_manager_shares set failed_attempts = 0, locked_until = null \
+         where tenant_id = $1 and id = $2",
+    )
+    .bind(tenant_id)
+    .bind(id)
     .execute(&mut *tx)
     .await
     .map_err(db)?;

@@ -418,6 +418,9 @@ async fn purge_rows(tx: &mut Tx, tenant_id: Uuid, app_id: &str) -> Result<u64> {
         .fetch_all(&mut *tx)
         .await?,
     };
+    // The app's blobs go with its rows: their bytes leave the tenant's storage use now, and the
+    // sweep removes their objects, which no row keeps any more.
+    crate::storage::purge(tx, tenant_id, app_id).await?;
     let mut deleted = 0;
     for table in tables {
         // The name came from the catalogue of tables and starts with the app's checked prefix.

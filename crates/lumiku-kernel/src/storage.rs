@@ -60,15 +60,20 @@ impl std::fmt::Debug for StorageSettings {
     }
 }
 
-/// Bytes buffered before a part is written: S3's smallest part.
-const PART_SIZE: usize = 5 * 1024 * 1024;
+/// Bytes buffered before a part is written to S3: its smallest part.
+const S3_PART_SIZE: usize = 5 * 1024 * 1024;
+/// Bytes buffered before a write to the local disk.
+const LOCAL_PART_SIZE: usize = 1024 * 1024;
 /// Parts of one upload being written at once.
 const PARTS_IN_FLIGHT: usize = 2;
 /// How long an upload may send nothing before it is cut off.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// How old an object with no row must be before the sweep removes it: longer than any upload
-/// takes between its last byte and its commit.
-pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
+/// The longest an upload may take: past it, it is cut off (408).
+pub const MAX_UPLOAD_DURATION: Duration = Duration::from_secs(24 * 3600);
+/// How old an object with no row must be before the sweep removes it, counted from the start of
+/// its upload (the time in its UUIDv7 id, not the store's modification time, which S3 gives as
+/// the start of a multipart upload): longer than an upload may take, and an hour to commit.
+pub const SWEEP_GRACE: Duration = Duration::from_secs(25 * 3600);
 
 /// The object store and where in it this platform's blobs live.
 pub struct Storage {
@@ -76,6 +81,7 @@ pub struct Storage {
     root: Path,
     describe: String,
     max_upload_bytes: u64,
+    part_size: usize,
 }
 
 impl std::fmt::Debug for Storage {
@@ -92,7 +98,7 @@ impl Storage {
     pub fn open(settings: &StorageSettings) -> anyhow::Result<Self> {
         use anyhow::Context as _;
         let url = settings.url.trim();
-        let (store, root, describe): (Arc<dyn ObjectStore>, Path, String) =
+        let (store, root, describe, part_size): (Arc<dyn ObjectStore>, Path, String, usize) =
             if let Some(rest) = url.strip_prefix("s3://") {
                 let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
                 anyhow::ensure!(!bucket.is_empty(), "storage_url s3:// needs a bucket name");
@@ -114,7 +120,7 @@ impl Storage {
                 let root = Path::parse(prefix.trim_matches('/'))
                     .context("the storage_url's prefix is not a valid object path")?;
                 let describe = format!("s3://{bucket}/{root}");
-                (Arc::new(store), root, describe)
+                (Arc::new(store), root, describe, S3_PART_SIZE)
             } else {
                 let dir = url.strip_prefix("file://").unwrap_or(url);
                 anyhow::ensure!(!dir.is_empty(), "storage_url is empty");
@@ -123,13 +129,19 @@ impl Storage {
                 let store = object_store::local::LocalFileSystem::new_with_prefix(dir)
                     .with_context(|| format!("opening the storage directory {dir}"))?
                     .with_automatic_cleanup(true);
-                (Arc::new(store), Path::default(), dir.to_owned())
+                (
+                    Arc::new(store),
+                    Path::default(),
+                    dir.to_owned(),
+                    LOCAL_PART_SIZE,
+                )
             };
         Ok(Self {
             store,
             root,
             describe,
             max_upload_bytes: settings.max_upload_bytes,
+            part_size,
         })
     }
 
@@ -163,11 +175,22 @@ impl Storage {
         let id = new_id();
         let path = self.path(tenant_id, app_id, id);
         let upload = self.store.put_multipart(&path).await.map_err(unavailable)?;
-        let mut writer = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)));
+        let mut writer = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(
+            upload,
+            self.part_size,
+        )));
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut head = Vec::with_capacity(HEAD_BYTES);
+        let started = std::time::Instant::now();
         loop {
+            if started.elapsed() > MAX_UPLOAD_DURATION {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    "upload_timeout",
+                    "The upload took longer than a day and was cut off",
+                ));
+            }
             let next = tokio::time::timeout(IDLE_TIMEOUT, body.next())
                 .await
                 .map_err(|_| {
@@ -256,23 +279,38 @@ impl Storage {
         }
     }
 
-    /// Removes objects older than `grace` that no row keeps, and reports rows whose object is
-    /// missing. Safe on several nodes at once.
+    /// Removes objects no row keeps whose upload started more than `grace` ago, and reports rows
+    /// whose object is missing. Safe on several nodes at once.
     pub async fn sweep(&self, db: &Db, grace: Duration) -> anyhow::Result<SweepReport> {
         let started = Utc::now();
         let cutoff = started - chrono::Duration::from_std(grace)?;
         let mut listing = self.store.list(Some(&self.root));
+        let depth = self.root.parts().count();
         let mut objects: Vec<(Path, Uuid, DateTime<Utc>, u64)> = Vec::new();
         while let Some(meta) = listing.next().await {
             let meta = meta?;
-            let id = meta
+            // Only `<tenant>/<app>/<blob>` under the root is ours: anything else sharing the
+            // bucket is left alone.
+            let parts: Vec<String> = meta
                 .location
-                .filename()
-                .and_then(|name| Uuid::parse_str(name).ok());
-            match id {
-                Some(id) => objects.push((meta.location, id, meta.last_modified, meta.size)),
-                None => {
-                    tracing::warn!(object = %meta.location, "storage holds an object that is not a blob")
+                .parts()
+                .skip(depth)
+                .map(|part| part.as_ref().to_owned())
+                .collect();
+            let blob = match parts.as_slice() {
+                [tenant, _app, blob] if Uuid::parse_str(tenant).is_ok() => {
+                    Uuid::parse_str(blob).ok()
+                }
+                _ => None,
+            };
+            let started = blob.and_then(|id| id.get_timestamp()).and_then(|at| {
+                let (secs, nanos) = at.to_unix();
+                DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
+            });
+            match (blob, started) {
+                (Some(id), Some(started)) => objects.push((meta.location, id, started, meta.size)),
+                _ => {
+                    tracing::warn!(object = %meta.location, "storage holds an object that is not a blob; left alone")
                 }
             }
         }
@@ -288,8 +326,8 @@ impl Storage {
             objects: objects.len() as u64,
             ..SweepReport::default()
         };
-        for (location, id, modified, size) in objects {
-            if kept.contains(&id) || modified > cutoff {
+        for (location, id, started_at, size) in objects {
+            if kept.contains(&id) || started_at > cutoff {
                 continue;
             }
             match self.store.delete(&location).await {
@@ -441,7 +479,7 @@ pub async fn attach(
     .bind(tenant_id)
     .execute(&mut *tx)
     .await
-    .map_err(crate::Error::from)?;
+    .map_err(crate::error::Error::from)?;
     let updated = sql::query(concat!(
         "update tenant_storage set used_bytes = used_bytes + $2 \
          where tenant_id = $1 and used_bytes + $2 <= ",
@@ -451,7 +489,7 @@ pub async fn attach(
     .bind(size)
     .execute(&mut *tx)
     .await
-    .map_err(crate::Error::from)?
+    .map_err(crate::error::Error::from)?
     .rows_affected();
     if updated == 0 {
         let usage = usage(tx, tenant_id).await?;
@@ -470,7 +508,7 @@ pub async fn attach(
     .bind(blob.created_at)
     .execute(&mut *tx)
     .await
-    .map_err(crate::Error::from)?;
+    .map_err(crate::error::Error::from)?;
     Ok(())
 }
 
@@ -497,6 +535,34 @@ pub async fn remove(tx: &mut Tx, tenant_id: Uuid, app_id: &str, id: Uuid) -> Res
     .execute(&mut *tx)
     .await?;
     Ok(true)
+}
+
+/// Forgets every blob `app_id` keeps for the tenant (the app's data is being purged): their rows
+/// go and their bytes leave the tenant's use; the sweep removes the objects.
+pub async fn purge(tx: &mut Tx, tenant_id: Uuid, app_id: &str) -> Result<()> {
+    let freed: Option<i64> = sql::query_scalar(
+        "select cast(sum(size) as bigint) from blobs where tenant_id = $1 and app_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(app_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    sql::query("delete from blobs where tenant_id = $1 and app_id = $2")
+        .bind(tenant_id)
+        .bind(app_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(freed) = freed.filter(|f| *f > 0) {
+        sql::query(
+            "update tenant_storage set used_bytes = case when used_bytes >= $2 then used_bytes - $2 else 0 end \
+             where tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .bind(freed)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Blob `id` of the tenant, if `app_id` stored it.

@@ -26,6 +26,7 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
@@ -110,11 +111,47 @@ pub fn upload_too_large(limit: u64) -> ApiError {
 
 /// An uploaded blob not yet kept: attach it on a metered action's transaction
 /// ([`Metered::attach_blob`](crate::Metered::attach_blob)) and hold it until that action has
-/// finished. Dropped, it deletes its object unless the attaching transaction committed.
+/// finished. Dropped, it deletes its object unless it was attached and that transaction did not
+/// roll back (when the end of that transaction was never seen, the sweep decides later).
 pub struct PendingBlob {
     host: Arc<dyn Host>,
     tenant_id: Uuid,
     uploaded: Option<Uploaded>,
+    state: Arc<AtomicU8>,
+}
+
+/// Not attached to a transaction: dropped, the object goes.
+pub(crate) const UNATTACHED: u8 = 0;
+/// Attached to a transaction that has not ended, or whose end was never seen (the request was
+/// dropped while committing): dropped, the object stays, and the sweep removes it if no row
+/// keeps it.
+pub(crate) const ATTACHED: u8 = 1;
+/// Its transaction committed: the row keeps it.
+pub(crate) const COMMITTED: u8 = 2;
+/// Its transaction rolled back: dropped, the object goes.
+pub(crate) const ROLLED_BACK: u8 = 3;
+
+/// The pending blobs a metered action attached, told how it ended.
+#[derive(Default)]
+pub(crate) struct Attached(pub(crate) Vec<Arc<AtomicU8>>);
+
+impl Attached {
+    /// Tells every attached blob that its transaction ended, committed or not.
+    pub(crate) fn settle(blobs: Vec<Arc<AtomicU8>>, committed: bool) {
+        for state in blobs {
+            state.store(
+                if committed { COMMITTED } else { ROLLED_BACK },
+                Ordering::SeqCst,
+            );
+        }
+    }
+}
+
+impl Drop for Attached {
+    /// The action was dropped before finishing: its transaction rolls back.
+    fn drop(&mut self) {
+        Self::settle(std::mem::take(&mut self.0), false);
+    }
 }
 
 impl std::fmt::Debug for PendingBlob {
@@ -127,6 +164,31 @@ impl std::fmt::Debug for PendingBlob {
 }
 
 impl PendingBlob {
+    fn new(host: Arc<dyn Host>, tenant_id: Uuid, uploaded: Uploaded) -> Self {
+        Self {
+            host,
+            tenant_id,
+            uploaded: Some(uploaded),
+            state: Arc::new(AtomicU8::new(UNATTACHED)),
+        }
+    }
+
+    /// The tenant it was stored for.
+    pub(crate) fn tenant_id(&self) -> Uuid {
+        self.tenant_id
+    }
+
+    /// Marks it attached to a transaction; answers the state that transaction's end will set.
+    pub(crate) fn mark_attached(&self) -> Arc<AtomicU8> {
+        self.state.store(ATTACHED, Ordering::SeqCst);
+        Arc::clone(&self.state)
+    }
+
+    /// Whether dropping it should delete its object: never attached, or rolled back.
+    fn disposable(&self) -> bool {
+        matches!(self.state.load(Ordering::SeqCst), UNATTACHED | ROLLED_BACK)
+    }
+
     fn uploaded(&self) -> &Uploaded {
         self.uploaded
             .as_ref()
@@ -173,6 +235,9 @@ impl Drop for PendingBlob {
         let Some(uploaded) = self.uploaded.take() else {
             return;
         };
+        if !self.disposable() {
+            return;
+        }
         let host = Arc::clone(&self.host);
         let tenant_id = self.tenant_id;
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
@@ -266,11 +331,11 @@ impl Blobs {
                     error
                 }
             })?;
-        Ok(PendingBlob {
-            host: Arc::clone(&self.host),
-            tenant_id: self.tenant_id,
-            uploaded: Some(uploaded),
-        })
+        Ok(PendingBlob::new(
+            Arc::clone(&self.host),
+            self.tenant_id,
+            uploaded,
+        ))
     }
 
     /// Stores `bytes` (a thumbnail the app made, say) like an upload.
@@ -282,11 +347,11 @@ impl Blobs {
         }
         let stream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
         let uploaded = self.host.blob_upload(self.tenant_id, stream, size).await?;
-        Ok(PendingBlob {
-            host: Arc::clone(&self.host),
-            tenant_id: self.tenant_id,
-            uploaded: Some(uploaded),
-        })
+        Ok(PendingBlob::new(
+            Arc::clone(&self.host),
+            self.tenant_id,
+            uploaded,
+        ))
     }
 
     /// The blob `id`, if this app stored it for this tenant.

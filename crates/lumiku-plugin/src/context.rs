@@ -505,6 +505,7 @@ impl AppContext {
                 balance,
                 tx: Tx::walled(tx),
                 body: (),
+                attached: crate::blobs::Attached::default(),
                 _action: std::marker::PhantomData,
             }),
             Opening::Replay { status, body } => Opened::Replayed(replay_response(status, body)),
@@ -513,6 +514,8 @@ impl AppContext {
 }
 
 /// How [`AppContext::meter`] opened.
+// Made once per request and matched at once: boxing the action would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Opened<A: Action> {
     /// Charged: do the work on the action's transaction and finish it.
     Charged(Metered<A, ()>),
@@ -596,6 +599,7 @@ pub struct Metered<A: Action, B = serde::de::IgnoredAny> {
     balance: i64,
     tx: Tx,
     body: B,
+    attached: crate::blobs::Attached,
     _action: std::marker::PhantomData<A>,
 }
 
@@ -651,6 +655,7 @@ impl<A: Action, B: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for M
                 balance,
                 tx: Tx::walled(tx),
                 body: parsed,
+                attached: crate::blobs::Attached::default(),
                 _action: std::marker::PhantomData,
             }),
             Opening::Replay { status, body } => Err(replay_response(status, body)),
@@ -779,10 +784,17 @@ impl<A: Action, B> Metered<A, B> {
     /// tenant's storage if the quota has room (413 `storage_quota_exceeded` if not, and the
     /// action rolls back). Hold `blob` until [`Metered::finish`] has answered.
     pub async fn attach_blob(&mut self, blob: &crate::blobs::PendingBlob) -> Result<(), ApiError> {
+        if blob.tenant_id() != self.caller.tenant_id {
+            return Err(ApiError::internal(std::io::Error::other(
+                "a blob was attached to another tenant's action",
+            )));
+        }
         self.context
             .host
             .blob_attach(self.tx.inner_mut(), blob.info())
-            .await
+            .await?;
+        self.attached.0.push(blob.mark_attached());
+        Ok(())
     }
 
     /// Forgets blob `id` on this action's transaction and deletes its object once it commits;
@@ -805,7 +817,7 @@ impl<A: Action, B> Metered<A, B> {
     /// stores the answer for idempotent replays and commits it all with the app's writes. The
     /// answer is `body` (a JSON object) with `creditUsed` and `creditBalance` added.
     pub async fn finish<T: Serialize>(
-        self,
+        mut self,
         status: StatusCode,
         body: T,
         metadata: impl Serialize,
@@ -825,10 +837,16 @@ impl<A: Action, B> Metered<A, B> {
             status: status.as_u16(),
             body: &json,
         };
-        self.context
+        // Out of the guard: if this future is dropped while committing, the blobs stay attached
+        // (their fate unknown here) rather than being discarded as rolled back.
+        let attached = std::mem::take(&mut self.attached.0);
+        let completed = self
+            .context
             .host
             .complete(self.tx.into_inner(), completion)
-            .await?;
+            .await;
+        crate::blobs::Attached::settle(attached, completed.is_ok());
+        completed?;
         Ok(Charged::new(
             status,
             body,

@@ -21,6 +21,7 @@ backend_tests!(
     a_new_user_buys_credits_after_spending_them_in_the_browser,
     a_team_schedules_a_reminder_in_the_browser,
     two_members_chat_live_in_the_browser,
+    a_file_is_uploaded_previewed_and_shared_in_the_browser,
 );
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -941,6 +942,151 @@ async fn two_members_chat_live_in_the_browser(backend: Backend) {
     ana_browser.close().await.unwrap();
     budi_browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&second_profile);
+}
+
+async fn a_file_is_uploaded_previewed_and_shared_in_the_browser(backend: Backend) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with_apps(backend, vec![file_manager::app()], |config| {
+        config.welcome_bonus_credits = 10;
+    })
+    .await;
+    let user = app.register_user().await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("e2e-screenshots")
+        .join(format!("{backend:?}-files").to_lowercase());
+    std::fs::create_dir_all(&dir).unwrap();
+    // A picture to upload, as the browser would pick it from the disk.
+    let picture = dir.join("sunset.png");
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(640, 360, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 160])
+    })
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    std::fs::write(&picture, &png).unwrap();
+
+    let client = browser(&driver).await;
+    let mut pages = Pages {
+        client: &client,
+        dir,
+        count: 0,
+    };
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(&client, "#email", &user.email).await;
+    fill(&client, "#password", &user.password).await;
+    click(&client, "#submit").await;
+    wait_for(
+        &client,
+        "document.getElementById('balance')",
+        "the dashboard",
+    )
+    .await;
+    client.goto(&app.url("/apps/file-manager")).await.unwrap();
+    wait_for(
+        &client,
+        "document.getElementById('empty-folder')",
+        "the empty folder",
+    )
+    .await;
+    pages.capture("files-empty").await;
+    assert_eq!(balance(&client).await, 10);
+
+    // Upload through the file picker: the page uploads, then reloads to list it.
+    let input = client
+        .find(Locator::Css("#upload-input"))
+        .await
+        .expect("the file picker");
+    input
+        .send_keys(picture.to_str().unwrap())
+        .await
+        .expect("choosing the file");
+    wait_for(
+        &client,
+        "document.querySelector('#listing tr[data-file] img.thumb') && \
+         document.querySelector('#listing tr[data-file] img.thumb').complete && \
+         document.querySelector('#listing tr[data-file] img.thumb').naturalWidth > 0",
+        "the uploaded picture's thumbnail",
+    )
+    .await;
+    let thumb_width = eval(
+        &client,
+        "return document.querySelector('#listing tr[data-file] img.thumb').naturalWidth;",
+    )
+    .await;
+    assert_eq!(thumb_width, json!(256), "a 256 px thumbnail");
+    assert_eq!(balance(&client).await, 9, "one started 10 MiB");
+    assert!(
+        eval(
+            &client,
+            "return document.getElementById('usage').innerText;"
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .contains("of 100 MiB used")
+    );
+    pages.capture("files-uploaded").await;
+
+    // Open it: the preview shows the image.
+    click(&client, "#listing tr[data-file] button.file-open").await;
+    wait_for(
+        &client,
+        "document.querySelector('#preview img') && document.querySelector('#preview img').complete && \
+         document.querySelector('#preview img').naturalWidth === 640",
+        "the picture's preview",
+    )
+    .await;
+    let sha = eval(
+        &client,
+        "return document.querySelector('#file-facts [data-fact=sha256]').innerText;",
+    )
+    .await;
+    assert_eq!(sha.as_str().unwrap().trim().len(), 64, "{sha}");
+    pages.capture("files-preview").await;
+    click(&client, "#close-file-dialog").await;
+
+    // Share it: the link is shown once, and downloads the file without an account.
+    click(&client, "#listing tr[data-file] [data-share]").await;
+    wait_for(
+        &client,
+        "document.getElementById('share-dialog').open",
+        "the share dialog",
+    )
+    .await;
+    click(&client, "#create-share").await;
+    wait_for(
+        &client,
+        "document.getElementById('share-link').value.includes('/public/shares/')",
+        "the new link",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 7, "a share link costs 2");
+    pages.capture("files-shared").await;
+    let link = eval(
+        &client,
+        "return document.getElementById('share-link').value;",
+    )
+    .await;
+    let link = link.as_str().unwrap().to_owned();
+    let downloaded = reqwest::get(&link).await.unwrap();
+    assert_eq!(downloaded.status(), 200);
+    assert!(
+        downloaded.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("sunset.png")
+    );
+    assert_eq!(downloaded.bytes().await.unwrap().as_ref(), &png[..]);
+    wait_for(
+        &client,
+        "document.querySelector('#share-list [data-share-item]')",
+        "the link in the list",
+    )
+    .await;
+    drop(pages);
+    client.close().await.unwrap();
 }
 
 /// The personal tenant of the account with `email`.

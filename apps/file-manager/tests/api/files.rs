@@ -21,6 +21,7 @@ backend_tests!(
     the_trash_restores_and_empties_giving_the_quota_back,
     images_get_thumbnails_and_an_image_bomb_does_not,
     the_sweep_removes_orphans_and_reports_missing_objects,
+    purging_the_app_gives_its_storage_back,
 );
 
 async fn get(
@@ -442,4 +443,36 @@ async fn the_sweep_removes_orphans_and_reports_missing_objects(backend: Backend)
     app.get(&format!("{BASE}/files/{lost}/content"), &user.access_token)
         .await
         .assert_error(404, "not_found");
+}
+
+async fn purging_the_app_gives_its_storage_back(backend: Backend) {
+    let app = spawn(backend).await;
+    let user = app.register_user().await;
+    upload(&app, &user, "a.bin", noise(5000), None)
+        .await
+        .assert_status(201);
+    assert_eq!(used_bytes(&app, &user).await, 5000);
+    let path = format!("/api/tenants/{}/apps/file-manager", user.personal_tenant_id);
+    app.delete(&format!("{path}?purge=true"), &user.access_token)
+        .await
+        .assert_status(200);
+    app.post(&path, &user.access_token, json!({}))
+        .await
+        .assert_status(200);
+    assert_eq!(
+        used_bytes(&app, &user).await,
+        0,
+        "the purged files still count"
+    );
+    let listing = app.get(&format!("{BASE}/browse"), &user.access_token).await;
+    assert_eq!(listing.body["files"], json!([]));
+    // Their objects are orphans now, which the sweep removes.
+    let report = app
+        .kernel
+        .storage()
+        .sweep(app.kernel.db(), Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(report.orphans_removed, 1);
+    assert_eq!(report.missing_count, 0);
 }

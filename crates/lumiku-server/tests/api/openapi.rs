@@ -64,6 +64,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/admin/invoices/{id}/issue"),
     ("post", "/api/admin/invoices/{id}/void"),
     ("post", "/api/admin/billing/run"),
+    ("post", "/api/admin/storage/sweep"),
     ("get", "/api/admin/users"),
     ("get", "/api/admin/audit"),
     ("post", "/api/payments"),
