@@ -775,7 +775,7 @@ pub struct ShareList {
 }
 
 /// A new share link.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NewShare {
     /// Hours until it expires: 1 to 8760 (a year); default 168 (a week).
@@ -808,20 +808,28 @@ async fn list_shares(ctx: AppContext, Path(id): Path<Uuid>) -> Result<Json<Share
 #[utoipa::path(post, path = "/files/{id}/shares", tag = "file-manager", security(("bearer" = [])),
     request_body = NewShare,
     params(("id" = Uuid, Path, description = "File id"), IdempotencyKey),
-    responses((status = 201, description = "Made and charged", body = Charged<ShareBody>), MeteredErrors))]
+    responses(
+        (status = 201, description = "Made and charged", body = Charged<ShareBody>),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        MeteredErrors
+    ))]
 async fn create_share(
+    ctx: AppContext,
     Path(id): Path<Uuid>,
-    mut metered: Metered<CreateShareLink, NewShare>,
-) -> Result<Charged<ShareBody>, ApiError> {
-    let hours = metered.body().expires_in_hours.unwrap_or(168);
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Json(input): Json<NewShare>,
+) -> Result<Response, ApiError> {
+    ctx.require(Permission::Write)?;
+    let hours = input.expires_in_hours.unwrap_or(168);
     if !(1..=8760).contains(&hours) {
         return Err(ApiError::invalid_field(
             "expiresInHours",
             "must be 1 to 8760",
         ));
     }
-    let password = metered.body().password.clone();
-    if let Some(password) = &password
+    if let Some(password) = &input.password
         && !(8..=128).contains(&password.chars().count())
     {
         return Err(ApiError::invalid_field(
@@ -829,12 +837,25 @@ async fn create_share(
             "must be 8 to 128 characters",
         ));
     }
-    let tenant = metered.tenant_id();
-    live_file(metered.tx(), tenant, id).await?;
-    let password_hash = match password {
+    let tenant = ctx.tenant_id();
+    {
+        let mut tx = ctx.read().await?;
+        live_file(&mut tx, tenant, id).await?;
+    }
+    // Argon2 runs before the action opens: on SQLite its transaction holds the one writer.
+    let password_hash = match input.password.clone() {
         Some(password) => Some(crate::share::hash_password(password).await?),
         None => None,
     };
+    let fingerprint = serde_json::to_string(&input).map_err(ApiError::internal)?;
+    let opened = ctx
+        .meter::<CreateShareLink>(1, &headers, &method, uri.path(), &fingerprint)
+        .await?;
+    let mut metered = match opened {
+        Opened::Charged(metered) => metered,
+        Opened::Replayed(response) => return Ok(response),
+    };
+    live_file(metered.tx(), tenant, id).await?;
     let token = crate::share::new_token(tenant)?;
     let at = now();
     let row = ShareRow {
@@ -858,9 +879,10 @@ async fn create_share(
     .await?;
     let url = format!("{}/public/shares/{token}", crate::MANIFEST.route_prefix);
     let share = share_info(row, Some(url));
-    metered
+    let charged = metered
         .finish(StatusCode::CREATED, ShareBody { share }, Usage::file(id))
-        .await
+        .await?;
+    Ok(charged.into_response())
 }
 
 /// Revokes a share link (`revokeShareLink`, free): it answers 404 from now on.

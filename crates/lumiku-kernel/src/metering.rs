@@ -44,6 +44,7 @@ pub struct AppHost {
     jobs_wake: Arc<tokio::sync::Notify>,
     realtime: Arc<crate::realtime::Hub>,
     storage: Arc<crate::storage::Storage>,
+    access: lumiku_plugin::Access,
 }
 
 impl Kernel {
@@ -56,6 +57,7 @@ impl Kernel {
             jobs_wake: Arc::clone(&self.jobs_wake),
             realtime: Arc::clone(&self.realtime),
             storage: Arc::clone(&self.storage),
+            access: app.access,
         })
     }
 }
@@ -357,9 +359,14 @@ impl AppHost {
             self.db.begin_tenant_read(tenant_id).await
         }
         .map_err(Error::from)?;
-        let state: Option<(bool, bool, Option<bool>)> = sql::query_as(
-            "select a.enabled, a.coming_soon, ta.installed from apps a \
-             left join tenant_apps ta on ta.app_id = a.app_id and ta.tenant_id = $2 \
+        // The app's state in the registry, its install in the tenant, and the tenant's tier: a
+        // public route is open only where the tenant could use the app itself.
+        type State = (bool, bool, Option<bool>, Option<String>);
+        let state: Option<State> = sql::query_as(
+            "select a.enabled, a.coming_soon, ta.installed, \
+             (select p.tier from subscriptions sub join plans p on p.id = sub.plan_id \
+              where sub.tenant_id = $2 and sub.status <> 'canceled') \
+             from apps a left join tenant_apps ta on ta.app_id = a.app_id and ta.tenant_id = $2 \
              where a.app_id = $1",
         )
         .bind(self.wall.app_id())
@@ -367,7 +374,12 @@ impl AppHost {
         .fetch_optional(&mut tx)
         .await
         .map_err(Error::from)?;
-        if !matches!(state, Some((true, false, Some(true)))) {
+        let Some((true, false, Some(true), tier)) = state else {
+            return Err(ApiError::not_found("No such link"));
+        };
+        let tier = tier.as_deref().and_then(Tier::parse).unwrap_or(Tier::Free);
+        let needed = self.access.min_subscription_tier.unwrap_or(Tier::Free);
+        if tier < needed || (self.access.requires_subscription && tier == Tier::Free) {
             return Err(ApiError::not_found("No such link"));
         }
         tx.enter(Arc::clone(&self.wall))

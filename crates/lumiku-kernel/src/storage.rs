@@ -265,10 +265,14 @@ impl Storage {
                 }
                 other => unavailable(other),
             })?;
-        Ok(result
-            .into_stream()
-            .map(|chunk| chunk.map_err(std::io::Error::other))
-            .boxed())
+        Ok(match result.payload {
+            // A local file: read in large blocks (object_store's own stream reads 8 KiB at a
+            // time, one blocking task each, which caps a download at a tenth of the disk's speed).
+            object_store::GetResultPayload::File(file, _) => file_stream(file, result.range),
+            object_store::GetResultPayload::Stream(stream) => stream
+                .map(|chunk| chunk.map_err(std::io::Error::other))
+                .boxed(),
+        })
     }
 
     /// Deletes object `id`; one already gone is fine.
@@ -362,6 +366,36 @@ impl Storage {
         }
         Ok(report)
     }
+}
+
+/// Bytes read from a local file per blocking read.
+const FILE_READ_BLOCK: u64 = 256 * 1024;
+
+/// The bytes `range` of a local file, read a block at a time off the async threads.
+fn file_stream(file: std::fs::File, range: Range<u64>) -> ByteStream {
+    futures_util::stream::try_unfold(
+        (file, range.start, range.end),
+        |(mut file, at, end)| async move {
+            if at >= end {
+                return Ok(None);
+            }
+            let len = (end - at).min(FILE_READ_BLOCK) as usize;
+            let (file, block) = tokio::task::spawn_blocking(move || {
+                use std::io::{Read as _, Seek as _, SeekFrom};
+                file.seek(SeekFrom::Start(at))?;
+                let mut block = vec![0; len];
+                file.read_exact(&mut block)?;
+                Ok::<_, std::io::Error>((file, block))
+            })
+            .await
+            .map_err(std::io::Error::other)??;
+            Ok(Some((
+                axum::body::Bytes::from(block),
+                (file, at + len as u64, end),
+            )))
+        },
+    )
+    .boxed()
 }
 
 /// What a sweep found.

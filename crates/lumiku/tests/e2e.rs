@@ -226,6 +226,20 @@ async fn click(client: &Client, css: &str) {
     }
 }
 
+/// Signs `user` in through the login page and waits for the dashboard.
+async fn sign_in(client: &Client, app: &TestApp, user: &lumiku_testkit::TestUser) {
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(client, "#email", &user.email).await;
+    fill(client, "#password", &user.password).await;
+    click(client, "#submit").await;
+    wait_for(
+        client,
+        "document.getElementById('balance')",
+        "the dashboard",
+    )
+    .await;
+}
+
 async fn path(client: &Client) -> String {
     client.current_url().await.unwrap().path().to_owned()
 }
@@ -596,16 +610,7 @@ async fn a_team_schedules_a_reminder_in_the_browser(backend: Backend) {
         dir,
         count: 0,
     };
-    client.goto(&app.url("/login")).await.unwrap();
-    fill(&client, "#email", &user.email).await;
-    fill(&client, "#password", &user.password).await;
-    click(&client, "#submit").await;
-    wait_for(
-        &client,
-        "document.getElementById('balance')",
-        "the dashboard",
-    )
-    .await;
+    sign_in(&client, &app, &user).await;
     client.goto(&app.url("/apps/task-scheduler")).await.unwrap();
     wait_for(
         &client,
@@ -773,16 +778,7 @@ async fn two_members_chat_live_in_the_browser(backend: Backend) {
     let ana_browser = browser(&driver).await;
     let budi_browser = browser_in(&driver, &second_profile).await;
     for (client, user) in [(&ana_browser, &ana), (&budi_browser, &budi)] {
-        client.goto(&app.url("/login")).await.unwrap();
-        fill(client, "#email", &user.email).await;
-        fill(client, "#password", &user.password).await;
-        click(client, "#submit").await;
-        wait_for(
-            client,
-            "document.getElementById('balance')",
-            "the dashboard",
-        )
-        .await;
+        sign_in(client, &app, user).await;
         eval(
             client,
             &format!(
@@ -973,16 +969,7 @@ async fn a_file_is_uploaded_previewed_and_shared_in_the_browser(backend: Backend
         dir,
         count: 0,
     };
-    client.goto(&app.url("/login")).await.unwrap();
-    fill(&client, "#email", &user.email).await;
-    fill(&client, "#password", &user.password).await;
-    click(&client, "#submit").await;
-    wait_for(
-        &client,
-        "document.getElementById('balance')",
-        "the dashboard",
-    )
-    .await;
+    sign_in(&client, &app, &user).await;
     client.goto(&app.url("/apps/file-manager")).await.unwrap();
     wait_for(
         &client,

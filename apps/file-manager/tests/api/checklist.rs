@@ -8,8 +8,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::{
-    BASE, MIB, balance, file_id, noise, settle_objects, spawn, spawn_on, storages, unit_cost,
-    upload, upload_as, upload_chunked, used_bytes,
+    BASE, MIB, balance, file_id, headers_only_upload, noise, settle_objects, spawn, spawn_on,
+    storages, unit_cost, upload, upload_as, upload_chunked, used_bytes,
 };
 
 backend_tests!(
@@ -90,11 +90,13 @@ async fn a_short_wallet_is_refused_before_the_bytes_are_stored(backend: Backend)
         let app = spawn_on(backend, storage, unit_cost()).await;
         let user = app.register_user().await;
         let before = app.wallet(user.personal_tenant_id).await;
-        // Declared length: refused before a byte is stored.
-        let refused = upload(&app, &user, "big.bin", noise(10 * MIB + 1), None).await;
-        refused.assert_error(402, "insufficient_credits");
-        assert_eq!(refused.body["error"]["required"], 2 * unit_cost());
-        assert_eq!(refused.body["error"]["current"], unit_cost());
+        // Declared length: refused before a byte is sent (the client waits for 100 Continue).
+        let (status, refused) =
+            headers_only_upload(&app, &user.access_token, (10 * MIB + 1) as u64).await;
+        assert_eq!(status, 402, "{refused}");
+        assert_eq!(refused["error"]["code"], "insufficient_credits");
+        assert_eq!(refused["error"]["required"], 2 * unit_cost());
+        assert_eq!(refused["error"]["current"], unit_cost());
         assert_eq!(settle_objects(&app, 0).await, 0, "{storage:?}");
         // No declared length: stored, found too dear, deleted.
         let refused = upload_chunked(&app, &user, "big.bin", noise(10 * MIB + 1)).await;

@@ -9,8 +9,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::{
-    BASE, MIB, file_id, noise, png, settle_objects, spawn, spawn_on, storages, upload,
-    upload_chunked, used_bytes,
+    BASE, MIB, file_id, headers_only_upload, noise, png, settle_objects, spawn, spawn_on, storages,
+    upload, upload_chunked, used_bytes,
 };
 
 backend_tests!(
@@ -166,9 +166,9 @@ async fn concurrent_uploads_cannot_pass_the_quota_together(backend: Backend) {
             "a refused upload's object stayed"
         );
         // A declared length over the room left is refused before the upload.
-        upload(&app, &user, "f", noise(MIB), None)
-            .await
-            .assert_error(413, "storage_quota_exceeded");
+        let (status, refused) = headers_only_upload(&app, &user.access_token, MIB as u64).await;
+        assert_eq!(status, 413);
+        assert_eq!(refused["error"]["code"], "storage_quota_exceeded");
         app.wallet(user.personal_tenant_id)
             .await
             .assert_consistent();

@@ -249,4 +249,18 @@ async fn a_forged_or_foreign_token_is_404(backend: Backend) {
     anonymous(&app, Method::GET, &url, None)
         .await
         .assert_status(200);
+    // Uninstalled in the tenant: its links stop with it.
+    let install = format!("/api/tenants/{}/apps/file-manager", ana.personal_tenant_id);
+    app.delete(&install, &ana.access_token)
+        .await
+        .assert_status(200);
+    anonymous(&app, Method::GET, &url, None)
+        .await
+        .assert_status(404);
+    app.post(&install, &ana.access_token, json!({}))
+        .await
+        .assert_status(200);
+    anonymous(&app, Method::GET, &url, None)
+        .await
+        .assert_status(200);
 }

@@ -14,17 +14,20 @@
 //! ```
 
 use std::io::Write as _;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail, ensure};
+use anyhow::{Context as _, ensure};
+
+#[path = "../node.rs"]
+mod node;
 use clap::Parser;
+use node::{Node, rss_kib_of};
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -42,50 +45,6 @@ struct Args {
     /// The `lumiku` binary (default: next to this one).
     #[arg(long)]
     server_bin: Option<PathBuf>,
-}
-
-struct Node {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Node {
-    async fn start(bin: &Path, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let child = Command::new(bin)
-            .args(["serve", "--bind", &addr.to_string()])
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting lumiku serve")?;
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = client.get(format!("http://{addr}/health")).send().await
-                && r.status().is_success()
-            {
-                return Ok(Self { child, addr });
-            }
-            if Instant::now() > deadline {
-                bail!("the server on {addr} did not become healthy");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn rss_kib(&self) -> u64 {
-        let Some(pid) = self.child.id() else { return 0 };
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .unwrap_or_default()
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    }
 }
 
 /// Writes `size` bytes of noise (incompressible, not text) to `path`.
@@ -145,8 +104,9 @@ async fn curl_upload(
             "Content-Type: application/octet-stream",
             "-H",
             "Expect:",
-            "--data-binary",
-            &format!("@{}", path.display()),
+            // Streamed from the file (`--data-binary @` would read it all into curl first).
+            "-T",
+            &path.display().to_string(),
             &url,
         ],
     )
@@ -324,12 +284,7 @@ async fn main() -> anyhow::Result<()> {
         let pid = node.child.id().context("the server's pid")?;
         tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
-                let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
-                    .unwrap_or_default()
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-                    .unwrap_or(0);
+                let rss = rss_kib_of(pid);
                 peak.fetch_max(rss, Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }

@@ -19,16 +19,18 @@
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
+
+#[path = "../node.rs"]
+mod node;
 use clap::Parser;
 use futures_util::StreamExt;
+use node::{Node, cpu_secs_of};
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -56,76 +58,6 @@ struct Args {
     /// The `lumiku` binary (default: next to this one).
     #[arg(long)]
     server_bin: Option<PathBuf>,
-}
-
-struct Node {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Node {
-    async fn start(bin: &PathBuf, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let child = Command::new(bin)
-            .args(["serve", "--bind", &addr.to_string()])
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting lumiku serve")?;
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = client.get(format!("http://{addr}/health")).send().await
-                && r.status().is_success()
-            {
-                return Ok(Self { child, addr });
-            }
-            if Instant::now() > deadline {
-                bail!("the server on {addr} did not become healthy");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// CPU seconds the process has used (user + system).
-    fn cpu_secs(&self) -> f64 {
-        self.child
-            .id()
-            .map_or(0.0, |pid| cpu_secs_of(&pid.to_string()))
-    }
-
-    fn rss_kib(&self) -> u64 {
-        let Some(pid) = self.child.id() else { return 0 };
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .unwrap_or_default()
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-/// CPU seconds of process `pid` (`self` for this one) from `/proc`.
-fn cpu_secs_of(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn percentile(sorted: &[i64], p: f64) -> i64 {
