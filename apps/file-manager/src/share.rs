@@ -7,7 +7,7 @@
 //! fifteen minutes.
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -103,9 +103,12 @@ fn not_found() -> ApiError {
 async fn open_link(
     ctx: PublicContext,
     Path(token): Path<String>,
+    method: Method,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    serve_link(&ctx, &token, &headers, None).await
+    // A HEAD (answered by this GET route, without the body) looks; it does not download.
+    let counted = method != Method::HEAD;
+    serve_link(&ctx, &token, &headers, None, counted).await
 }
 
 /// A share link's password.
@@ -149,7 +152,7 @@ async fn open_link_with_password(
         .map(|p| p.password)
         .filter(|p| !p.is_empty())
         .ok_or_else(|| ApiError::bad_request("password_missing", "Send the link's password"))?;
-    serve_link(&ctx, &token, &headers, Some(password)).await
+    serve_link(&ctx, &token, &headers, Some(password), true).await
 }
 
 async fn serve_link(
@@ -157,6 +160,7 @@ async fn serve_link(
     token: &str,
     headers: &HeaderMap,
     password: Option<String>,
+    counted: bool,
 ) -> Result<Response, ApiError> {
     let tenant = tenant_of(token).ok_or_else(not_found)?;
     let hash = token_hash(token);
@@ -210,7 +214,7 @@ async fn serve_link(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|range| range.trim().starts_with("bytes=0-"));
-    if first_part {
+    if counted && first_part {
         let mut tx = ctx.write(tenant).await?;
         store::count_download(&mut tx, tenant, share.id).await?;
         tx.commit().await.map_err(ApiError::internal)?;

@@ -63,7 +63,14 @@ async fn a_link_downloads_without_an_account_and_counts(backend: Backend) {
                     .contains("report.pdf")
             );
         }
-        // A resumed download's later part is not another download.
+        // A HEAD looks without downloading; a resumed download's later part is not another.
+        let head = reqwest::Client::new()
+            .head(app.url(&url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), 200);
+        assert_eq!(head.headers()["content-length"], "15");
         let part = reqwest::Client::new()
             .get(app.url(&url))
             .header("range", "bytes=5-")
