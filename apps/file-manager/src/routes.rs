@@ -285,6 +285,9 @@ async fn update_folder(
     }
     if let Some(parent) = metered.body().parent_id {
         if let Some(parent) = parent {
+            // Moves in the tenant go one at a time, so two crossing moves (X into Y, Y into X)
+            // cannot each pass the check before the other commits.
+            store::lock_folder_moves(metered.tx(), tenant).await?;
             let path = store::folder_path(metered.tx(), tenant, parent)
                 .await
                 .map_err(|_| ApiError::invalid_field("parentId", "no such folder"))?;

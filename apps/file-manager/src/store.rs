@@ -203,6 +203,22 @@ pub async fn update_folder(
     Ok(())
 }
 
+/// Waits for the tenant's other folder moves to commit: on PostgreSQL a transaction-scoped
+/// advisory lock keyed by the tenant; SQLite's writers are serial already.
+pub async fn lock_folder_moves(tx: &mut Tx, tenant_id: Uuid) -> Result<(), ApiError> {
+    if tx.backend() == sql::Backend::Postgres {
+        let bytes = tenant_id.as_bytes();
+        let key = i64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"))
+            ^ i64::from_be_bytes(bytes[8..].try_into().expect("8 bytes"));
+        sql::query("select pg_advisory_xact_lock(hashtext('file_manager.folder_moves'), $1::int4)")
+            .bind((key % i64::from(i32::MAX)) as i32)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
+    Ok(())
+}
+
 /// Deletes an empty folder (no folders, no files outside the trash); 409 otherwise. Files of
 /// it in the trash go back to the top when restored.
 pub async fn delete_folder(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> Result<(), ApiError> {

@@ -22,6 +22,7 @@ backend_tests!(
     images_get_thumbnails_and_an_image_bomb_does_not,
     the_sweep_removes_orphans_and_reports_missing_objects,
     purging_the_app_gives_its_storage_back,
+    crossing_folder_moves_cannot_make_a_cycle,
 );
 
 async fn get(
@@ -475,4 +476,38 @@ async fn purging_the_app_gives_its_storage_back(backend: Backend) {
         .unwrap();
     assert_eq!(report.orphans_removed, 1);
     assert_eq!(report.missing_count, 0);
+}
+
+async fn crossing_folder_moves_cannot_make_a_cycle(backend: Backend) {
+    let app = spawn(backend).await;
+    let user = app.register_user().await;
+    let token = &user.access_token;
+    let folders = format!("{BASE}/folders");
+    for round in 0..5 {
+        let mut ids = Vec::new();
+        for name in [format!("x{round}"), format!("y{round}")] {
+            let made = app.post(&folders, token, json!({ "name": name })).await;
+            ids.push(made.body["folder"]["id"].as_str().unwrap().to_owned());
+        }
+        let (x, y) = (&ids[0], &ids[1]);
+        let (x_path, y_path) = (format!("{folders}/{x}"), format!("{folders}/{y}"));
+        let (first, second) = tokio::join!(
+            app.patch(&x_path, token, json!({ "parentId": y })),
+            app.patch(&y_path, token, json!({ "parentId": x })),
+        );
+        let moved = [first.status, second.status]
+            .iter()
+            .filter(|s| **s == 200)
+            .count();
+        assert_eq!(moved, 1, "{} / {}", first.text, second.text);
+        for refused in [&first, &second].into_iter().filter(|r| r.status != 200) {
+            refused.assert_status(422);
+        }
+        // Both still have a path to the top.
+        for id in [x, y] {
+            app.get(&format!("{BASE}/browse?folderId={id}"), token)
+                .await
+                .assert_status(200);
+        }
+    }
 }
