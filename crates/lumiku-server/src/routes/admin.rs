@@ -29,8 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 403, description = "Not a platform administrator", body = ErrorBody),
         (status = 503, description = "The storage could not be listed", body = ErrorBody),
     ))]
-/// Runs the storage sweep now: removes stored objects no file refers to (older than an hour) and
-/// reports files whose stored object is missing. It also runs every `storage_sweep_interval_secs`.
+/// Runs the storage sweep now: removes stored objects no file refers to (whose upload began over
+/// 25 h ago) and reports files whose stored object is missing. It also runs every
+/// `storage_sweep_interval_secs`.
 async fn sweep_storage(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
