@@ -13,6 +13,7 @@ mod openapi;
 mod payments;
 mod rls;
 mod security;
+mod storage;
 mod tenants;
 mod upgrade;
 mod wall;
