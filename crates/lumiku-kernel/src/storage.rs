@@ -318,7 +318,7 @@ impl Storage {
                 }
             }
         }
-        let mut tx = db.begin().await?;
+        let mut tx = db.begin_read().await?;
         let rows: Vec<(Uuid, Uuid, String, DateTime<Utc>)> =
             sql::query_as("select id, tenant_id, app_id, created_at from blobs")
                 .fetch_all(&mut tx)

@@ -91,6 +91,16 @@ impl Db {
         Ok(Tx::new(inner, None, None))
     }
 
+    /// Begins a read of every tenant's rows, for platform-level upkeep (the storage sweep): on
+    /// SQLite a read-only connection, which never waits for the writer nor holds it up.
+    pub async fn begin_read(&self) -> Result<Tx, Error> {
+        let inner = match self {
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_read().await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx::new(inner, None, None))
+    }
+
     /// Begins a transaction scoped to one tenant. On PostgreSQL it runs as the `lumiku_app` role
     /// with `lumiku.tenant_id` set, so row-level security hides every other tenant's rows even from
     /// a query that forgot its tenant filter. On SQLite the application's filters are the wall.
