@@ -276,6 +276,27 @@ pub fn is_safe_inline(content_type: &str) -> bool {
     )
 }
 
+/// Types a browser runs as a page or a script, which are only ever sent as bytes.
+pub fn is_active_content(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "text/html"
+            | "application/xhtml+xml"
+            | "image/svg+xml"
+            | "text/xml"
+            | "application/xml"
+            | "text/javascript"
+            | "application/javascript"
+            | "application/x-shockwave-flash"
+    )
+}
+
 /// A tenant's blobs, as one app sees them.
 #[derive(Clone)]
 pub struct Blobs {
@@ -406,11 +427,11 @@ impl Blobs {
         set(
             &mut response_headers,
             header::CONTENT_TYPE,
-            if inline || info.content_type.starts_with("image/") {
-                info.content_type.clone()
-            } else {
-                // Never anything a browser would run: a download is bytes.
+            if is_active_content(&info.content_type) {
+                // Never anything a browser would run as a page: that download is bytes.
                 "application/octet-stream".into()
+            } else {
+                info.content_type.clone()
             },
         );
         set(
@@ -646,5 +667,9 @@ mod tests {
         assert!(!is_safe_inline("text/html"));
         assert!(!is_safe_inline("image/svg+xml"));
         assert!(!is_safe_inline("application/octet-stream"));
+        assert!(is_active_content("text/html; charset=utf-8"));
+        assert!(is_active_content("IMAGE/SVG+XML"));
+        assert!(!is_active_content("application/zip"));
+        assert!(!is_active_content("text/plain"));
     }
 }

@@ -56,7 +56,8 @@ async fn downloads_answer_ranges_validators_and_the_sniffed_type(backend: Backen
         assert_eq!(whole.text.as_bytes(), &body[..], "{storage:?}");
         assert_eq!(whole.headers["content-length"], "1000");
         assert_eq!(whole.headers["accept-ranges"], "bytes");
-        assert_eq!(whole.headers["content-type"], "application/octet-stream");
+        // The stored (sniffed) type, as an attachment.
+        assert_eq!(whole.headers["content-type"], "text/plain; charset=utf-8");
         assert_eq!(
             whole.headers["content-disposition"],
             "attachment; filename=\"letters.txt\"; filename*=UTF-8''letters.txt"
