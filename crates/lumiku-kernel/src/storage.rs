@@ -42,6 +42,9 @@ pub struct StorageSettings {
     pub credentials: Option<(String, String)>,
     /// The most one upload may hold.
     pub max_upload_bytes: u64,
+    /// Uploads streaming at once on this node (each buffers a part or two); past it, 503 with
+    /// `Retry-After`.
+    pub max_concurrent_uploads: usize,
 }
 
 impl std::fmt::Debug for StorageSettings {
@@ -56,6 +59,7 @@ impl std::fmt::Debug for StorageSettings {
                 &self.credentials.as_ref().map(|_| "[redacted]"),
             )
             .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("max_concurrent_uploads", &self.max_concurrent_uploads)
             .finish()
     }
 }
@@ -82,6 +86,7 @@ pub struct Storage {
     describe: String,
     max_upload_bytes: u64,
     part_size: usize,
+    uploads: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Storage {
@@ -142,6 +147,7 @@ impl Storage {
             describe,
             max_upload_bytes: settings.max_upload_bytes,
             part_size,
+            uploads: tokio::sync::Semaphore::new(settings.max_concurrent_uploads.max(1)),
         })
     }
 
@@ -172,6 +178,8 @@ impl Storage {
         mut body: ByteStream,
         limit: u64,
     ) -> std::result::Result<Uploaded, ApiError> {
+        // Refused at once rather than queued: a waiting upload would hold its client's bytes.
+        let _turn = self.uploads.try_acquire().map_err(|_| ApiError::busy(1))?;
         let id = new_id();
         let path = self.path(tenant_id, app_id, id);
         let upload = self.store.put_multipart(&path).await.map_err(unavailable)?;

@@ -163,6 +163,8 @@ pub struct Config {
     pub storage_secret_access_key: Option<Secret>,
     /// The most one upload may hold, in bytes. Default 5 GiB.
     pub max_upload_bytes: u64,
+    /// Uploads streaming at once on this node; past it, 503 with `Retry-After`. Default 128.
+    pub max_concurrent_uploads: usize,
     /// Seconds between storage sweeps (objects no row keeps are removed, rows whose object is
     /// missing are reported); 0 turns the background sweep off. Default 3600.
     pub storage_sweep_interval_secs: u64,
@@ -236,6 +238,7 @@ impl Default for Config {
             storage_access_key_id: None,
             storage_secret_access_key: None,
             max_upload_bytes: 5 * 1024 * 1024 * 1024,
+            max_concurrent_uploads: 128,
             storage_sweep_interval_secs: 3600,
         }
     }
@@ -314,6 +317,7 @@ impl Config {
                 _ => None,
             },
             max_upload_bytes: self.max_upload_bytes.max(1),
+            max_concurrent_uploads: self.max_concurrent_uploads.max(1),
         }
     }
 

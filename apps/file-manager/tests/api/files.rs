@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
+
 use lumiku_testkit::{Backend, TestResponse, backend_tests};
 use reqwest::Method;
 use serde_json::json;
@@ -23,6 +25,7 @@ backend_tests!(
     the_sweep_removes_orphans_and_reports_missing_objects,
     purging_the_app_gives_its_storage_back,
     crossing_folder_moves_cannot_make_a_cycle,
+    uploads_past_the_nodes_limit_are_told_to_retry,
 );
 
 async fn get(
@@ -511,4 +514,49 @@ async fn crossing_folder_moves_cannot_make_a_cycle(backend: Backend) {
                 .assert_status(200);
         }
     }
+}
+
+async fn uploads_past_the_nodes_limit_are_told_to_retry(backend: Backend) {
+    let app = lumiku_testkit::TestApp::spawn_with_apps(backend, vec![file_manager::app()], |c| {
+        c.max_concurrent_uploads = 1;
+    })
+    .await;
+    let user = app.register_user().await;
+    // One upload sends its first bytes and holds on.
+    let (release, held) = tokio::sync::oneshot::channel::<()>();
+    let (first_chunk, rest) = (noise(1000), async move {
+        let _ = held.await;
+        Ok::<_, std::io::Error>(noise(1000))
+    });
+    let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(first_chunk) })
+        .chain(futures_util::stream::once(rest));
+    let slow = app
+        .request(Method::POST, &format!("{BASE}/files"))
+        .bearer_auth(&user.access_token)
+        .query(&[("name", "slow.bin")])
+        .body(reqwest::Body::wrap_stream(body))
+        .send();
+    let slow = tokio::spawn(slow);
+    // Once it holds the node's one turn, another is refused with Retry-After.
+    let mut refused = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let second = upload(&app, &user, "quick.txt", b"quick".to_vec(), None).await;
+        if second.status == 503 {
+            refused = Some(second);
+            break;
+        }
+        second.assert_status(201);
+    }
+    let refused = refused.expect("a second upload refused while the first streams");
+    refused.assert_error(503, "busy");
+    assert!(refused.headers.contains_key("retry-after"));
+    let _ = release.send(());
+    let slow = TestResponse::from(slow.await.unwrap().unwrap()).await;
+    slow.assert_status(201);
+    assert_eq!(slow.body["file"]["size"], 2000);
+    // And the turn is given back.
+    upload(&app, &user, "after.txt", b"after".to_vec(), None)
+        .await
+        .assert_status(201);
 }
