@@ -187,12 +187,7 @@ async fn files_page(
     };
     let all = store::all_folders(&mut tx, tenant).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    let names: HashMap<Uuid, String> = page
-        .members()
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.name))
-        .collect();
+    let names = crate::routes::names_of(page.members().await?);
     let usage = page.blobs().usage().await?;
     let page_path = "/apps/file-manager";
     let mut breadcrumbs = vec![Crumb {

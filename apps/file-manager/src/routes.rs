@@ -85,13 +85,21 @@ pub struct FileInfo {
 /// Member names by id, for [`FileInfo::uploaded_by`].
 pub(crate) type Names = HashMap<Uuid, String>;
 
+/// The names of `members` by id.
+pub(crate) fn names_of(members: Vec<lumiku_plugin::context::Member>) -> Names {
+    members.into_iter().map(|m| (m.user_id, m.name)).collect()
+}
+
 pub(crate) async fn names(ctx: &AppContext) -> Result<Names, ApiError> {
-    Ok(ctx
-        .members()
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.name))
-        .collect())
+    Ok(names_of(ctx.members().await?))
+}
+
+/// The tenant's member names, read on the action's own transaction: a second connection per
+/// request could starve the pool under concurrent uploads.
+async fn names_in<A: lumiku_plugin::Action, B>(
+    metered: &mut Metered<A, B>,
+) -> Result<Names, ApiError> {
+    Ok(names_of(metered.members().await?))
 }
 
 pub(crate) fn file_info(row: FileRow, names: &Names) -> FileInfo {
@@ -427,13 +435,7 @@ async fn upload_file(
         trashed_at: None,
     };
     store::insert_file(metered.tx(), tenant, &row).await?;
-    // On the action's own transaction: a second connection per upload could starve the pool.
-    let names: Names = metered
-        .members()
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.name))
-        .collect();
+    let names = names_in(&mut metered).await?;
     let usage = Usage {
         file_id: Some(row.id),
         folder_id: row.folder_id,
@@ -534,12 +536,7 @@ async fn update_file(
     }
     row.updated_at = now();
     store::update_file(metered.tx(), tenant, &row).await?;
-    let names = metered
-        .members()
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.name))
-        .collect();
+    let names = names_in(&mut metered).await?;
     let file = file_info(row, &names);
     metered
         .finish(StatusCode::OK, FileBody { file }, Usage::file(id))
@@ -560,7 +557,8 @@ async fn trash_file(
     row.trashed_at = Some(now());
     row.updated_at = now();
     store::update_file(metered.tx(), tenant, &row).await?;
-    let file = file_info(row, &Names::new());
+    let names = names_in(&mut metered).await?;
+    let file = file_info(row, &names);
     metered
         .finish(StatusCode::OK, FileBody { file }, Usage::file(id))
         .await
@@ -586,7 +584,8 @@ async fn restore_file(
     row.trashed_at = None;
     row.updated_at = now();
     store::update_file(metered.tx(), tenant, &row).await?;
-    let file = file_info(row, &Names::new());
+    let names = names_in(&mut metered).await?;
+    let file = file_info(row, &names);
     metered
         .finish(StatusCode::OK, FileBody { file }, Usage::file(id))
         .await

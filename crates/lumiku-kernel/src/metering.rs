@@ -219,7 +219,14 @@ impl Host for AppHost {
     }
 
     fn balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>> {
-        self.blob_host_balance(tenant_id)
+        Box::pin(async move {
+            let mut tx = self
+                .db
+                .begin_tenant_read(tenant_id)
+                .await
+                .map_err(Error::from)?;
+            Ok(credits::current_balance(&mut tx, tenant_id).await?)
+        })
     }
 
     fn public(&self, tenant_id: Uuid, write: bool) -> BoxFuture<'_, Result<Tx, ApiError>> {
@@ -341,17 +348,6 @@ impl Host for AppHost {
 
 /// Blob storage (see [`crate::storage`]), and the other reads an app asks of the kernel.
 impl AppHost {
-    fn blob_host_balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>> {
-        Box::pin(async move {
-            let mut tx = self
-                .db
-                .begin_tenant_read(tenant_id)
-                .await
-                .map_err(Error::from)?;
-            Ok(credits::current_balance(&mut tx, tenant_id).await?)
-        })
-    }
-
     async fn public_tx(&self, tenant_id: Uuid, write: bool) -> Result<Tx, ApiError> {
         let mut tx = if write {
             self.db.begin_tenant(tenant_id).await

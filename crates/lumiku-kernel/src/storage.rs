@@ -568,15 +568,21 @@ pub async fn remove(tx: &mut Tx, tenant_id: Uuid, app_id: &str, id: Uuid) -> Res
     let Some(size) = size else {
         return Ok(false);
     };
+    release(tx, tenant_id, size).await?;
+    Ok(true)
+}
+
+/// Takes `bytes` off the tenant's storage use (never below zero).
+async fn release(tx: &mut Tx, tenant_id: Uuid, bytes: i64) -> Result<()> {
     sql::query(
         "update tenant_storage set used_bytes = case when used_bytes >= $2 then used_bytes - $2 else 0 end \
          where tenant_id = $1",
     )
     .bind(tenant_id)
-    .bind(size)
+    .bind(bytes)
     .execute(&mut *tx)
     .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Forgets every blob `app_id` keeps for the tenant (the app's data is being purged): their rows
@@ -595,14 +601,7 @@ pub async fn purge(tx: &mut Tx, tenant_id: Uuid, app_id: &str) -> Result<()> {
         .execute(&mut *tx)
         .await?;
     if let Some(freed) = freed.filter(|f| *f > 0) {
-        sql::query(
-            "update tenant_storage set used_bytes = case when used_bytes >= $2 then used_bytes - $2 else 0 end \
-             where tenant_id = $1",
-        )
-        .bind(tenant_id)
-        .bind(freed)
-        .execute(&mut *tx)
-        .await?;
+        release(tx, tenant_id, freed).await?;
     }
     Ok(())
 }
