@@ -39,6 +39,8 @@ pub struct KernelSettings {
     pub allow_private_networks: bool,
     /// Where blobs are kept.
     pub storage: crate::storage::StorageSettings,
+    /// What sends the platform's and the apps' mail, when an SMTP server is configured.
+    pub mail: Option<Arc<dyn lumiku_plugin::mail::Transport>>,
 }
 
 impl std::fmt::Debug for KernelSettings {
@@ -54,6 +56,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("billing", &self.billing)
             .field("allow_private_networks", &self.allow_private_networks)
             .field("storage", &self.storage)
+            .field("mail", &self.mail.is_some())
             .finish()
     }
 }

@@ -44,6 +44,7 @@ pub struct AppHost {
     jobs_wake: Arc<tokio::sync::Notify>,
     realtime: Arc<crate::realtime::Hub>,
     storage: Arc<crate::storage::Storage>,
+    mail: Option<Arc<dyn lumiku_plugin::mail::Transport>>,
     access: lumiku_plugin::Access,
 }
 
@@ -57,6 +58,7 @@ impl Kernel {
             jobs_wake: Arc::clone(&self.jobs_wake),
             realtime: Arc::clone(&self.realtime),
             storage: Arc::clone(&self.storage),
+            mail: self.settings.mail.clone(),
             access: app.access,
         })
     }
@@ -215,6 +217,33 @@ impl Host for AppHost {
             let envelope =
                 crate::realtime::event_envelope(tenant_id, self.wall.app_id(), event, false);
             Ok(self.realtime.signal(envelope).await?)
+        })
+    }
+
+    fn mail_enabled(&self) -> bool {
+        self.mail.is_some()
+    }
+
+    fn send_mail(
+        &self,
+        tenant_id: Uuid,
+        mail: lumiku_plugin::Mail,
+    ) -> BoxFuture<'_, Result<(), ApiError>> {
+        Box::pin(async move {
+            let Some(transport) = &self.mail else {
+                return Err(lumiku_plugin::mail::not_configured());
+            };
+            let subject = mail.subject.clone();
+            let sent = transport.send(mail).await;
+            match &sent {
+                Ok(()) => {
+                    tracing::info!(tenant = %tenant_id, app = self.wall.app_id(), subject, "mail sent")
+                }
+                Err(error) => {
+                    tracing::warn!(tenant = %tenant_id, app = self.wall.app_id(), %error, "mail not sent")
+                }
+            }
+            sent
         })
     }
 

@@ -265,6 +265,14 @@ pub trait Host: Send + Sync + 'static {
         user_id: Uuid,
         event: &'a crate::realtime::Event,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// Whether the platform can send mail (it has an SMTP server).
+    fn mail_enabled(&self) -> bool;
+    /// Sends `mail` for `tenant_id` (503 `mail_not_configured` without an SMTP server).
+    fn send_mail(
+        &self,
+        tenant_id: Uuid,
+        mail: crate::mail::Mail,
+    ) -> BoxFuture<'_, Result<(), ApiError>>;
     /// The tenant's wallet balance.
     fn balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>>;
     /// A transaction of `tenant_id` inside the app's wall for a request with no signed-in
@@ -435,6 +443,12 @@ impl AppContext {
     /// The tenant's blobs stored by this app. See [`crate::blobs`].
     pub fn blobs(&self) -> crate::blobs::Blobs {
         crate::blobs::Blobs::new(Arc::clone(&self.context.host), self.caller.tenant_id)
+    }
+
+    /// Whether the platform can send mail: check before charging for an action that mails
+    /// (from a job, see [`crate::mail`]).
+    pub fn mail_enabled(&self) -> bool {
+        self.context.host.mail_enabled()
     }
 
     /// 402 with `required` and `current` unless the tenant's wallet holds `units` times the

@@ -410,6 +410,17 @@ impl JobRun {
         self.host.members(&mut tx).await
     }
 
+    /// The blobs this app stored for the job's tenant. See [`crate::blobs`].
+    pub fn blobs(&self) -> crate::blobs::Blobs {
+        crate::blobs::Blobs::new(Arc::clone(&self.host), self.claim.tenant_id)
+    }
+
+    /// Sends `mail` for the job's tenant (see [`crate::mail`]): a failure is worth a retry
+    /// unless it is a bad recipient (422) or mail is not configured (503).
+    pub async fn send_mail(&self, mail: crate::mail::Mail) -> Result<(), ApiError> {
+        self.host.send_mail(self.claim.tenant_id, mail).await
+    }
+
     /// A read transaction of the job's tenant, inside the app's wall.
     pub async fn read(&self) -> Result<Tx, ApiError> {
         let tx = self.host.read(self.claim.tenant_id).await?;

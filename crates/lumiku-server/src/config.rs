@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -288,6 +289,8 @@ impl Config {
             billing: self.billing_settings()?,
             allow_private_networks: self.allow_private_networks,
             storage: self.storage_settings(),
+            mail: crate::mail::Mailer::from_config(self)?
+                .map(|mailer| mailer as Arc<dyn lumiku_plugin::mail::Transport>),
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),

@@ -48,8 +48,6 @@ pub struct AppState {
     pub manifests: Arc<Vec<&'static Manifest>>,
     /// The ids of the apps that have pages in the dashboard.
     pub app_pages: Arc<Vec<&'static str>>,
-    /// The SMTP mailer, when `smtp_url` is set (then new accounts verify their address).
-    pub mailer: Option<Arc<mail::Mailer>>,
     /// The compiled-in apps (realtime topics are theirs to authorize).
     pub apps: Arc<Vec<Arc<dyn Plugin>>>,
 }
@@ -153,9 +151,7 @@ impl Server {
         .await?;
         migrate(&db, &apps).await?;
         let kernel = Arc::new(Kernel::new(db, settings)?);
-        let mailer = mail::Mailer::from_config(&config)?;
         let state = AppState {
-            mailer,
             apps: Arc::new(apps.clone()),
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),

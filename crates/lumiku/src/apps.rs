@@ -11,5 +11,6 @@ pub fn apps() -> Vec<Arc<dyn Plugin>> {
         task_scheduler::app(),
         team_chat::app(),
         file_manager::app(),
+        invoice_generator::app(),
     ]
 }

@@ -22,6 +22,7 @@ backend_tests!(
     a_team_schedules_a_reminder_in_the_browser,
     two_members_chat_live_in_the_browser,
     a_file_is_uploaded_previewed_and_shared_in_the_browser,
+    an_invoice_is_written_issued_shared_and_paid_in_the_browser,
 );
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -1072,6 +1073,203 @@ async fn a_file_is_uploaded_previewed_and_shared_in_the_browser(backend: Backend
         "the link in the list",
     )
     .await;
+    drop(pages);
+    client.close().await.unwrap();
+}
+
+/// The Invoice Generator's page: the business profile, a client, a draft whose totals the page
+/// prices live as it is typed, issued (numbered), its PDF, the client's link (opened without an
+/// account), paid, and found again through the list's filters.
+async fn an_invoice_is_written_issued_shared_and_paid_in_the_browser(backend: Backend) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with_apps(backend, vec![invoice_generator::app()], |config| {
+        config.welcome_bonus_credits = 20;
+    })
+    .await;
+    let user = app.register_user().await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("e2e-screenshots")
+        .join(format!("{backend:?}-invoices").to_lowercase());
+    std::fs::create_dir_all(&dir).unwrap();
+    let client = browser(&driver).await;
+    let mut pages = Pages {
+        client: &client,
+        dir,
+        count: 0,
+    };
+    sign_in(&client, &app, &user).await;
+    client
+        .goto(&app.url("/apps/invoice-generator"))
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "document.getElementById('profile-missing')",
+        "the empty list",
+    )
+    .await;
+    pages.capture("invoices-empty").await;
+
+    // The business profile, then a client (1 credit).
+    fill(&client, "#p-name", "Toko Maju Jaya").await;
+    fill(&client, "#p-bank", "BCA 123-456-7890").await;
+    click(&client, "#save-profile").await;
+    wait_for(
+        &client,
+        "!document.getElementById('profile-missing') && document.getElementById('no-invoices')",
+        "the saved profile",
+    )
+    .await;
+    click(&client, "#clients > summary").await;
+    fill(&client, "#client-name", "PT Sinar Abadi").await;
+    fill(&client, "#client-email", "finance@sinar.example").await;
+    click(&client, "#create-client").await;
+    wait_for(
+        &client,
+        "document.querySelector('#clients [data-client]')",
+        "the new client",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 19);
+
+    // A draft: its totals follow what is typed, priced by the server.
+    click(&client, "#new-invoice").await;
+    wait_for(
+        &client,
+        "document.querySelector('#lines tr.line')",
+        "the editor",
+    )
+    .await;
+    eval(
+        &client,
+        "const s = document.getElementById('inv-client'); s.selectedIndex = 1; \
+         s.dispatchEvent(new Event('change', {bubbles: true})); return null;",
+    )
+    .await;
+    fill(
+        &client,
+        "#lines tr.line [data-field=description]",
+        "Website design",
+    )
+    .await;
+    fill(&client, "#lines tr.line [data-field=quantity]", "3").await;
+    fill(&client, "#lines tr.line [data-field=unitPrice]", "150000").await;
+    fill(&client, "#lines tr.line [data-field=discount]", "10").await;
+    fill(&client, "#lines tr.line [data-field=tax]", "11").await;
+    click(&client, "#add-line").await;
+    let second = "#lines tr.line:nth-child(2)";
+    fill(
+        &client,
+        &format!("{second} [data-field=description]"),
+        "Consulting",
+    )
+    .await;
+    fill(&client, &format!("{second} [data-field=quantity]"), "1,5").await;
+    fill(
+        &client,
+        &format!("{second} [data-field=unitPrice]"),
+        "333333",
+    )
+    .await;
+    fill(&client, &format!("{second} [data-field=tax]"), "11").await;
+    // 3 × 150.000 − 10% + 11% = 449.550; 1,5 × 333.333 + 11% = 555.000.
+    wait_for(
+        &client,
+        "document.getElementById('total-total').innerText === 'Rp 1.004.550' && \
+         document.getElementById('preview-total').innerText === 'Rp 1.004.550'",
+        "the live total",
+    )
+    .await;
+    pages.capture("invoice-editor").await;
+    assert_eq!(balance(&client).await, 19, "pricing a draft is free");
+    click(&client, "#save-invoice").await;
+    wait_for(
+        &client,
+        "document.getElementById('issue-invoice')",
+        "the saved draft",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 16, "a draft costs 3");
+
+    // Issue it: it is numbered.
+    eval(&client, "window.confirm = () => true; return null;").await;
+    click(&client, "#issue-invoice").await;
+    wait_for(
+        &client,
+        "document.getElementById('invoice-title').innerText.startsWith('Invoice INV-')",
+        "the issued invoice",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 15, "issuing costs 1");
+    let title = eval(
+        &client,
+        "return document.getElementById('invoice-title').innerText;",
+    )
+    .await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(title, json!(format!("Invoice INV-{year}-0001")));
+    assert_eq!(
+        eval(
+            &client,
+            "return document.getElementById('invoice-total').innerText;"
+        )
+        .await,
+        json!("Rp 1.004.550")
+    );
+
+    // Its PDF, then the client's link, opened without an account.
+    click(&client, "#generate-pdf").await;
+    wait_for(
+        &client,
+        "document.getElementById('open-pdf')",
+        "the PDF link",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 14, "a PDF costs 1");
+    click(&client, "#create-link").await;
+    wait_for(
+        &client,
+        "document.getElementById('public-link') && \
+         document.getElementById('public-link').value.includes('/public/invoices/')",
+        "the client link",
+    )
+    .await;
+    pages.capture("invoice-issued").await;
+    let link = eval(
+        &client,
+        "return document.getElementById('public-link').value;",
+    )
+    .await;
+    let public = reqwest::get(link.as_str().unwrap()).await.unwrap();
+    assert_eq!(public.status(), 200);
+    let html = public.text().await.unwrap();
+    assert!(
+        html.contains("Rp 1.004.550") && html.contains("Toko Maju Jaya"),
+        "{html}"
+    );
+
+    // Paid; the list finds it by its status.
+    click(&client, "#mark-paid").await;
+    wait_for(
+        &client,
+        "document.getElementById('invoice-status').innerText.toLowerCase() === 'paid'",
+        "the paid invoice",
+    )
+    .await;
+    client
+        .goto(&app.url("/apps/invoice-generator?status=paid"))
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "document.querySelector('#invoices tr[data-invoice]')",
+        "the paid invoice in the list",
+    )
+    .await;
+    pages.capture("invoices-paid").await;
+    assert_eq!(balance(&client).await, 14);
     drop(pages);
     client.close().await.unwrap();
 }

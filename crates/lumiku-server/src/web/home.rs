@@ -113,7 +113,7 @@ pub async fn dashboard(
             }
             _ => None,
         },
-        unverified: state.mailer.is_some()
+        unverified: state.kernel.settings().mail.is_some()
             && kernel
                 .me(&session.caller)
                 .await?
