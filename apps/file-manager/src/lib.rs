@@ -52,6 +52,7 @@ pub const MANIFEST: Manifest = Manifest {
         default: true,
         cost: 0,
     },
+    platform_data: &[],
     dashboard: Dashboard {
         order: 6,
         color: "orange",

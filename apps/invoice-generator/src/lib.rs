@@ -63,6 +63,7 @@ pub const MANIFEST: Manifest = Manifest {
         default: true,
         cost: 0,
     },
+    platform_data: &[],
     dashboard: Dashboard {
         order: 7,
         color: "green",

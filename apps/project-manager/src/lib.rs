@@ -41,6 +41,7 @@ pub const MANIFEST: Manifest = Manifest {
         default: true,
         cost: 0,
     },
+    platform_data: &[],
     dashboard: Dashboard {
         order: 1,
         color: "blue",

@@ -51,6 +51,7 @@ pub const MANIFEST: Manifest = Manifest {
         default: true,
         cost: 0,
     },
+    platform_data: &[],
     dashboard: Dashboard {
         order: 4,
         color: "green",

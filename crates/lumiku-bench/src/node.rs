@@ -59,6 +59,7 @@ impl Node {
 }
 
 /// The resident memory of process `pid`, KiB (0 once it is gone).
+#[allow(dead_code)]
 pub fn rss_kib_of(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()

@@ -2,7 +2,7 @@
 //! conditional update of the wallet (the storage refuses a negative balance) plus one ledger row
 //! carrying the amount and the balance after it, on the caller's transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lumiku_store::{Backend, Tx, new_id, now, sql};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -184,7 +184,110 @@ pub async fn append_entry(
         .execute(&mut *tx)
         .await
         .map(|r| r.rows_affected())?;
+    // The day's rollup; every ledger row of a tenant is written behind its wallet's row, so the
+    // last one written is the day's closing balance.
+    let (credits_in, credits_out) = if entry.amount > 0 {
+        (entry.amount, 0)
+    } else {
+        (0, -entry.amount)
+    };
+    sql::query(
+        "insert into ledger_daily (tenant_id, day, credits_in, credits_out, entries, closing_balance) \
+         values ($1, $2, $3, $4, 1, $5) on conflict (tenant_id, day) do update set \
+         credits_in = ledger_daily.credits_in + excluded.credits_in, \
+         credits_out = ledger_daily.credits_out + excluded.credits_out, \
+         entries = ledger_daily.entries + 1, closing_balance = excluded.closing_balance")
+        .bind(entry.tenant_id)
+        .bind(day_of(now))
+        .bind(credits_in)
+        .bind(credits_out)
+        .bind(balance_after)
+        .execute(&mut *tx)
+        .await
+        .map(|r| r.rows_affected())?;
     Ok(id)
+}
+
+/// The tenant's usage rollups from `from` to `to` (both included), by day.
+pub async fn usage_days(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<lumiku_plugin::platform::UsageDay>> {
+    let rows = sql::query_as::<(String, String, String, Uuid, i64, i64)>(
+        "select day, app_id, action, user_id, actions, credits from usage_daily \
+         where tenant_id = $1 and day >= $2 and day <= $3 order by day, app_id, action",
+    )
+    .bind(tenant_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.into_iter()
+        .map(|(day, app_id, action, user_id, actions, credits)| {
+            Ok(lumiku_plugin::platform::UsageDay {
+                day: parse_day(&day)?,
+                app_id,
+                action,
+                user_id,
+                actions,
+                credits,
+            })
+        })
+        .collect()
+}
+
+/// The tenant's ledger rollups from `from` to `to`, and the balance before them.
+pub async fn ledger_days(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<lumiku_plugin::platform::LedgerDays> {
+    let opening: Option<i64> = sql::query_scalar(
+        "select closing_balance from ledger_daily where tenant_id = $1 and day < $2 \
+         order by day desc limit 1",
+    )
+    .bind(tenant_id)
+    .bind(from.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let rows = sql::query_as::<(String, i64, i64, i64, i64)>(
+        "select day, credits_in, credits_out, entries, closing_balance from ledger_daily \
+         where tenant_id = $1 and day >= $2 and day <= $3 order by day",
+    )
+    .bind(tenant_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    let days = rows
+        .into_iter()
+        .map(|(day, credits_in, credits_out, entries, closing_balance)| {
+            Ok(lumiku_plugin::platform::LedgerDay {
+                day: parse_day(&day)?,
+                credits_in,
+                credits_out,
+                entries,
+                closing_balance,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(lumiku_plugin::platform::LedgerDays {
+        opening_balance: opening.unwrap_or(0),
+        days,
+    })
+}
+
+fn parse_day(day: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|e| Error::Internal(anyhow::anyhow!("a rollup's day '{day}': {e}")))
+}
+
+/// The UTC calendar day of `time`, as the daily rollups key it: `YYYY-MM-DD`.
+pub fn day_of(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d").to_string()
 }
 
 /// Moves the balance and appends its ledger row; the usual way to credit or debit a wallet.

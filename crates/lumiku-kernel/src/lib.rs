@@ -128,6 +128,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_blob_storage.sql"),
         postgres: include_str!("../migrations/postgres/0015_blob_storage.sql"),
     },
+    Migration {
+        version: 16,
+        name: "daily usage and ledger rollups",
+        sqlite: include_str!("../migrations/sqlite/0016_daily_rollups.sql"),
+        postgres: include_str!("../migrations/postgres/0016_daily_rollups.sql"),
+    },
 ];
 
 /// Brings the core schema up to date. Safe to run on every start and from several nodes at once

@@ -265,6 +265,23 @@ pub trait Host: Send + Sync + 'static {
         user_id: Uuid,
         event: &'a crate::realtime::Event,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// The tenant's usage by day from `from` to `to`: 403 unless the app's manifest declares
+    /// it (see [`crate::platform`]).
+    fn usage_days(
+        &self,
+        tenant_id: Uuid,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> BoxFuture<'_, Result<Vec<crate::platform::UsageDay>, ApiError>>;
+    /// The tenant's ledger by day from `from` to `to`: 403 unless declared.
+    fn ledger_days(
+        &self,
+        tenant_id: Uuid,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> BoxFuture<'_, Result<crate::platform::LedgerDays, ApiError>>;
+    /// The tenant's balance, for an app that declared the ledger: 403 unless declared.
+    fn platform_balance(&self, tenant_id: Uuid) -> BoxFuture<'_, Result<i64, ApiError>>;
     /// Whether the platform can send mail (it has an SMTP server).
     fn mail_enabled(&self) -> bool;
     /// Sends `mail` for `tenant_id` (503 `mail_not_configured` without an SMTP server).
@@ -443,6 +460,12 @@ impl AppContext {
     /// The tenant's blobs stored by this app. See [`crate::blobs`].
     pub fn blobs(&self) -> crate::blobs::Blobs {
         crate::blobs::Blobs::new(Arc::clone(&self.context.host), self.caller.tenant_id)
+    }
+
+    /// The platform's data about the tenant that the app's manifest declares in
+    /// `platform_data`, read-only. See [`crate::platform`].
+    pub fn platform(&self) -> crate::platform::Platform {
+        crate::platform::Platform::new(Arc::clone(&self.context.host), self.caller.tenant_id)
     }
 
     /// Whether the platform can send mail: check before charging for an action that mails

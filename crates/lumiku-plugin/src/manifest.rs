@@ -125,6 +125,10 @@ pub struct Manifest {
     pub features: Features,
     /// How tenants get it.
     pub install: Install,
+    /// The platform's own data of the tenant the app may read, read-only, through
+    /// [`AppContext::platform`](crate::AppContext::platform): its usage, its ledger. Empty for
+    /// most apps; shown to tenants with the app.
+    pub platform_data: &'static [crate::platform::PlatformData],
     /// Dashboard card.
     pub dashboard: Dashboard,
 }
@@ -212,6 +216,7 @@ impl Manifest {
                 default: true,
                 cost: 0,
             },
+            platform_data: &[],
             dashboard: Dashboard {
                 order: 0,
                 color: "blue",
@@ -365,6 +370,7 @@ mod tests {
             default: true,
             cost: 0,
         },
+        platform_data: &[],
         dashboard: Dashboard {
             order: 4,
             color: "green",
@@ -494,6 +500,7 @@ mod tests {
                         default: true,
                         cost: 0,
                     },
+                    platform_data: &[],
                     dashboard: Dashboard {
                         color: "chartreuse",
                         ..GOOD.dashboard
@@ -508,6 +515,7 @@ mod tests {
                         default: true,
                         cost: 0,
                     },
+                    platform_data: &[],
                     dashboard: Dashboard {
                         stats_endpoint: Some("/stats"),
                         ..GOOD.dashboard

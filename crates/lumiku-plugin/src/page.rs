@@ -136,6 +136,11 @@ impl PageContext {
         crate::blobs::Blobs::new(std::sync::Arc::clone(&self.0.host), self.0.caller.tenant_id)
     }
 
+    /// The platform's data about the tenant that the app declares (see [`crate::platform`]).
+    pub fn platform(&self) -> crate::platform::Platform {
+        crate::platform::Platform::new(std::sync::Arc::clone(&self.0.host), self.0.caller.tenant_id)
+    }
+
     /// The tenant's subscription tier.
     pub fn tier(&self) -> crate::Tier {
         self.0.caller.tier

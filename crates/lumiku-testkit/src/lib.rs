@@ -27,6 +27,7 @@ pub const fn test_manifest(app_id: &'static str, route_prefix: &'static str) -> 
         description: "An app a test defines",
         icon: "box",
         version: "1.0.0",
+        platform_data: &[],
         dashboard: Dashboard {
             order: 9,
             ..defaults.dashboard
@@ -476,6 +477,31 @@ pub struct WalletState {
     pub last_running_balance: i64,
     /// Ledger rows.
     pub ledger_rows: i64,
+    /// The daily ledger rollups' credits in minus credits out.
+    pub rollup_net: i64,
+    /// The daily ledger rollups' rows counted.
+    pub rollup_entries: i64,
+    /// The last daily rollup's closing balance (0 without one).
+    pub rollup_closing: i64,
+    /// Credits of the usage rows.
+    pub usage_credits: i64,
+    /// Credits of the daily usage rollups.
+    pub rollup_usage_credits: i64,
+}
+
+/// A usage row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageRow {
+    /// The app.
+    pub app_id: String,
+    /// The action.
+    pub action: String,
+    /// Who took it.
+    pub user_id: Uuid,
+    /// What it cost.
+    pub credits: i64,
+    /// Its UTC day.
+    pub day: chrono::NaiveDate,
 }
 
 impl WalletState {
@@ -490,6 +516,15 @@ impl WalletState {
         assert_eq!(
             self.balance, self.last_running_balance,
             "balance differs from the last running balance: {self:?}"
+        );
+        assert_eq!(
+            (self.rollup_net, self.rollup_entries, self.rollup_closing),
+            (self.ledger_sum, self.ledger_rows, self.balance),
+            "the daily ledger rollups differ from the ledger: {self:?}"
+        );
+        assert_eq!(
+            self.usage_credits, self.rollup_usage_credits,
+            "the daily usage rollups differ from the usage rows: {self:?}"
         );
     }
 }
@@ -516,12 +551,69 @@ impl TestApp {
             .fetch_optional(&mut tx)
             .await
         .expect("the last ledger row");
+        let (rollup_net, rollup_entries): (i64, i64) = sql::query_as(
+            "select cast(coalesce(sum(credits_in - credits_out), 0) as bigint), \
+             cast(coalesce(sum(entries), 0) as bigint) from ledger_daily where tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_one(&mut tx)
+        .await
+        .expect("the ledger rollups");
+        let rollup_closing: Option<i64> = sql::query_scalar(
+            "select closing_balance from ledger_daily where tenant_id = $1 order by day desc limit 1",
+        )
+        .bind(tenant_id)
+        .fetch_optional(&mut tx)
+        .await
+        .expect("the last ledger rollup");
+        let usage_credits: i64 = sql::query_scalar(
+            "select cast(coalesce(sum(credits), 0) as bigint) from app_usage where tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_one(&mut tx)
+        .await
+        .expect("the usage rows");
+        let rollup_usage_credits: i64 = sql::query_scalar(
+            "select cast(coalesce(sum(credits), 0) as bigint) from usage_daily where tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_one(&mut tx)
+        .await
+        .expect("the usage rollups");
         WalletState {
             balance,
             ledger_sum,
             last_running_balance: last.unwrap_or(0),
             ledger_rows,
+            rollup_net,
+            rollup_entries,
+            rollup_closing: rollup_closing.unwrap_or(0),
+            usage_credits,
+            rollup_usage_credits,
         }
+    }
+
+    /// The usage rows of `tenant_id`, read directly from the database: app, action, member,
+    /// credits and the UTC day, oldest first.
+    pub async fn usage_rows(&self, tenant_id: Uuid) -> Vec<UsageRow> {
+        let mut tx = self.kernel.db().begin().await.expect("a transaction");
+        let rows: Vec<(String, String, Uuid, i64, chrono::DateTime<chrono::Utc>)> = sql::query_as(
+            "select app_id, action, user_id, credits, created_at from app_usage \
+             where tenant_id = $1 order by id",
+        )
+        .bind(tenant_id)
+        .fetch_all(&mut tx)
+        .await
+        .expect("the usage rows");
+        rows.into_iter()
+            .map(|(app_id, action, user_id, credits, at)| UsageRow {
+                app_id,
+                action,
+                user_id,
+                credits,
+                day: at.date_naive(),
+            })
+            .collect()
     }
 
     /// Runs `sql` (one or more statements) on the app's database as its owner, in a write

@@ -12,5 +12,6 @@ pub fn apps() -> Vec<Arc<dyn Plugin>> {
         team_chat::app(),
         file_manager::app(),
         invoice_generator::app(),
+        analytics_dashboard::app(),
     ]
 }

@@ -23,6 +23,7 @@ backend_tests!(
     two_members_chat_live_in_the_browser,
     a_file_is_uploaded_previewed_and_shared_in_the_browser,
     an_invoice_is_written_issued_shared_and_paid_in_the_browser,
+    the_tenants_spending_is_charted_and_exported_in_the_browser,
 );
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -1270,6 +1271,137 @@ async fn an_invoice_is_written_issued_shared_and_paid_in_the_browser(backend: Ba
     .await;
     pages.capture("invoices-paid").await;
     assert_eq!(balance(&client).await, 14);
+    drop(pages);
+    client.close().await.unwrap();
+}
+
+/// The Analytics Dashboard's page: after some spending, its charts (inline SVG), their tables,
+/// a CSV export (charged, then downloaded) and a saved report, at 1280 and 360 px.
+async fn the_tenants_spending_is_charted_and_exported_in_the_browser(backend: Backend) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn_with_apps(
+        backend,
+        vec![analytics_dashboard::app(), project_manager::app()],
+        |config| {
+            config.welcome_bonus_credits = 50;
+        },
+    )
+    .await;
+    let user = app.register_user().await;
+    for name in ["Alpha", "Beta"] {
+        app.post(
+            "/api/apps/project-manager/projects",
+            &user.access_token,
+            json!({ "name": name }),
+        )
+        .await
+        .assert_status(201);
+    }
+    let spent = 50 - app.wallet(user.personal_tenant_id).await.balance;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("e2e-screenshots")
+        .join(format!("{backend:?}-analytics").to_lowercase());
+    std::fs::create_dir_all(&dir).unwrap();
+    let client = browser(&driver).await;
+    let mut pages = Pages {
+        client: &client,
+        dir,
+        count: 0,
+    };
+    sign_in(&client, &app, &user).await;
+    client
+        .goto(&app.url("/apps/analytics-dashboard"))
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "document.querySelector('#chart-spend svg')",
+        "the spending chart",
+    )
+    .await;
+    assert_eq!(
+        eval(
+            &client,
+            "return document.getElementById('total-credits').innerText;"
+        )
+        .await,
+        json!(spent.to_string())
+    );
+    let bars = eval(
+        &client,
+        "return document.querySelectorAll('#chart-spend svg rect').length;",
+    )
+    .await;
+    assert_eq!(bars, json!(30), "a bar per day of the last 30");
+    assert!(
+        eval(
+            &client,
+            "return document.querySelector('#chart-apps svg').textContent;"
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .contains("Project Manager")
+    );
+    pages.capture("analytics").await;
+
+    // The table under a chart, then its CSV: charged, then downloaded by the page.
+    click(&client, "#chart-apps details > summary").await;
+    wait_for(
+        &client,
+        "document.querySelector('#chart-apps details[open] td')",
+        "the apps table",
+    )
+    .await;
+    click(&client, "#export-apps").await;
+    wait_for(
+        &client,
+        "document.querySelector('#chart-apps form[data-done]')",
+        "the export",
+    )
+    .await;
+    assert_eq!(balance(&client).await, 50 - spent - 2, "an export costs 2");
+    let path = eval(
+        &client,
+        "return document.querySelector('#chart-apps form').dataset.done;",
+    )
+    .await;
+    let csv = app.get(path.as_str().unwrap(), &user.access_token).await;
+    assert!(
+        csv.text
+            .starts_with("app,credits,actions\r\nProject Manager,"),
+        "{}",
+        csv.text
+    );
+
+    // A saved report.
+    client
+        .goto(&app.url("/apps/analytics-dashboard"))
+        .await
+        .unwrap();
+    fill(&client, "#report-name", "Monthly view").await;
+    click(&client, "#save-report").await;
+    wait_for(
+        &client,
+        "document.querySelector('#reports [data-report] a')",
+        "the saved report",
+    )
+    .await;
+    click(&client, "#reports [data-report] a").await;
+    wait_for(
+        &client,
+        "document.querySelector('h1').innerText === 'Monthly view'",
+        "the report's page",
+    )
+    .await;
+    pages.capture("analytics-report").await;
+    assert_eq!(
+        balance(&client).await,
+        50 - spent - 2 - 3,
+        "a report costs 3"
+    );
     drop(pages);
     client.close().await.unwrap();
 }
