@@ -9,7 +9,7 @@ use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::platform::Platform;
 use lumiku_plugin::sql::new_id;
 use lumiku_plugin::{
-    ApiError, AppContext, Charged, ErrorBody, IdempotencyKey, Metered, MeteredErrors, Opened,
+    ApiError, AppContext, Charged, ErrorBody, IdempotencyKey, List, Metered, MeteredErrors, Opened,
     Permission,
 };
 use serde::{Deserialize, Serialize};
@@ -204,7 +204,7 @@ async fn create_export(
         bucket: input.bucket,
     };
     let range = query.range(today())?;
-    ctx.require_credits::<ExportCsv>(1).await?;
+    ctx.require_credits::<ExportCsv>(1, &headers).await?;
     let summary = summary_for(&ctx, &query).await?;
     let csv = chart.csv(&summary);
     let fingerprint = format!(
@@ -264,12 +264,6 @@ async fn download_export(ctx: AppContext, Path(id): Path<Uuid>) -> Result<Respon
         .into_response())
 }
 
-/// Saved reports.
-#[derive(Serialize, ToSchema)]
-pub struct ReportList {
-    items: Vec<Report>,
-}
-
 /// One saved report.
 #[derive(Serialize, ToSchema)]
 pub struct ReportBody {
@@ -286,13 +280,13 @@ pub struct ReportWithSummary {
 /// The tenant's saved reports, newest first (free).
 #[utoipa::path(get, path = "/reports", tag = "analytics-dashboard", security(("bearer" = [])),
     responses(
-        (status = 200, description = "Saved reports", body = ReportList),
+        (status = 200, description = "Saved reports", body = List<Report>),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
-async fn list_reports(ctx: AppContext) -> Result<Json<ReportList>, ApiError> {
+async fn list_reports(ctx: AppContext) -> Result<Json<List<Report>>, ApiError> {
     let mut tx = ctx.read().await?;
     let items = store::reports(&mut tx, ctx.tenant_id()).await?;
-    Ok(Json(ReportList { items }))
+    Ok(Json(List::complete(items)))
 }
 
 /// Saves a report definition (`createReport` credits): a name, and the last N days or fixed

@@ -8,8 +8,8 @@ use lumiku_plugin::blobs::StorageUsage;
 use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::sql::{Tx, new_id, now};
 use lumiku_plugin::{
-    ApiError, AppContext, Charged, Disposition, ErrorBody, IdempotencyKey, Metered, MeteredErrors,
-    Opened, Permission,
+    ApiError, AppContext, Charged, Disposition, ErrorBody, IdempotencyKey, List, Metered,
+    MeteredErrors, Opened, Permission,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
@@ -132,12 +132,6 @@ pub struct FileBody {
 #[derive(Serialize, ToSchema)]
 pub struct FolderBody {
     folder: Folder,
-}
-
-/// A list.
-#[derive(Serialize, ToSchema)]
-pub struct FileList {
-    items: Vec<FileInfo>,
 }
 
 /// What a metered action of this app keeps with its usage row.
@@ -375,7 +369,7 @@ async fn upload_file(
         store::folder(&mut tx, tenant, folder).await?;
     }
     if let Some(declared) = lumiku_plugin::blobs::content_length(&headers) {
-        ctx.require_credits::<UploadFile>(model::upload_units(declared))
+        ctx.require_credits::<UploadFile>(model::upload_units(declared), &headers)
             .await?;
     }
     let blobs = ctx.blobs();
@@ -670,17 +664,17 @@ async fn thumbnail(
 /// The files in the trash (free), most recently trashed first.
 #[utoipa::path(get, path = "/trash", tag = "file-manager", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The trash", body = FileList),
+        (status = 200, description = "The trash", body = List<FileInfo>),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
-async fn list_trash(ctx: AppContext) -> Result<Json<FileList>, ApiError> {
+async fn list_trash(ctx: AppContext) -> Result<Json<List<FileInfo>>, ApiError> {
     let mut tx = ctx.read().await?;
     let rows = store::trashed(&mut tx, ctx.tenant_id()).await?;
     drop(tx);
     let names = names(&ctx).await?;
-    Ok(Json(FileList {
-        items: rows.into_iter().map(|r| file_info(r, &names)).collect(),
-    }))
+    Ok(Json(List::complete(
+        rows.into_iter().map(|r| file_info(r, &names)).collect(),
+    )))
 }
 
 /// What emptying the trash did.
@@ -770,12 +764,6 @@ pub struct ShareBody {
     share: ShareInfo,
 }
 
-/// A file's share links.
-#[derive(Serialize, ToSchema)]
-pub struct ShareList {
-    items: Vec<ShareInfo>,
-}
-
 /// A new share link.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
@@ -791,17 +779,20 @@ pub struct NewShare {
 #[utoipa::path(get, path = "/files/{id}/shares", tag = "file-manager", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "File id")),
     responses(
-        (status = 200, description = "Its links", body = ShareList),
+        (status = 200, description = "Its links", body = List<ShareInfo>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "No such file in this tenant", body = ErrorBody),
     ))]
-async fn list_shares(ctx: AppContext, Path(id): Path<Uuid>) -> Result<Json<ShareList>, ApiError> {
+async fn list_shares(
+    ctx: AppContext,
+    Path(id): Path<Uuid>,
+) -> Result<Json<List<ShareInfo>>, ApiError> {
     let mut tx = ctx.read().await?;
     store::file(&mut tx, ctx.tenant_id(), id).await?;
     let rows = store::shares_of(&mut tx, ctx.tenant_id(), id).await?;
-    Ok(Json(ShareList {
-        items: rows.into_iter().map(|r| share_info(r, None)).collect(),
-    }))
+    Ok(Json(List::complete(
+        rows.into_iter().map(|r| share_info(r, None)).collect(),
+    )))
 }
 
 /// Makes a share link to a file (`createShareLink` credits): anyone holding it downloads the

@@ -8,6 +8,7 @@
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use lumiku_plugin::extract::Path;
@@ -22,10 +23,11 @@ use crate::store::{self, Stored};
 
 /// The public routes, relative to `/api/apps/invoice-generator/public`.
 pub fn router() -> OpenApiRouter {
+    // The page and its stylesheet are for people, not programs: routed, not in the API document.
     OpenApiRouter::new()
-        .routes(routes!(view))
+        .route("/invoices/{token}", get(view))
+        .route("/invoice.css", get(styles))
         .routes(routes!(download))
-        .routes(routes!(styles))
 }
 
 /// A new token for a link of `tenant_id`.
@@ -87,12 +89,6 @@ struct PublicPage {
 
 /// The invoice as a page (free, no account): the seller, the client, the lines and totals, the
 /// payment details, and a link to its PDF.
-#[utoipa::path(get, path = "/invoices/{token}", tag = "invoice-generator",
-    params(("token" = String, Path, description = "The link's token")),
-    responses(
-        (status = 200, description = "The invoice", content_type = "text/html", body = String),
-        (status = 404, description = "No such link, revoked, or the invoice is void", body = ErrorBody),
-    ))]
 async fn view(ctx: PublicContext, Path(token): Path<String>) -> Result<Response, ApiError> {
     let (tenant, stored) = open(&ctx, &token).await?;
     let (profile, _) = {
@@ -188,8 +184,6 @@ async fn download(ctx: PublicContext, Path(token): Path<String>) -> Result<Respo
 }
 
 /// The public page's stylesheet.
-#[utoipa::path(get, path = "/invoice.css", tag = "invoice-generator",
-    responses((status = 200, description = "CSS", content_type = "text/css", body = String)))]
 async fn styles() -> impl IntoResponse {
     (
         [

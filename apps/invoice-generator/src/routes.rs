@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveTime, Utc};
 use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::jobs::{NewJob, Schedule};
 use lumiku_plugin::{
-    ApiError, AppContext, Charged, Disposition, ErrorBody, IdempotencyKey, Metered, MeteredErrors,
-    Opened, Permission,
+    ApiError, AppContext, Charged, Disposition, ErrorBody, IdempotencyKey, List, Metered,
+    MeteredErrors, Opened, Permission,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -218,12 +218,6 @@ async fn remove_logo(mut metered: Metered<RemoveLogo>) -> Result<Charged<Profile
 // ---------------------------------------------------------------------------------------------
 // Clients
 
-/// Clients, by name.
-#[derive(Serialize, ToSchema)]
-pub struct ClientList {
-    items: Vec<Client>,
-}
-
 /// Which clients.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
@@ -245,14 +239,14 @@ pub struct ClientBody {
 #[utoipa::path(get, path = "/clients", tag = "invoice-generator", security(("bearer" = [])),
     params(ClientQuery),
     responses(
-        (status = 200, description = "Clients", body = ClientList),
+        (status = 200, description = "Clients", body = List<Client>),
         (status = 400, description = "Invalid query", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
 async fn list_clients(
     ctx: AppContext,
     Query(query): Query<ClientQuery>,
-) -> Result<Json<ClientList>, ApiError> {
+) -> Result<Json<List<Client>>, ApiError> {
     let mut tx = ctx.read().await?;
     let items = store::list_clients(
         &mut tx,
@@ -261,7 +255,7 @@ async fn list_clients(
         query.limit.unwrap_or(store::PAGE_MAX),
     )
     .await?;
-    Ok(Json(ClientList { items }))
+    Ok(Json(List::complete(items)))
 }
 
 /// Adds a client (`createClient` credits).
@@ -801,7 +795,7 @@ async fn generate_pdf(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     ctx.require(Permission::Write)?;
-    ctx.require_credits::<GeneratePdf>(1).await?;
+    ctx.require_credits::<GeneratePdf>(1, &headers).await?;
     // A change landing between the read and the charge (the overdue check, say) makes the PDF
     // stale: it is made again, a few times at most.
     let mut attempt = 0;

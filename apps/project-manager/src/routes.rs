@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::{
-    ApiError, AppContext, Charged, ErrorBody, IdempotencyKey, Metered, MeteredErrors,
+    ApiError, AppContext, Charged, ErrorBody, IdempotencyKey, List, Metered, MeteredErrors,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,16 +21,6 @@ pub fn router() -> OpenApiRouter {
         .routes(routes!(add_task))
         .routes(routes!(update_task, delete_task))
         .routes(routes!(project_stats))
-}
-
-/// A page of the tenant's projects.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ProjectList {
-    /// Newest first, each with its tasks.
-    projects: Vec<Project>,
-    /// Pass as `before` for the next page; null on the last.
-    next_cursor: Option<Uuid>,
 }
 
 /// Which page of projects.
@@ -99,21 +89,18 @@ pub struct StatsBody {
 #[utoipa::path(get, path = "/projects", tag = "project-manager", security(("bearer" = [])),
     params(ProjectQuery),
     responses(
-        (status = 200, description = "A page of projects, newest first", body = ProjectList),
+        (status = 200, description = "A page of projects, newest first", body = List<Project>),
         (status = 400, description = "Invalid query", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
 async fn list_projects(
     ctx: AppContext,
     Query(query): Query<ProjectQuery>,
-) -> Result<Json<ProjectList>, ApiError> {
+) -> Result<Json<List<Project>>, ApiError> {
     let mut tx = ctx.read().await?;
     let limit = query.limit.unwrap_or(store::PAGE_DEFAULT);
     let page = store::list_projects(&mut tx, ctx.tenant_id(), query.before, limit).await?;
-    Ok(Json(ProjectList {
-        projects: page.projects,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(List::page(page.projects, page.next_cursor)))
 }
 
 /// Creates a project (`createProject` credits).

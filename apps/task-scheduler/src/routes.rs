@@ -493,6 +493,8 @@ async fn preview_schedule(
 pub struct NotificationList {
     /// The newest 50.
     items: Vec<Notification>,
+    /// Always null: the newest 50 are the whole list.
+    next_cursor: Option<Uuid>,
     /// How many are unread.
     unread: i64,
 }
@@ -506,7 +508,11 @@ pub struct NotificationList {
 async fn list_notifications(ctx: AppContext) -> Result<Json<NotificationList>, ApiError> {
     let mut tx = ctx.read().await?;
     let (items, unread) = store::notifications(&mut tx, ctx.tenant_id(), ctx.user_id(), 50).await?;
-    Ok(Json(NotificationList { items, unread }))
+    Ok(Json(NotificationList {
+        items,
+        next_cursor: None,
+        unread,
+    }))
 }
 
 /// What marking read answers.

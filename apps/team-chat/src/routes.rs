@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use lumiku_plugin::context::Member;
 use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::{
-    ApiError, AppContext, Charged, ErrorBody, Event, IdempotencyKey, Metered, MeteredErrors,
+    ApiError, AppContext, Charged, ErrorBody, Event, IdempotencyKey, List, Metered, MeteredErrors,
     Permission, Role,
 };
 use serde::{Deserialize, Serialize};
@@ -61,13 +61,6 @@ pub fn user_topic(id: Uuid) -> String {
 
 /// The topic of the tenant's public channel list.
 pub const CHANNELS_TOPIC: &str = "channels";
-
-/// The channels the caller sees.
-#[derive(Serialize, ToSchema)]
-pub struct ChannelList {
-    /// Named channels by name, then direct conversations.
-    items: Vec<ChannelSummary>,
-}
 
 /// A channel and its members.
 #[derive(Serialize, ToSchema)]
@@ -138,20 +131,6 @@ pub struct SearchQuery {
     limit: Option<u32>,
 }
 
-/// Search hits.
-#[derive(Serialize, ToSchema)]
-pub struct SearchHits {
-    /// Best first.
-    items: Vec<Hit>,
-}
-
-/// Unread mentions of the caller.
-#[derive(Serialize, ToSchema)]
-pub struct MentionList {
-    /// Newest first.
-    items: Vec<Mention>,
-}
-
 /// The dashboard card's figures.
 #[derive(Serialize, ToSchema)]
 pub struct Stats {
@@ -216,13 +195,13 @@ async fn publish<A: lumiku_plugin::Action, B>(
 /// The channels the caller sees, with unread counts (free).
 #[utoipa::path(get, path = "/channels", tag = "team-chat", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The channels", body = ChannelList),
+        (status = 200, description = "The channels", body = List<ChannelSummary>),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
-async fn list_channels(ctx: AppContext) -> Result<Json<ChannelList>, ApiError> {
+async fn list_channels(ctx: AppContext) -> Result<Json<List<ChannelSummary>>, ApiError> {
     let mut tx = ctx.read().await?;
     let items = store::list_channels(&mut tx, ctx.tenant_id(), ctx.user_id()).await?;
-    Ok(Json(ChannelList { items }))
+    Ok(Json(List::complete(items)))
 }
 
 /// Creates a channel (`createChannel` credits): public for the whole tenant, or private for its
@@ -897,14 +876,14 @@ async fn typing(ctx: AppContext, Path(id): Path<Uuid>) -> Result<StatusCode, Api
 #[utoipa::path(get, path = "/search", tag = "team-chat", security(("bearer" = [])),
     params(SearchQuery),
     responses(
-        (status = 200, description = "Hits, best first", body = SearchHits),
+        (status = 200, description = "Hits, best first", body = List<Hit>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 422, description = "No words to search for", body = ErrorBody),
     ))]
 async fn search(
     ctx: AppContext,
     Query(query): Query<SearchQuery>,
-) -> Result<Json<SearchHits>, ApiError> {
+) -> Result<Json<List<Hit>>, ApiError> {
     let q = query.q.trim();
     if q.is_empty() || q.chars().count() > 200 {
         return Err(ApiError::invalid_field("q", "must be 1 to 200 characters"));
@@ -927,19 +906,19 @@ async fn search(
             hit
         })
         .collect();
-    Ok(Json(SearchHits { items }))
+    Ok(Json(List::complete(items)))
 }
 
 /// The caller's unread mentions (free).
 #[utoipa::path(get, path = "/mentions", tag = "team-chat", security(("bearer" = [])),
     responses(
-        (status = 200, description = "Unread mentions, newest first", body = MentionList),
+        (status = 200, description = "Unread mentions, newest first", body = List<Mention>),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
-async fn mentions(ctx: AppContext) -> Result<Json<MentionList>, ApiError> {
+async fn mentions(ctx: AppContext) -> Result<Json<List<Mention>>, ApiError> {
     let mut tx = ctx.read().await?;
     let items = store::unread_mentions(&mut tx, ctx.tenant_id(), ctx.user_id()).await?;
-    Ok(Json(MentionList { items }))
+    Ok(Json(List::complete(items)))
 }
 
 /// The tenant's channel and message counts, for the dashboard card (free).

@@ -132,7 +132,8 @@ impl utoipa::IntoParams for IdempotencyKey {
                     ObjectBuilder::new()
                         .schema_type(Type::String)
                         .min_length(Some(1))
-                        .max_length(Some(255)),
+                        .max_length(Some(255))
+                        .pattern(Some("^[\\x21-\\x7E]+$")),
                 ))
                 .build(),
         ]

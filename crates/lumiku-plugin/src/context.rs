@@ -477,7 +477,18 @@ impl AppContext {
     /// 402 with `required` and `current` unless the tenant's wallet holds `units` times the
     /// price of `A` now: a refusal before slow work (storing an upload) that the charge would
     /// refuse anyway. The charge itself ([`AppContext::meter`]) is still what decides.
-    pub async fn require_credits<A: Action>(&self, units: i64) -> Result<(), ApiError> {
+    ///
+    /// `headers` are the request's: a malformed `Idempotency-Key` is refused first (400), and a
+    /// request with a well-formed one is let through whatever the balance, since it may be the
+    /// retry of one already paid for, whose stored answer is owed even to an empty wallet.
+    pub async fn require_credits<A: Action>(
+        &self,
+        units: i64,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<(), ApiError> {
+        if idempotency_key_of(headers)?.is_some() {
+            return Ok(());
+        }
         let required = self.price::<A>()?.saturating_mul(units.max(0));
         if required == 0 {
             return Ok(());

@@ -47,9 +47,29 @@ pub struct ErrorDetail {
     pub message: String,
     /// The id of the request, as in the `x-request-id` response header.
     pub request_id: Option<String>,
-    /// Per-field messages on a 422.
+    /// Per-field messages on a 422 `validation_failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<schema::FieldErrors>)]
     pub fields: Option<FieldErrors>,
+    /// On a 402: the credits the action costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<i64>,
+    /// On a 402: the tenant's balance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<i64>,
+    /// On a 429: seconds to wait, as in the `Retry-After` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+/// Types that exist only to be documented.
+mod schema {
+    use std::collections::BTreeMap;
+
+    /// Field name (a JSON path into the body, `lines[0].description`) to its messages.
+    #[derive(utoipa::ToSchema)]
+    #[allow(dead_code)]
+    pub struct FieldErrors(BTreeMap<String, Vec<String>>);
 }
 
 impl ApiError {

@@ -4,6 +4,7 @@
 pub mod apps;
 pub mod config;
 pub mod connections;
+pub mod contract;
 pub mod extract;
 pub mod icons;
 pub mod mail;
@@ -73,17 +74,12 @@ pub struct AppState {
         (name = "admin", description = "Platform administration"),
         (name = "realtime", description = "Live events of the apps' topics, over WebSocket or SSE"),
         (name = "meta", description = "This document"),
-        (name = "pages", description = "Server-rendered pages: payment pages and their stylesheet"),
     )
 )]
 struct ApiDoc;
 
-/// Every route, the core's and the apps', and the OpenAPI document describing exactly those
-/// routes. Without `state` the apps' gates are left out (the document is the same).
-pub fn api(
-    apps: &[Arc<dyn Plugin>],
-    state: Option<&AppState>,
-) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The core's routes, each documented.
+fn core_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
         .merge(routes::auth::router())
@@ -95,20 +91,26 @@ pub fn api(
         .merge(routes::apps::router())
         .merge(routes::catalogue::router())
         .merge(routes::admin::router())
-        .merge(pages::router())
         .merge(realtime::router())
-        .merge(apps::mount(apps, state))
         .routes(routes!(openapi_document))
-        .split_for_parts()
 }
 
-/// The OpenAPI document with `apps` mounted, as `lumiku openapi` prints it.
-pub fn openapi(apps: &[Arc<dyn Plugin>]) -> utoipa::openapi::OpenApi {
-    api(apps, None).1
+/// Every API route, the core's and the apps'. Without `state` the apps' gates are left out.
+pub fn api(apps: &[Arc<dyn Plugin>], state: Option<&AppState>) -> Router<AppState> {
+    let (router, _) = core_routes()
+        .merge(apps::mount(apps, state))
+        .split_for_parts();
+    router.merge(pages::router())
+}
+
+/// The OpenAPI document of the API with `apps` mounted, served from `server_url`, as the server
+/// serves it and `lumiku openapi` prints it.
+pub fn openapi(apps: &[Arc<dyn Plugin>], server_url: &str) -> serde_json::Value {
+    contract::document(core_routes().split_for_parts().1, apps, server_url)
 }
 
 /// This OpenAPI 3.1 document.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "meta",
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta", operation_id = "getOpenApiDocument",
     responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
 async fn openapi_document(
     axum::Extension(doc): axum::Extension<Arc<serde_json::Value>>,
@@ -272,9 +274,8 @@ pub async fn run_workers(
 /// The whole application with its middleware, over `state`.
 pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
     let streaming = StreamingRoutes::of(apps);
-    let (api, doc) = api(apps, Some(&state));
-    let api = api.merge(web::router(apps, &state));
-    let doc = Arc::new(serde_json::to_value(&doc).expect("the OpenAPI document serialises"));
+    let doc = Arc::new(openapi(apps, &state.config.public_url()));
+    let api = api(apps, Some(&state)).merge(web::router(apps, &state));
     let request_id = HeaderName::from_static(request_id::HEADER);
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
         let id = req

@@ -2,27 +2,34 @@
 //! gateway sends the payer back to, printable invoices, and the stylesheet they share.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
 use chrono::{DateTime, Utc};
 use lumiku_kernel::billing::Invoice;
+use lumiku_plugin::ApiError;
 use lumiku_plugin::extract::{Form, Path, Query};
-use lumiku_plugin::{ApiError, ErrorBody};
 use serde::Deserialize;
-use utoipa::IntoParams;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::extract::Client;
 
-/// The page routes.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(stylesheet))
-        .routes(routes!(sandbox_page, sandbox_decide))
-        .routes(routes!(payment_return))
+/// The page routes, outside the API document (they answer HTML and CSS, not JSON): the printable
+/// invoice among them.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/assets/lumiku.css", get(stylesheet))
+        .route(
+            "/pay/sandbox/{reference}",
+            get(sandbox_page).post(sandbox_decide),
+        )
+        .route("/pay/return", get(payment_return))
+        .route(
+            "/api/invoices/{id}/print",
+            get(crate::routes::billing::print_invoice),
+        )
 }
 
 const STYLESHEET: &str = include_str!("../assets/lumiku.css");
@@ -62,8 +69,6 @@ fn render(template: &impl Template) -> Result<Html<String>, ApiError> {
 }
 
 /// The shared stylesheet.
-#[utoipa::path(get, path = "/assets/lumiku.css", tag = "pages",
-    responses((status = 200, description = "CSS", content_type = "text/css", body = String)))]
 async fn stylesheet() -> Response {
     (
         [
@@ -141,12 +146,6 @@ struct SandboxPage {
 }
 
 /// The sandbox gateway's payment page, with a pay and a fail button.
-#[utoipa::path(get, path = "/pay/sandbox/{reference}", tag = "pages",
-    params(("reference" = String, Path, description = "Payment reference")),
-    responses(
-        (status = 200, description = "The page", content_type = "text/html", body = String),
-        (status = 404, description = "No such sandbox payment (or the sandbox is not the gateway)", body = ErrorBody),
-    ))]
 async fn sandbox_page(
     State(state): State<AppState>,
     Path(reference): Path<String>,
@@ -168,7 +167,7 @@ async fn sandbox_page(
 }
 
 /// The sandbox page's decision.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 pub struct SandboxDecision {
     /// `pay` or `fail`.
     decision: String,
@@ -176,14 +175,6 @@ pub struct SandboxDecision {
 
 /// Pays or fails a sandbox payment: sends the gateway's signed callback through the same
 /// handler Duitku's callbacks use, then redirects to the return page as Duitku would.
-#[utoipa::path(post, path = "/pay/sandbox/{reference}", tag = "pages",
-    params(("reference" = String, Path, description = "Payment reference")),
-    request_body(content = SandboxDecision, content_type = "application/x-www-form-urlencoded"),
-    responses(
-        (status = 303, description = "To the return page"),
-        (status = 400, description = "Neither pay nor fail", body = ErrorBody),
-        (status = 404, description = "No such sandbox payment", body = ErrorBody),
-    ))]
 async fn sandbox_decide(
     State(state): State<AppState>,
     Client(client): Client,
@@ -209,9 +200,8 @@ async fn sandbox_decide(
 
 /// What a gateway appends to the return URL. Only the order id is read: the result shown is the
 /// stored one, so the `resultCode` and `reference` the gateway also appends are ignored.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
 pub struct ReturnQuery {
     /// Our payment reference.
     merchant_order_id: String,
@@ -229,12 +219,6 @@ struct ReturnPage {
 
 /// Where the gateway sends the payer back. Shows the payment's stored status; it never credits
 /// anything (the signed callback does).
-#[utoipa::path(get, path = "/pay/return", tag = "pages", params(ReturnQuery),
-    responses(
-        (status = 200, description = "The page", content_type = "text/html", body = String),
-        (status = 400, description = "No merchantOrderId", body = ErrorBody),
-        (status = 404, description = "No such payment", body = ErrorBody),
-    ))]
 async fn payment_return(
     State(state): State<AppState>,
     Query(query): Query<ReturnQuery>,

@@ -98,7 +98,7 @@ pub struct Ticket {
 
 /// A one-minute ticket to open a realtime connection to the request's tenant, for clients that
 /// cannot send a header with a WebSocket (a browser holding a bearer token).
-#[utoipa::path(post, path = "/api/realtime/ticket", tag = "realtime",
+#[utoipa::path(post, path = "/api/realtime/ticket", operation_id = "createRealtimeTicket", tag = "realtime",
     params(("X-Tenant-Id" = Option<String>, Header, description = "The tenant (default: personal)")),
     responses(
         (status = 200, description = "The ticket", body = Ticket),
@@ -118,7 +118,7 @@ async fn ticket(
 }
 
 /// The realtime stream over a WebSocket. See the module documentation for the frames.
-#[utoipa::path(get, path = "/api/realtime", tag = "realtime",
+#[utoipa::path(get, path = "/api/realtime", operation_id = "openRealtimeWebSocket", tag = "realtime",
     params(ConnectQuery),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
@@ -134,6 +134,11 @@ async fn websocket(
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
     mut parts: Parts,
 ) -> Result<Response, ApiError> {
+    // Who asks, and for what, before how: a request without credentials is a 401 and a bad
+    // query a 400 whether or not it asked to upgrade.
+    let query = connect_query(&mut parts, &state).await?;
+    let session = open_session(&state, &parts, &query, true).await?;
+    let resume = parse_event_id(query.last_event_id.as_deref())?;
     let upgrade = upgrade.map_err(|_| {
         ApiError::new(
             axum::http::StatusCode::UPGRADE_REQUIRED,
@@ -141,9 +146,6 @@ async fn websocket(
             "This endpoint speaks WebSocket; use /api/realtime/sse for Server-Sent Events",
         )
     })?;
-    let query = connect_query(&mut parts, &state).await?;
-    let session = open_session(&state, &parts, &query, true).await?;
-    let resume = parse_event_id(query.last_event_id.as_deref())?;
     let (connection, resumed) = start(&state, &session, query.topics.as_deref(), resume).await?;
     let heartbeat = heartbeat(&state);
     Ok(upgrade
@@ -159,7 +161,7 @@ async fn websocket(
 
 /// The realtime stream as Server-Sent Events: the same frames as `data:`, events with their
 /// `id:`, a comment as heartbeat. Subscriptions are fixed by `topics` for its life.
-#[utoipa::path(get, path = "/api/realtime/sse", tag = "realtime",
+#[utoipa::path(get, path = "/api/realtime/sse", operation_id = "openRealtimeStream", tag = "realtime",
     params(ConnectQuery),
     responses(
         (status = 200, description = "An event stream", content_type = "text/event-stream"),

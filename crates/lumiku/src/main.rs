@@ -162,7 +162,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi { output } => {
-            let json = serde_json::to_string_pretty(&lumiku_server::openapi(&apps::apps()))?;
+            let json = serde_json::to_string_pretty(&lumiku_server::openapi(
+                &apps::apps(),
+                &config.public_url(),
+            ))?;
             match output {
                 Some(path) => std::fs::write(&path, json + "\n")
                     .with_context(|| format!("writing {}", path.display())),

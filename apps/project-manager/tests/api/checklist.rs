@@ -146,7 +146,7 @@ async fn reads_charge_nothing(backend: Backend) {
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
     list.assert_status(200);
-    assert_eq!(list.body["projects"][0]["tasks"][0]["title"], "t");
+    assert_eq!(list.body["items"][0]["tasks"][0]["title"], "t");
     let one = app
         .get(&format!("{BASE}/projects/{project}"), &user.access_token)
         .await;
@@ -175,7 +175,7 @@ async fn a_short_wallet_gets_402_and_nothing_is_written(backend: Backend) {
     let list = app
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
-    assert_eq!(list.body["projects"], json!([]));
+    assert_eq!(list.body["items"], json!([]));
     let usage = app.get("/api/credits/usage", &user.access_token).await;
     assert_eq!(usage.body["totals"], json!([]));
 }
@@ -217,14 +217,14 @@ async fn a_write_records_usage_ledger_and_app_counters(backend: Backend) {
     assert_eq!(oldest["amountCredits"], 100);
 
     let apps = app.get("/api/apps", &user.access_token).await;
-    let card = &apps.body["apps"][0];
+    let card = &apps.body["items"][0];
     assert_eq!(card["appId"], "project-manager");
     assert_eq!(card["credits"]["createProject"], 5);
     assert_eq!(card["usage"], json!({ "actions": 2, "creditsSpent": 10 }));
     let registry = app.get("/api/admin/apps", &admin.access_token).await;
     registry.assert_status(200);
-    assert_eq!(registry.body["apps"][0]["totalUsage"], 3);
-    assert_eq!(registry.body["apps"][0]["activeUsers"], 2);
+    assert_eq!(registry.body["items"][0]["totalUsage"], 3);
+    assert_eq!(registry.body["items"][0]["activeUsers"], 2);
 }
 
 async fn a_failure_after_the_debit_rolls_everything_back(backend: Backend) {
@@ -258,7 +258,7 @@ async fn a_failure_after_the_debit_rolls_everything_back(backend: Backend) {
     let registry_before = app.get("/api/admin/apps", &admin.access_token).await.body;
     let cards_before = app.get("/api/apps", &user.access_token).await.body;
     assert_eq!(
-        cards_before["apps"][0]["usage"],
+        cards_before["items"][0]["usage"],
         json!({ "actions": 1, "creditsSpent": 5 })
     );
 
@@ -278,7 +278,7 @@ async fn a_failure_after_the_debit_rolls_everything_back(backend: Backend) {
     let list = app
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
-    let names: Vec<&str> = list.body["projects"]
+    let names: Vec<&str> = list.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -417,7 +417,7 @@ async fn another_tenants_project_is_404_and_costs_nothing(backend: Backend) {
     .await
     .assert_error(404, "not_found");
     assert_eq!(
-        app.get(&format!("{BASE}/projects"), token).await.body["projects"],
+        app.get(&format!("{BASE}/projects"), token).await.body["items"],
         json!([])
     );
     assert_eq!(
@@ -519,7 +519,7 @@ async fn a_retried_request_with_one_idempotency_key_charges_once(backend: Backen
     let list = app
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
-    assert_eq!(list.body["projects"].as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
 
     let different = TestResponse::from(send("key-1", "Something else").send().await.unwrap()).await;
     different.assert_error(422, "idempotency_key_reused");

@@ -16,7 +16,7 @@ const BASE: &str = "/api/apps/project-manager";
 async fn usage_card(app: &TestApp, token: &str) -> serde_json::Value {
     let apps = app.get("/api/apps", token).await;
     apps.assert_status(200);
-    apps.body["apps"][0]["usage"].clone()
+    apps.body["items"][0]["usage"].clone()
 }
 
 async fn a_wallet_that_pays_for_k_actions_serves_exactly_k_of_many_concurrent_ones(
@@ -73,7 +73,7 @@ async fn a_wallet_that_pays_for_k_actions_serves_exactly_k_of_many_concurrent_on
     let list = app
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
-    assert_eq!(list.body["projects"].as_array().unwrap().len() as i64, K);
+    assert_eq!(list.body["items"].as_array().unwrap().len() as i64, K);
     let mut balances: Vec<i64> = responses
         .iter()
         .filter(|r| r.status == 201)
@@ -119,7 +119,7 @@ async fn concurrent_retries_of_one_idempotency_key_charge_once(backend: Backend)
     let list = app
         .get(&format!("{BASE}/projects"), &user.access_token)
         .await;
-    assert_eq!(list.body["projects"].as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         usage_card(&app, &user.access_token).await,
         json!({ "actions": 1, "creditsSpent": 5 }),

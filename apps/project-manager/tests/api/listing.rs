@@ -43,7 +43,7 @@ async fn page(app: &TestApp, user: &TestUser, query: &str) -> (Vec<(String, Vec<
         .get(&format!("{PROJECTS}{query}"), &user.access_token)
         .await;
     listed.assert_status(200);
-    let projects = listed.body["projects"]
+    let projects = listed.body["items"]
         .as_array()
         .unwrap()
         .iter()

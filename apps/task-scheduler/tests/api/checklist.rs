@@ -99,7 +99,7 @@ async fn a_write_records_its_usage_and_ledger_entry(backend: Backend) {
     assert_eq!(newest["referenceType"], "app_usage");
     assert_eq!(newest["description"], "task-scheduler: createTask");
     let apps = app.get("/api/apps", &user.access_token).await;
-    let card = &apps.body["apps"][0];
+    let card = &apps.body["items"][0];
     assert_eq!(card["appId"], "task-scheduler");
     assert_eq!(
         card["usage"],

@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sweep_storage))
 }
 
-#[utoipa::path(post, path = "/api/admin/storage/sweep", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/storage/sweep", operation_id = "adminSweepStorage", tag = "admin", security(("bearer" = [])),
     responses(
         (status = 200, description = "What the sweep removed and found missing", body = lumiku_kernel::storage::SweepReport),
         (status = 401, description = "No valid access token", body = ErrorBody),
@@ -77,7 +77,7 @@ pub struct PlatformAuditQuery {
 }
 
 /// Platform users with their personal tenant's balance, newest first (platform administrators).
-#[utoipa::path(get, path = "/api/admin/users", tag = "admin", security(("bearer" = [])), params(UserQuery),
+#[utoipa::path(get, path = "/api/admin/users", operation_id = "adminListUsers", tag = "admin", security(("bearer" = [])), params(UserQuery),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
         (status = 400, description = "Invalid query", body = ErrorBody),
@@ -103,7 +103,7 @@ async fn list_users(
 }
 
 /// Every tenant's audit log and the platform's own events, newest first (platform administrators).
-#[utoipa::path(get, path = "/api/admin/audit", tag = "admin", security(("bearer" = [])), params(PlatformAuditQuery),
+#[utoipa::path(get, path = "/api/admin/audit", operation_id = "adminListAuditEvents", tag = "admin", security(("bearer" = [])), params(PlatformAuditQuery),
     responses(
         (status = 200, description = "A page of audit events", body = PlatformAuditPage),
         (status = 400, description = "Invalid query", body = ErrorBody),

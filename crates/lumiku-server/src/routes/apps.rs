@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use lumiku_kernel::registry::{AppPatch, AppRecord};
 use lumiku_plugin::extract::{Json, Path};
-use lumiku_plugin::{Access, ApiError, ErrorBody, Manifest};
+use lumiku_plugin::{Access, ApiError, ErrorBody, List, Manifest};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -65,36 +65,22 @@ pub struct TenantUsage {
     credits_spent: i64,
 }
 
-/// The dashboard list.
-#[derive(Serialize, ToSchema)]
-pub struct AppList {
-    /// Enabled apps installed in the tenant that are not coming soon, in dashboard order.
-    apps: Vec<AppCard>,
-}
-
-/// Every app with its stored state, for administrators.
-#[derive(Serialize, ToSchema)]
-pub struct AdminAppList {
-    /// In dashboard order.
-    apps: Vec<AppRecord>,
-}
-
 fn manifest<'a>(state: &'a AppState, app_id: &str) -> Option<&'a &'static Manifest> {
     state.manifests.iter().find(|m| m.app_id == app_id)
 }
 
 /// The caller's dashboard: the apps installed in the tenant, their costs and the tenant's usage.
-#[utoipa::path(get, path = "/api/apps", tag = "apps", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/apps", operation_id = "listApps", tag = "apps", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<uuid::Uuid>, Header, description = "Tenant; default the personal tenant")),
     responses(
-        (status = 200, description = "The apps", body = AppList),
+        (status = 200, description = "The apps", body = List<AppCard>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
     ))]
 async fn list_apps(
     State(state): State<AppState>,
     tenant: RequestTenant,
-) -> Result<Json<AppList>, ApiError> {
+) -> Result<Json<List<AppCard>>, ApiError> {
     let records = state.kernel.list_app_flags().await?;
     let installed: Vec<String> = state
         .kernel
@@ -138,28 +124,26 @@ async fn list_apps(
             }
         })
         .collect();
-    Ok(Json(AppList { apps }))
+    Ok(Json(List::complete(apps)))
 }
 
 /// Every app's stored state (platform administrators).
-#[utoipa::path(get, path = "/api/admin/apps", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/admin/apps", operation_id = "adminListApps", tag = "admin", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The apps", body = AdminAppList),
+        (status = 200, description = "The apps", body = List<AppRecord>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "Not a platform administrator", body = ErrorBody),
     ))]
 async fn admin_list_apps(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<AdminAppList>, ApiError> {
+) -> Result<Json<List<AppRecord>>, ApiError> {
     caller.require_admin("only platform administrators may list apps this way")?;
-    Ok(Json(AdminAppList {
-        apps: state.kernel.list_app_records().await?,
-    }))
+    Ok(Json(List::complete(state.kernel.list_app_records().await?)))
 }
 
 /// Enables, disables, or changes an app's badges and order, on every node at once.
-#[utoipa::path(patch, path = "/api/admin/apps/{appId}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/admin/apps/{appId}", operation_id = "adminUpdateApp", tag = "admin", security(("bearer" = [])),
     params(("appId" = String, Path, description = "The app's id")),
     request_body = AppPatch,
     responses(

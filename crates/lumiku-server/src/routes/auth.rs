@@ -103,7 +103,7 @@ pub struct TokenInfo {
 }
 
 /// Creates an account, its personal tenant and a first session.
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+#[utoipa::path(post, path = "/api/auth/register", operation_id = "register", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created, signed in", body = AuthSession),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
@@ -142,7 +142,7 @@ pub struct VerifyEmailRequest {
 
 /// Proves the account's address with the token its link carries; the first time, grants the
 /// welcome bonus that waited for it. Following a link again changes nothing.
-#[utoipa::path(post, path = "/api/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest,
+#[utoipa::path(post, path = "/api/auth/verify-email", operation_id = "verifyEmail", tag = "auth", request_body = VerifyEmailRequest,
     responses(
         (status = 200, description = "The address is proved", body = User),
         (status = 401, description = "An invalid, expired or outdated token", body = ErrorBody),
@@ -156,7 +156,7 @@ async fn verify_email(
 }
 
 /// Mails the caller's verification link again (at most 5 an hour).
-#[utoipa::path(post, path = "/api/auth/verify-email/resend", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/auth/verify-email/resend", operation_id = "resendVerificationEmail", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 202, description = "The link is on its way"),
         (status = 401, description = "No valid access token", body = ErrorBody),
@@ -173,7 +173,7 @@ async fn resend_verification(
 }
 
 /// Signs in with email and password. Repeated failures are refused for a while (429).
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = AuthSession),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
@@ -201,7 +201,7 @@ async fn login(
 }
 
 /// Spends a refresh token for a new pair. A spent token presented again ends its session.
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/api/auth/refresh", operation_id = "refreshTokens", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair of tokens", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
@@ -218,7 +218,7 @@ async fn refresh(
 }
 
 /// Ends the caller's session; its tokens stop working at once.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/auth/logout", operation_id = "logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Session ended"),
         (status = 401, description = "No valid access token", body = ErrorBody),
@@ -233,7 +233,7 @@ async fn logout(
 }
 
 /// Whether the bearer access token is valid, and whose it is.
-#[utoipa::path(get, path = "/api/auth/verify", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/auth/verify", operation_id = "verifyToken", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The token is valid", body = TokenInfo),
         (status = 401, description = "The token is missing, invalid, expired or its session ended", body = ErrorBody),
@@ -249,7 +249,7 @@ async fn verify(CurrentUser(caller): CurrentUser) -> Json<TokenInfo> {
 }
 
 /// The caller's account.
-#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/auth/me", operation_id = "getMe", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The account", body = User),
         (status = 401, description = "No valid access token", body = ErrorBody),
@@ -262,7 +262,7 @@ async fn get_me(
 }
 
 /// Changes the caller's display name.
-#[utoipa::path(patch, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/auth/me", operation_id = "updateMe", tag = "auth", security(("bearer" = [])),
     request_body = UpdateProfileRequest,
     responses(
         (status = 200, description = "The updated account", body = User),
@@ -284,7 +284,7 @@ async fn update_me(
 }
 
 /// Changes the caller's password and ends their other sessions.
-#[utoipa::path(post, path = "/api/auth/password", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/auth/password", operation_id = "changePassword", tag = "auth", security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed; other sessions ended"),

@@ -10,7 +10,7 @@ use lumiku_kernel::billing::{
 };
 use lumiku_kernel::payments::{Payment, PaymentTarget};
 use lumiku_plugin::extract::{Json, Path, Query};
-use lumiku_plugin::{ApiError, ErrorBody};
+use lumiku_plugin::{ApiError, ErrorBody, List};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -32,7 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resume_subscription))
         .routes(routes!(list_invoices))
         .routes(routes!(get_invoice))
-        .routes(routes!(print_invoice))
         .routes(routes!(admin_list_plans))
         .routes(routes!(admin_update_plan))
         .routes(routes!(admin_list_packages))
@@ -41,21 +40,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin_issue_invoice))
         .routes(routes!(admin_void_invoice))
         .routes(routes!(admin_run_billing))
-}
-
-/// The plans on offer.
-#[derive(Serialize, ToSchema)]
-pub struct PlanList {
-    /// In catalogue order.
-    plans: Vec<Plan>,
-}
-
-/// The credit packages on sale.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PackageList {
-    /// In catalogue order.
-    packages: Vec<CreditPackage>,
 }
 
 /// A subscription request.
@@ -95,27 +79,25 @@ pub struct InvoiceQuery {
 const TENANT_HEADER_DOC: &str = "Tenant; default the personal tenant";
 
 /// The plans on offer. Public.
-#[utoipa::path(get, path = "/api/plans", tag = "billing",
-    responses((status = 200, description = "Plans", body = PlanList)))]
-async fn list_plans(State(state): State<AppState>) -> Result<Json<PlanList>, ApiError> {
-    Ok(Json(PlanList {
-        plans: state.kernel.plans(false).await?,
-    }))
+#[utoipa::path(get, path = "/api/plans", operation_id = "listPlans", tag = "billing",
+    responses((status = 200, description = "Plans", body = List<Plan>)))]
+async fn list_plans(State(state): State<AppState>) -> Result<Json<List<Plan>>, ApiError> {
+    Ok(Json(List::complete(state.kernel.plans(false).await?)))
 }
 
 /// The credit packages on sale. Public.
-#[utoipa::path(get, path = "/api/credit-packages", tag = "billing",
-    responses((status = 200, description = "Packages", body = PackageList)))]
+#[utoipa::path(get, path = "/api/credit-packages", operation_id = "listCreditPackages", tag = "billing",
+    responses((status = 200, description = "Packages", body = List<CreditPackage>)))]
 async fn list_credit_packages(
     State(state): State<AppState>,
-) -> Result<Json<PackageList>, ApiError> {
-    Ok(Json(PackageList {
-        packages: state.kernel.credit_packages(false).await?,
-    }))
+) -> Result<Json<List<CreditPackage>>, ApiError> {
+    Ok(Json(List::complete(
+        state.kernel.credit_packages(false).await?,
+    )))
 }
 
 /// The request tenant's subscription (the free plan when it never subscribed).
-#[utoipa::path(get, path = "/api/subscriptions/current", tag = "billing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/subscriptions/current", operation_id = "getCurrentSubscription", tag = "billing", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC)),
     responses(
         (status = 200, description = "The subscription", body = Subscription),
@@ -132,7 +114,7 @@ async fn current_subscription(
 /// Subscribes to a plan or changes plan (owners and admins). A paid plan answers 201 with the
 /// invoice and the payment to complete; it takes effect when paid. A first trial starts at once;
 /// the free plan ends the paid one at its period's end.
-#[utoipa::path(post, path = "/api/subscriptions", tag = "billing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/subscriptions", operation_id = "changePlan", tag = "billing", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC)),
     request_body = ChangePlanRequest,
     responses(
@@ -194,7 +176,7 @@ async fn change_plan(
 }
 
 /// Ends the subscription at the end of its period (owners and admins).
-#[utoipa::path(post, path = "/api/subscriptions/current/cancel", tag = "billing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/subscriptions/current/cancel", operation_id = "cancelSubscription", tag = "billing", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC)),
     responses(
         (status = 200, description = "The subscription, cancelAtPeriodEnd set", body = Subscription),
@@ -217,7 +199,7 @@ async fn cancel_subscription(
 }
 
 /// Undoes a pending cancellation (owners and admins).
-#[utoipa::path(post, path = "/api/subscriptions/current/resume", tag = "billing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/subscriptions/current/resume", operation_id = "resumeSubscription", tag = "billing", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC)),
     responses(
         (status = 200, description = "The subscription, renewing again", body = Subscription),
@@ -240,7 +222,7 @@ async fn resume_subscription(
 }
 
 /// The request tenant's invoices, newest first.
-#[utoipa::path(get, path = "/api/invoices", tag = "billing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/invoices", operation_id = "listInvoices", tag = "billing", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC), InvoiceQuery),
     responses(
         (status = 200, description = "A page of invoices", body = InvoicePage),
@@ -262,7 +244,7 @@ async fn list_invoices(
 }
 
 /// One of the request tenant's invoices.
-#[utoipa::path(get, path = "/api/invoices/{id}", tag = "billing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/invoices/{id}", operation_id = "getInvoice", tag = "billing", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Invoice id"), ("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC)),
     responses(
         (status = 200, description = "The invoice", body = Invoice),
@@ -278,14 +260,7 @@ async fn get_invoice(
 }
 
 /// The invoice as a printable HTML page.
-#[utoipa::path(get, path = "/api/invoices/{id}/print", tag = "billing", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Invoice id"), ("X-Tenant-Id" = Option<Uuid>, Header, description = TENANT_HEADER_DOC)),
-    responses(
-        (status = 200, description = "The invoice page", content_type = "text/html", body = String),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 404, description = "No such invoice in this tenant", body = ErrorBody),
-    ))]
-async fn print_invoice(
+pub(crate) async fn print_invoice(
     State(state): State<AppState>,
     tenant: RequestTenant,
     Path(id): Path<Uuid>,
@@ -300,25 +275,23 @@ async fn print_invoice(
 }
 
 /// Every plan, including those no longer offered (platform administrators).
-#[utoipa::path(get, path = "/api/admin/plans", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/admin/plans", operation_id = "adminListPlans", tag = "admin", security(("bearer" = [])),
     responses(
-        (status = 200, description = "Plans", body = PlanList),
+        (status = 200, description = "Plans", body = List<Plan>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "Not a platform administrator", body = ErrorBody),
     ))]
 async fn admin_list_plans(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<PlanList>, ApiError> {
+) -> Result<Json<List<Plan>>, ApiError> {
     caller.require_admin("only platform administrators may do this")?;
-    Ok(Json(PlanList {
-        plans: state.kernel.plans(true).await?,
-    }))
+    Ok(Json(List::complete(state.kernel.plans(true).await?)))
 }
 
 /// Changes a plan (platform administrators; audited). Existing subscriptions keep their plan id
 /// and pay the new price from their next renewal.
-#[utoipa::path(patch, path = "/api/admin/plans/{id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/admin/plans/{id}", operation_id = "adminUpdatePlan", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
     request_body = PlanPatch,
     responses(
@@ -345,25 +318,25 @@ async fn admin_update_plan(
 }
 
 /// Every credit package, including those off sale (platform administrators).
-#[utoipa::path(get, path = "/api/admin/credit-packages", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/admin/credit-packages", operation_id = "adminListCreditPackages", tag = "admin", security(("bearer" = [])),
     responses(
-        (status = 200, description = "Packages", body = PackageList),
+        (status = 200, description = "Packages", body = List<CreditPackage>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "Not a platform administrator", body = ErrorBody),
     ))]
 async fn admin_list_packages(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<PackageList>, ApiError> {
+) -> Result<Json<List<CreditPackage>>, ApiError> {
     caller.require_admin("only platform administrators may do this")?;
-    Ok(Json(PackageList {
-        packages: state.kernel.credit_packages(true).await?,
-    }))
+    Ok(Json(List::complete(
+        state.kernel.credit_packages(true).await?,
+    )))
 }
 
 /// Changes a credit package (platform administrators; audited). Invoices already issued keep
 /// the credits and price they were issued with.
-#[utoipa::path(patch, path = "/api/admin/credit-packages/{id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/admin/credit-packages/{id}", operation_id = "adminUpdateCreditPackage", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Package id")),
     request_body = PackagePatch,
     responses(
@@ -403,7 +376,7 @@ pub struct AdminInvoiceRequest {
 }
 
 /// Bills a tenant by hand (platform administrators; audited): a draft, or issued at once.
-#[utoipa::path(post, path = "/api/admin/tenants/{id}/invoices", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/tenants/{id}/invoices", operation_id = "adminCreateInvoice", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id")),
     request_body = AdminInvoiceRequest,
     responses(
@@ -436,7 +409,7 @@ async fn admin_create_invoice(
 }
 
 /// Issues a draft invoice: it takes the tenant's next number (platform administrators).
-#[utoipa::path(post, path = "/api/admin/invoices/{id}/issue", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/invoices/{id}/issue", operation_id = "adminIssueInvoice", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Invoice id")),
     responses(
         (status = 200, description = "The invoice, open", body = Invoice),
@@ -460,7 +433,7 @@ async fn admin_issue_invoice(
 }
 
 /// Voids an open invoice; it keeps its number (platform administrators).
-#[utoipa::path(post, path = "/api/admin/invoices/{id}/void", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/invoices/{id}/void", operation_id = "adminVoidInvoice", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Invoice id")),
     responses(
         (status = 200, description = "The invoice, void", body = Invoice),
@@ -485,7 +458,7 @@ async fn admin_void_invoice(
 
 /// Runs the billing cycle now (platform administrators): the same work the background job does
 /// every `billing_interval_secs`, safe to run at any time and on any node.
-#[utoipa::path(post, path = "/api/admin/billing/run", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/billing/run", operation_id = "adminRunBilling", tag = "admin", security(("bearer" = [])),
     responses(
         (status = 200, description = "What changed", body = BillingReport),
         (status = 401, description = "No valid access token", body = ErrorBody),

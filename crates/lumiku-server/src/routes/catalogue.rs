@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use lumiku_kernel::installs::{Publication, TenantApp, Visibility};
 use lumiku_plugin::extract::{Json, Path, Query};
-use lumiku_plugin::{ApiError, ErrorBody, Manifest};
+use lumiku_plugin::{ApiError, ErrorBody, List, Manifest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -49,13 +49,6 @@ pub struct CatalogueEntry {
     state: TenantApp,
 }
 
-/// The catalogue.
-#[derive(Serialize, ToSchema)]
-pub struct Catalogue {
-    /// Every enabled app the caller is offered in the tenant, in dashboard order.
-    apps: Vec<CatalogueEntry>,
-}
-
 fn entry(state: &AppState, app: TenantApp) -> Option<CatalogueEntry> {
     let manifest: &Manifest = state.manifests.iter().find(|m| m.app_id == app.app_id)?;
     Some(CatalogueEntry {
@@ -71,27 +64,27 @@ fn entry(state: &AppState, app: TenantApp) -> Option<CatalogueEntry> {
 }
 
 /// The apps the caller is offered in the tenant, installed or not, with their prices (free).
-#[utoipa::path(get, path = "/api/catalogue", tag = "apps", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/catalogue", operation_id = "getCatalogue", tag = "apps", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant; default the personal tenant")),
     responses(
-        (status = 200, description = "The catalogue", body = Catalogue),
+        (status = 200, description = "The catalogue", body = List<CatalogueEntry>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
     ))]
 async fn catalogue(
     State(state): State<AppState>,
     tenant: RequestTenant,
-) -> Result<Json<Catalogue>, ApiError> {
+) -> Result<Json<List<CatalogueEntry>>, ApiError> {
     let apps = state
         .kernel
         .catalogue(&tenant.caller, &tenant.access)
         .await?;
     let apps = apps.into_iter().filter_map(|a| entry(&state, a)).collect();
-    Ok(Json(Catalogue { apps }))
+    Ok(Json(List::complete(apps)))
 }
 
 /// Installs an app in the tenant (owners and admins), charging its install cost once.
-#[utoipa::path(post, path = "/api/tenants/{id}/apps/{appId}", tag = "apps", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/tenants/{id}/apps/{appId}", operation_id = "installApp", tag = "apps", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id"), ("appId" = String, Path, description = "The app")),
     responses(
         (status = 200, description = "Installed (and charged its install cost)", body = CatalogueEntry),
@@ -128,7 +121,7 @@ pub struct UninstallQuery {
 
 /// Uninstalls an app from the tenant (owners and admins): its rows are kept 30 days for a
 /// reinstall, or deleted now with `purge=true` (also of an app already uninstalled).
-#[utoipa::path(delete, path = "/api/tenants/{id}/apps/{appId}", tag = "apps", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/tenants/{id}/apps/{appId}", operation_id = "uninstallApp", tag = "apps", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id"), ("appId" = String, Path, description = "The app"),
         UninstallQuery),
     responses(
@@ -164,7 +157,7 @@ pub struct BetaApps {
 }
 
 /// Opts the tenant into (or out of) apps in beta (owners and admins).
-#[utoipa::path(put, path = "/api/tenants/{id}/beta-apps", tag = "apps", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/tenants/{id}/beta-apps", operation_id = "setBetaApps", tag = "apps", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id")),
     request_body = BetaApps,
     responses(
@@ -199,7 +192,7 @@ pub struct PublishRequest {
 
 /// Publishes an app: whom the catalogue offers it to (platform administrators). The version
 /// offered is the one compiled into the running binary.
-#[utoipa::path(post, path = "/api/admin/apps/{appId}/publish", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/apps/{appId}/publish", operation_id = "adminPublishApp", tag = "admin", security(("bearer" = [])),
     params(("appId" = String, Path, description = "The app")),
     request_body = PublishRequest,
     responses(

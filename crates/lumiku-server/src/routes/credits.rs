@@ -60,7 +60,7 @@ pub struct AdjustRequest {
 }
 
 /// The request tenant's balance.
-#[utoipa::path(get, path = "/api/credits/balance", tag = "credits", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/credits/balance", operation_id = "getCreditBalance", tag = "credits", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant; default the personal tenant")),
     responses(
         (status = 200, description = "The balance", body = Balance),
@@ -75,7 +75,7 @@ async fn balance(
 }
 
 /// The request tenant's ledger, newest first.
-#[utoipa::path(get, path = "/api/credits/history", tag = "credits", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/credits/history", operation_id = "listLedgerEntries", tag = "credits", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant; default the personal tenant"), HistoryQuery),
     responses(
         (status = 200, description = "A page of ledger rows", body = History),
@@ -97,7 +97,7 @@ async fn history(
 }
 
 /// The request tenant's usage per app and action over a period.
-#[utoipa::path(get, path = "/api/credits/usage", tag = "credits", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/credits/usage", operation_id = "getCreditUsage", tag = "credits", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant; default the personal tenant"), UsageQuery),
     responses(
         (status = 200, description = "Totals", body = UsageReport),
@@ -117,7 +117,7 @@ async fn usage(
 }
 
 /// Grants credits to a tenant or adjusts its balance (platform administrators; audited).
-#[utoipa::path(post, path = "/api/admin/tenants/{id}/credits", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/admin/tenants/{id}/credits", operation_id = "adminAdjustCredits", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id")),
     request_body = AdjustRequest,
     responses(

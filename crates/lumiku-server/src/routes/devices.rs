@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use lumiku_kernel::devices::Device;
 use lumiku_plugin::extract::{Json, Path};
-use lumiku_plugin::{ApiError, ErrorBody};
-use serde::{Deserialize, Serialize};
+use lumiku_plugin::{ApiError, ErrorBody, List};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,13 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rename_device, revoke_device))
 }
 
-/// The caller's devices.
-#[derive(Serialize, ToSchema)]
-pub struct DeviceList {
-    /// Most recently used first.
-    devices: Vec<Device>,
-}
-
 /// Rename body.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
@@ -37,22 +30,22 @@ pub struct RenameDeviceRequest {
 }
 
 /// Lists the devices the caller signed in from.
-#[utoipa::path(get, path = "/api/devices", tag = "devices", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/devices", operation_id = "listDevices", tag = "devices", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The devices", body = DeviceList),
+        (status = 200, description = "The devices", body = List<Device>),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
 async fn list_devices(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<DeviceList>, ApiError> {
-    Ok(Json(DeviceList {
-        devices: state.kernel.list_devices(&caller).await?,
-    }))
+) -> Result<Json<List<Device>>, ApiError> {
+    Ok(Json(List::complete(
+        state.kernel.list_devices(&caller).await?,
+    )))
 }
 
 /// Renames one of the caller's devices.
-#[utoipa::path(patch, path = "/api/devices/{id}", tag = "devices", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/devices/{id}", operation_id = "renameDevice", tag = "devices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Device id")),
     request_body = RenameDeviceRequest,
     responses(
@@ -74,7 +67,7 @@ async fn rename_device(
 }
 
 /// Forgets a device and ends every session opened from it.
-#[utoipa::path(delete, path = "/api/devices/{id}", tag = "devices", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/devices/{id}", operation_id = "revokeDevice", tag = "devices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Device id")),
     responses(
         (status = 204, description = "Device revoked"),

@@ -36,14 +36,14 @@ pub struct Ready {
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/health", tag = "health",
+#[utoipa::path(get, path = "/health", operation_id = "getHealth", tag = "health",
     responses((status = 200, description = "The process serves requests", body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
 /// The process can serve: its database answers.
-#[utoipa::path(get, path = "/ready", tag = "health",
+#[utoipa::path(get, path = "/ready", operation_id = "getReadiness", tag = "health",
     responses(
         (status = 200, description = "The database answers", body = Ready),
         (status = 503, description = "The database does not answer", body = lumiku_plugin::ErrorBody),

@@ -39,7 +39,7 @@ pub struct PaymentRequest {
 
 /// Opens a payment for a credit package or an open invoice (owners and admins) and answers where
 /// to send the payer (`redirectUrl`). Credits arrive when the gateway confirms the payment.
-#[utoipa::path(post, path = "/api/payments", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/payments", operation_id = "createPayment", tag = "payments", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant; default the personal tenant")),
     request_body = PaymentRequest,
     responses(
@@ -82,7 +82,7 @@ async fn create_payment(
 }
 
 /// One of the request tenant's payments.
-#[utoipa::path(get, path = "/api/payments/{reference}", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/payments/{reference}", operation_id = "getPayment", tag = "payments", security(("bearer" = [])),
     params(("reference" = String, Path, description = "Payment reference"),
         ("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant; default the personal tenant")),
     responses(
@@ -111,7 +111,7 @@ pub struct CallbackResponse {
 /// credited once, after Duitku's status call confirms it, however often this is called.
 /// Refusals (bad signature, unknown order, wrong amount, unconfirmed) change nothing and are
 /// audited.
-#[utoipa::path(post, path = "/api/payments/duitku/callback", tag = "payments",
+#[utoipa::path(post, path = "/api/payments/duitku/callback", operation_id = "duitkuCallback", tag = "payments",
     request_body(content = BTreeMap<String, String>, content_type = "application/x-www-form-urlencoded",
         description = "merchantCode, amount, merchantOrderId, resultCode, reference, signature, ..."),
     responses(

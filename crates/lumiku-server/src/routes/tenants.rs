@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use lumiku_kernel::tenants::{AuditPage, Member, Role, Tenant};
 use lumiku_plugin::extract::{Json, Path, Query};
-use lumiku_plugin::{ApiError, ErrorBody};
-use serde::{Deserialize, Serialize};
+use lumiku_plugin::{ApiError, ErrorBody, List};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,20 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_members, add_member))
         .routes(routes!(update_member, remove_member))
         .routes(routes!(audit_log))
-}
-
-/// The caller's tenants.
-#[derive(Serialize, ToSchema)]
-pub struct TenantList {
-    /// Oldest first; the personal tenant is first.
-    tenants: Vec<Tenant>,
-}
-
-/// A tenant's members.
-#[derive(Serialize, ToSchema)]
-pub struct MemberList {
-    /// In order of joining.
-    members: Vec<Member>,
 }
 
 /// New tenant.
@@ -85,22 +71,22 @@ fn parse_role(raw: &str) -> Result<Role, ApiError> {
 }
 
 /// Lists the tenants the caller belongs to, with their role in each.
-#[utoipa::path(get, path = "/api/tenants", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/tenants", operation_id = "listTenants", tag = "tenants", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The caller's tenants", body = TenantList),
+        (status = 200, description = "The caller's tenants", body = List<Tenant>),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
 async fn list_tenants(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<TenantList>, ApiError> {
-    Ok(Json(TenantList {
-        tenants: state.kernel.list_tenants(&caller).await?,
-    }))
+) -> Result<Json<List<Tenant>>, ApiError> {
+    Ok(Json(List::complete(
+        state.kernel.list_tenants(&caller).await?,
+    )))
 }
 
 /// Creates a team tenant owned by the caller.
-#[utoipa::path(post, path = "/api/tenants", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/tenants", operation_id = "createTenant", tag = "tenants", security(("bearer" = [])),
     request_body = CreateTenantRequest,
     responses(
         (status = 201, description = "The new tenant", body = Tenant),
@@ -122,7 +108,7 @@ async fn create_tenant(
 }
 
 /// The tenant this request acts in: `X-Tenant-Id`, or the caller's personal tenant.
-#[utoipa::path(get, path = "/api/tenants/current", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/tenants/current", operation_id = "getCurrentTenant", tag = "tenants", security(("bearer" = [])),
     params(("X-Tenant-Id" = Option<Uuid>, Header, description = "Tenant to act in; default the personal tenant")),
     responses(
         (status = 200, description = "The tenant", body = Tenant),
@@ -142,7 +128,7 @@ async fn current_tenant(
 }
 
 /// One of the caller's tenants.
-#[utoipa::path(get, path = "/api/tenants/{id}", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/tenants/{id}", operation_id = "getTenant", tag = "tenants", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id")),
     responses(
         (status = 200, description = "The tenant", body = Tenant),
@@ -158,10 +144,10 @@ async fn get_tenant(
 }
 
 /// The members of one of the caller's tenants.
-#[utoipa::path(get, path = "/api/tenants/{id}/members", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/tenants/{id}/members", operation_id = "listMembers", tag = "tenants", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id")),
     responses(
-        (status = 200, description = "The members", body = MemberList),
+        (status = 200, description = "The members", body = List<Member>),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
     ))]
@@ -169,14 +155,14 @@ async fn list_members(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
     Path(id): Path<Uuid>,
-) -> Result<Json<MemberList>, ApiError> {
-    Ok(Json(MemberList {
-        members: state.kernel.list_members(&caller, id).await?,
-    }))
+) -> Result<Json<List<Member>>, ApiError> {
+    Ok(Json(List::complete(
+        state.kernel.list_members(&caller, id).await?,
+    )))
 }
 
 /// Adds an existing account to the tenant (owners and admins; only owners grant `owner`).
-#[utoipa::path(post, path = "/api/tenants/{id}/members", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/tenants/{id}/members", operation_id = "addMember", tag = "tenants", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id")),
     request_body = AddMemberRequest,
     responses(
@@ -204,7 +190,7 @@ async fn add_member(
 }
 
 /// Changes a member's role. The last owner cannot be demoted.
-#[utoipa::path(patch, path = "/api/tenants/{id}/members/{userId}", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/tenants/{id}/members/{userId}", operation_id = "updateMember", tag = "tenants", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id"), ("userId" = Uuid, Path, description = "Member's user id")),
     request_body = UpdateMemberRequest,
     responses(
@@ -233,7 +219,7 @@ async fn update_member(
 }
 
 /// Removes a member, or lets the caller leave. The last owner cannot go.
-#[utoipa::path(delete, path = "/api/tenants/{id}/members/{userId}", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/tenants/{id}/members/{userId}", operation_id = "removeMember", tag = "tenants", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id"), ("userId" = Uuid, Path, description = "Member's user id")),
     responses(
         (status = 204, description = "Removed"),
@@ -256,7 +242,7 @@ async fn remove_member(
 }
 
 /// The tenant's audit log, newest first (owners and admins).
-#[utoipa::path(get, path = "/api/tenants/{id}/audit", tag = "tenants", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/tenants/{id}/audit", operation_id = "listTenantAuditEvents", tag = "tenants", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Tenant id"), AuditQuery),
     responses(
         (status = 200, description = "A page of entries", body = AuditPage),

@@ -136,10 +136,7 @@ async fn security_events_land_in_the_personal_tenants_log(backend: Backend) {
     .await
     .assert_status(204);
     let devices = app.get("/api/devices", &user.access_token).await;
-    let device = devices.body["devices"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let device = devices.body["items"][0]["id"].as_str().unwrap().to_owned();
     app.delete(&format!("/api/devices/{device}"), &user.access_token)
         .await
         .assert_status(204);
@@ -323,7 +320,7 @@ async fn a_refused_change_leaves_no_audit_entry(backend: Backend) {
     let members = app
         .get(&format!("/api/tenants/{team}/members"), &owner.access_token)
         .await;
-    assert_eq!(members.body["members"][0]["role"], "owner");
+    assert_eq!(members.body["items"][0]["role"], "owner");
 }
 
 async fn the_log_is_append_only(backend: Backend) {

@@ -43,9 +43,9 @@ async fn register_returns_the_user_tokens_and_personal_tenant(backend: Backend) 
     me.assert_status(200);
     assert_eq!(me.body["email"], "ana@example.com");
     let tenants = app.get("/api/tenants", token).await;
-    assert_eq!(tenants.body["tenants"][0]["id"], body["personalTenantId"]);
-    assert_eq!(tenants.body["tenants"][0]["role"], "owner");
-    assert_eq!(tenants.body["tenants"][0]["kind"], "personal");
+    assert_eq!(tenants.body["items"][0]["id"], body["personalTenantId"]);
+    assert_eq!(tenants.body["items"][0]["role"], "owner");
+    assert_eq!(tenants.body["items"][0]["kind"], "personal");
 }
 
 async fn register_normalises_the_email_and_refuses_a_duplicate_with_409(backend: Backend) {

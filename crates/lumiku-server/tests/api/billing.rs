@@ -146,20 +146,20 @@ async fn the_catalogue_is_public_and_only_administrators_change_it(backend: Back
     let app = TestApp::spawn(backend).await;
     let plans = app.call(Method::GET, "/api/plans", None, None).await;
     plans.assert_status(200);
-    let ids: Vec<&str> = plans.body["plans"]
+    let ids: Vec<&str> = plans.body["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["free", "basic", "pro", "enterprise"]);
-    assert_eq!(plans.body["plans"][1]["priceIdr"], 49000);
-    assert_eq!(plans.body["plans"][1]["monthlyCredits"], 500);
-    assert_eq!(plans.body["plans"][1]["tier"], "basic");
+    assert_eq!(plans.body["items"][1]["priceIdr"], 49000);
+    assert_eq!(plans.body["items"][1]["monthlyCredits"], 500);
+    assert_eq!(plans.body["items"][1]["tier"], "basic");
     let packages = app
         .call(Method::GET, "/api/credit-packages", None, None)
         .await;
-    assert_eq!(packages.body["packages"].as_array().unwrap().len(), 4);
+    assert_eq!(packages.body["items"].as_array().unwrap().len(), 4);
 
     let user = app.register_user().await;
     app.patch(
@@ -209,11 +209,11 @@ async fn the_catalogue_is_public_and_only_administrators_change_it(backend: Back
     let packages = app
         .call(Method::GET, "/api/credit-packages", None, None)
         .await;
-    assert_eq!(packages.body["packages"].as_array().unwrap().len(), 3);
+    assert_eq!(packages.body["items"].as_array().unwrap().len(), 3);
     let all = app
         .get("/api/admin/credit-packages", &admin.access_token)
         .await;
-    assert_eq!(all.body["packages"].as_array().unwrap().len(), 4);
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 4);
     app.post(
         "/api/payments",
         &user.access_token,

@@ -39,7 +39,7 @@ async fn a_login_records_its_device_and_marks_the_current_one(backend: Backend) 
     let phone = token(&login_from(&app, &user, PHONE, None).await);
     let devices = app.get("/api/devices", &phone).await;
     devices.assert_status(200);
-    let list = devices.body["devices"].as_array().unwrap();
+    let list = devices.body["items"].as_array().unwrap();
     // Registration (the test client's user agent) and the phone.
     assert_eq!(list.len(), 2, "{}", devices.text);
     let current: Vec<_> = list.iter().filter(|d| d["current"] == true).collect();
@@ -59,7 +59,7 @@ async fn the_same_client_signs_in_on_the_same_device(backend: Backend) {
     let devices = app.get("/api/devices", &first).await;
     // Registration's device, laptop-1 (twice), laptop-2.
     assert_eq!(
-        devices.body["devices"].as_array().unwrap().len(),
+        devices.body["items"].as_array().unwrap().len(),
         3,
         "{}",
         devices.text
@@ -71,10 +71,7 @@ async fn a_device_can_be_renamed_by_its_owner_only(backend: Backend) {
     let user = app.register_user().await;
     let stranger = app.register_user().await;
     let devices = app.get("/api/devices", &user.access_token).await;
-    let id = devices.body["devices"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = devices.body["items"][0]["id"].as_str().unwrap().to_owned();
     let renamed = app
         .patch(
             &format!("/api/devices/{id}"),
@@ -102,7 +99,7 @@ async fn a_device_can_be_renamed_by_its_owner_only(backend: Backend) {
         .await
         .assert_error(404, "not_found");
     assert_eq!(
-        app.get("/api/devices", &user.access_token).await.body["devices"][0]["name"],
+        app.get("/api/devices", &user.access_token).await.body["items"][0]["name"],
         "Work laptop"
     );
 }
@@ -119,7 +116,7 @@ async fn revoking_a_device_ends_its_sessions_only(backend: Backend) {
         .to_owned();
 
     let devices = app.get("/api/devices", &laptop).await;
-    let phone_id = devices.body["devices"]
+    let phone_id = devices.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -146,7 +143,7 @@ async fn revoking_a_device_ends_its_sessions_only(backend: Backend) {
     app.get("/api/auth/me", &laptop).await.assert_status(200);
     let after = app.get("/api/devices", &laptop).await;
     assert!(
-        after.body["devices"]
+        after.body["items"]
             .as_array()
             .unwrap()
             .iter()

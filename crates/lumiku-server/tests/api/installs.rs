@@ -59,7 +59,7 @@ async fn spawn(backend: Backend) -> TestApp {
 }
 
 fn find<'a>(catalogue: &'a Value, app_id: &str) -> Option<&'a Value> {
-    catalogue["apps"]
+    catalogue["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -84,7 +84,7 @@ async fn a_new_tenant_has_the_default_apps_and_is_offered_the_rest(backend: Back
     assert_eq!(paid["installCost"], 10);
 
     let dashboard = app.get("/api/apps", &user.access_token).await;
-    let ids: Vec<&str> = dashboard.body["apps"]
+    let ids: Vec<&str> = dashboard.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -195,7 +195,7 @@ async fn concurrent_installs_charge_once(backend: Backend) {
 async fn project_names(app: &TestApp, user: &TestUser) -> Vec<String> {
     let list = app.get(PROJECTS, &user.access_token).await;
     list.assert_status(200);
-    list.body["projects"]
+    list.body["items"]
         .as_array()
         .unwrap()
         .iter()

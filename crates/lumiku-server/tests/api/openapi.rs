@@ -4,7 +4,8 @@ use serde_json::Value;
 
 backend_tests!(
     the_served_document_is_openapi_3_1_and_documents_every_route,
-    every_documented_operation_is_routed
+    every_documented_operation_is_routed,
+    the_document_is_a_contract
 );
 
 /// Every route the kernel serves. A route added without documentation fails the first test; one
@@ -55,7 +56,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/subscriptions/current/resume"),
     ("get", "/api/invoices"),
     ("get", "/api/invoices/{id}"),
-    ("get", "/api/invoices/{id}/print"),
     ("get", "/api/admin/plans"),
     ("patch", "/api/admin/plans/{id}"),
     ("get", "/api/admin/credit-packages"),
@@ -73,10 +73,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/realtime"),
     ("get", "/api/realtime/sse"),
     ("post", "/api/realtime/ticket"),
-    ("get", "/assets/lumiku.css"),
-    ("get", "/pay/sandbox/{reference}"),
-    ("post", "/pay/sandbox/{reference}"),
-    ("get", "/pay/return"),
 ];
 
 fn operations(doc: &Value) -> Vec<(String, String)> {
@@ -108,11 +104,10 @@ async fn the_served_document_is_openapi_3_1_and_documents_every_route(backend: B
         expected,
         "the document and the route list differ"
     );
-    // The CLI's document is the served one.
-    assert_eq!(
-        &serde_json::to_value(lumiku_server::openapi(&[])).unwrap(),
-        doc
-    );
+    // The CLI's document is the served one, naming this server.
+    let server = doc["servers"][0]["url"].as_str().unwrap();
+    assert_eq!(server, app.url(""));
+    assert_eq!(&lumiku_server::openapi(&[], server), doc);
     // Every operation documents its success (101 for the WebSocket) and, when it can fail, the
     // error body.
     for (method, path) in operations(doc) {
@@ -132,6 +127,142 @@ async fn the_served_document_is_openapi_3_1_and_documents_every_route(backend: B
         "#/components/schemas/ErrorBody"
     );
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+/// The operations anyone may call, without credentials.
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/health"),
+    ("get", "/ready"),
+    ("get", "/api/openapi.json"),
+    ("post", "/api/auth/register"),
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/refresh"),
+    ("post", "/api/auth/verify-email"),
+    ("get", "/api/plans"),
+    ("get", "/api/credit-packages"),
+    ("post", "/api/payments/duitku/callback"),
+];
+
+/// What a client generator relies on: unique operation ids, security stated on every operation,
+/// the shared headers and error details declared, one list envelope, no HTML in the API.
+async fn the_document_is_a_contract(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc = &app
+        .call(Method::GET, "/api/openapi.json", None, None)
+        .await
+        .body;
+    let mut ids = std::collections::BTreeSet::new();
+    for (method, path) in operations(doc) {
+        let op = &doc["paths"][&path][&method];
+        let id = op["operationId"].as_str().unwrap();
+        assert!(ids.insert(id.to_owned()), "{id} is not unique");
+        assert!(
+            id.chars().next().unwrap().is_ascii_lowercase() && !id.contains('_'),
+            "{method} {path}: {id} is not camelCase"
+        );
+        let security = op["security"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{method} {path}: no security"));
+        let public = PUBLIC.contains(&(method.as_str(), path.as_str()));
+        assert_eq!(
+            security.is_empty(),
+            public,
+            "{method} {path}: security {security:?}"
+        );
+        for (status, response) in op["responses"].as_object().unwrap() {
+            assert_eq!(
+                response["headers"]["x-request-id"]["$ref"], "#/components/headers/RequestId",
+                "{method} {path} {status}: no x-request-id"
+            );
+            if status == "429" {
+                assert!(
+                    response["headers"]["Retry-After"].is_object(),
+                    "{method} {path}: 429 without Retry-After"
+                );
+            }
+            for media in response["content"]
+                .as_object()
+                .into_iter()
+                .flat_map(|c| c.keys())
+            {
+                assert!(
+                    !media.starts_with("text/html") && !media.starts_with("text/css"),
+                    "{method} {path}: {media}"
+                );
+            }
+        }
+        if !public {
+            assert!(
+                op["responses"]["401"].is_object(),
+                "{method} {path}: no 401"
+            );
+        }
+        if op["requestBody"]["content"]["application/json"].is_object() {
+            for status in ["400", "415", "422"] {
+                assert!(
+                    op["responses"][status].is_object(),
+                    "{method} {path}: no {status}"
+                );
+            }
+        }
+    }
+    // The tenant header is declared once and used by every operation that reads it.
+    assert_eq!(
+        doc["components"]["parameters"]["TenantId"]["name"],
+        "X-Tenant-Id"
+    );
+    let balance = &doc["paths"]["/api/credits/balance"]["get"]["parameters"];
+    assert!(
+        balance
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["$ref"] == "#/components/parameters/TenantId")
+    );
+    // The details a client acts on are in the error schema, under names of their own.
+    let detail = &doc["components"]["schemas"]["ErrorDetail"]["properties"];
+    for field in [
+        "code",
+        "message",
+        "requestId",
+        "fields",
+        "required",
+        "current",
+        "retryAfter",
+    ] {
+        assert!(detail[field].is_object(), "ErrorDetail has no {field}");
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    assert!(schemas.contains_key("FieldErrors") && !schemas.contains_key("BTreeMap"));
+    // Every list answers `items` and `nextCursor`.
+    for path in [
+        "/api/tenants",
+        "/api/devices",
+        "/api/plans",
+        "/api/credit-packages",
+        "/api/apps",
+        "/api/catalogue",
+        "/api/credits/history",
+        "/api/invoices",
+        "/api/admin/users",
+    ] {
+        let schema =
+            &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let name = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+        let properties = &schemas[name]["properties"];
+        assert!(
+            properties["items"]["type"] == "array" && properties["nextCursor"].is_object(),
+            "{path}: {name}"
+        );
+    }
+    // Nothing is declared that no operation uses.
+    let text = doc.to_string();
+    for name in schemas.keys() {
+        assert!(
+            text.contains(&format!("\"#/components/schemas/{name}\"")),
+            "{name} is unused"
+        );
+    }
 }
 
 async fn every_documented_operation_is_routed(backend: Backend) {

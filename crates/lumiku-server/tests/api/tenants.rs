@@ -53,7 +53,7 @@ async fn a_user_creates_a_team_tenant_and_sees_it_listed(backend: Backend) {
     let id = response.body["id"].as_str().unwrap();
 
     let list = app.get("/api/tenants", &owner.access_token).await;
-    let tenants = list.body["tenants"].as_array().unwrap();
+    let tenants = list.body["items"].as_array().unwrap();
     assert_eq!(tenants.len(), 2);
     assert_eq!(tenants[0]["kind"], "personal");
     assert_eq!(tenants[1]["id"], id);
@@ -65,8 +65,8 @@ async fn a_user_creates_a_team_tenant_and_sees_it_listed(backend: Backend) {
     let members = app
         .get(&format!("/api/tenants/{id}/members"), &owner.access_token)
         .await;
-    assert_eq!(members.body["members"][0]["userId"], owner.id.to_string());
-    assert_eq!(members.body["members"][0]["role"], "owner");
+    assert_eq!(members.body["items"][0]["userId"], owner.id.to_string());
+    assert_eq!(members.body["items"][0]["role"], "owner");
 
     app.post(
         "/api/tenants",
@@ -127,7 +127,7 @@ async fn a_non_member_gets_404_for_everything_of_another_tenant(backend: Backend
     let members = app
         .get(&format!("/api/tenants/{team}/members"), &owner.access_token)
         .await;
-    assert_eq!(members.body["members"].as_array().unwrap().len(), 1);
+    assert_eq!(members.body["items"].as_array().unwrap().len(), 1);
 }
 
 async fn the_tenant_header_selects_the_request_tenant(backend: Backend) {
@@ -176,7 +176,7 @@ async fn roles_decide_who_manages_members(backend: Backend) {
             &viewer.access_token,
         )
         .await;
-    assert_eq!(list.body["members"].as_array().unwrap().len(), 4);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 4);
     // Viewers and members manage nobody.
     add(&app, &viewer, &team, &newcomer, "viewer")
         .await
@@ -235,8 +235,8 @@ async fn roles_decide_who_manages_members(backend: Backend) {
         .assert_status(200);
     // The team now shows in the members' own tenant lists, with their role.
     let theirs = app.get("/api/tenants", &admin.access_token).await;
-    assert_eq!(theirs.body["tenants"][1]["id"], team);
-    assert_eq!(theirs.body["tenants"][1]["role"], "admin");
+    assert_eq!(theirs.body["items"][1]["id"], team);
+    assert_eq!(theirs.body["items"][1]["role"], "admin");
 }
 
 async fn the_last_owner_cannot_be_removed_or_demoted(backend: Backend) {
@@ -268,7 +268,7 @@ async fn the_last_owner_cannot_be_removed_or_demoted(backend: Backend) {
             &second.access_token,
         )
         .await;
-    let owners = members.body["members"]
+    let owners = members.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -307,7 +307,7 @@ async fn concurrent_demotions_never_leave_a_tenant_without_an_owner(backend: Bac
         let members = app
             .get(&format!("/api/tenants/{team}/members"), &first.access_token)
             .await;
-        let owners = members.body["members"]
+        let owners = members.body["items"]
             .as_array()
             .unwrap()
             .iter()

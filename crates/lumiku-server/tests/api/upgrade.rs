@@ -84,7 +84,7 @@ async fn a_database_made_by_the_previous_release_migrates_forward_and_serves(bac
         .get("/api/apps/project-manager/projects", &user.access_token)
         .await;
     projects.assert_status(200);
-    let list = projects.body["projects"].as_array().unwrap();
+    let list = projects.body["items"].as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["name"], "Made before the store crate");
     assert_eq!(list[0]["tasks"][0]["title"], "Still here after the upgrade");
