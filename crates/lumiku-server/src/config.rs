@@ -169,6 +169,30 @@ pub struct Config {
     /// Seconds between storage sweeps (objects no row keeps are removed, rows whose object is
     /// missing are reported); 0 turns the background sweep off. Default 3600.
     pub storage_sweep_interval_secs: u64,
+    /// Web origins (`https://app.example.com`, scheme, host and port, no path) whose pages may
+    /// call the API from the browser, with credentials. Empty by default: same origin only. In
+    /// the environment, separated by commas.
+    #[serde(deserialize_with = "list_or_commas")]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+/// A list, or (from an environment variable) one string of comma-separated items.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrString {
+        List(Vec<String>),
+        String(String),
+    }
+    Ok(match ListOrString::deserialize(d)? {
+        ListOrString::List(items) => items,
+        ListOrString::String(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 /// Which payment gateway takes payments.
@@ -241,6 +265,7 @@ impl Default for Config {
             max_upload_bytes: 5 * 1024 * 1024 * 1024,
             max_concurrent_uploads: 128,
             storage_sweep_interval_secs: 3600,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -265,6 +290,8 @@ impl Config {
 
     /// The kernel's settings; resolves the JWT secret (see [`Config::jwt_secret_bytes`]).
     pub fn kernel_settings(&self) -> anyhow::Result<KernelSettings> {
+        // Checked here, with the rest of the start-up checks, for the router to use.
+        self.cors_origins()?;
         anyhow::ensure!(
             self.access_token_ttl_secs > 0,
             "access_token_ttl_secs must be positive"
@@ -322,6 +349,31 @@ impl Config {
             max_upload_bytes: self.max_upload_bytes.max(1),
             max_concurrent_uploads: self.max_concurrent_uploads.max(1),
         }
+    }
+
+    /// The origins of [`Config::cors_allowed_origins`], checked: each is `http(s)://host[:port]`
+    /// exactly as a browser sends it in `Origin` (no path, no trailing slash, no wildcard).
+    pub fn cors_origins(&self) -> anyhow::Result<Vec<axum::http::HeaderValue>> {
+        self.cors_allowed_origins
+            .iter()
+            .map(|origin| {
+                let url = url::Url::parse(origin).ok().filter(|url| {
+                    matches!(url.scheme(), "http" | "https")
+                        && url.host_str().is_some()
+                        && url.path() == "/"
+                        && url.query().is_none()
+                        && url.fragment().is_none()
+                        && url.username().is_empty()
+                        && url.origin().ascii_serialization() == *origin
+                });
+                anyhow::ensure!(
+                    url.is_some(),
+                    "cors_allowed_origins: '{origin}' is not an origin such as \
+                     https://app.example.com (scheme, host and port only, no path or wildcard)"
+                );
+                Ok(axum::http::HeaderValue::from_str(origin)?)
+            })
+            .collect()
     }
 
     /// The address clients and gateways reach this server at, without a trailing slash.
@@ -475,6 +527,46 @@ mod tests {
             assert_eq!(config.access_token_ttl_secs, 900);
             Ok(())
         });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the closure's error type
+    fn cors_origins_come_from_a_list_or_commas_and_must_be_bare_origins() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "lumiku.toml",
+                "cors_allowed_origins = [\"https://app.example.com\"]",
+            )?;
+            let config: Config = Config::figment(Path::new("lumiku.toml")).extract()?;
+            assert_eq!(config.cors_allowed_origins, ["https://app.example.com"]);
+            jail.set_env(
+                "LUMIKU_CORS_ALLOWED_ORIGINS",
+                "https://a.example.com, http://localhost:5173",
+            );
+            let config: Config = Config::figment(Path::new("lumiku.toml")).extract()?;
+            assert_eq!(
+                config.cors_allowed_origins,
+                ["https://a.example.com", "http://localhost:5173"]
+            );
+            assert_eq!(config.cors_origins().unwrap().len(), 2);
+            Ok(())
+        });
+        for bad in [
+            "*",
+            "https://app.example.com/",
+            "https://app.example.com/path",
+            "app.example.com",
+            "ftp://app.example.com",
+            "https://user@app.example.com",
+            "HTTPS://APP.example.com",
+        ] {
+            let config = Config {
+                cors_allowed_origins: vec![bad.to_owned()],
+                ..Config::default()
+            };
+            let error = config.kernel_settings().unwrap_err().to_string();
+            assert!(error.contains("cors_allowed_origins"), "{bad}: {error}");
+        }
     }
 
     #[test]

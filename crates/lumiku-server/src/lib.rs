@@ -286,6 +286,7 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
         tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = id)
     });
     let state_for_admins = state.clone();
+    let state_config = Arc::clone(&state.config);
     let https = state.config.public_url().starts_with("https://");
     let router = api
         .with_state(state)
@@ -318,7 +319,55 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
                 }))
                 .layer(middleware::from_fn_with_state(streaming, request_timeout)),
         );
-    with_security_headers(router, https)
+    let origins = state_config
+        .cors_origins()
+        .expect("the origins are checked at start-up");
+    with_cors(with_security_headers(router, https), origins)
+}
+
+/// The headers a page on another origin may send, and read back.
+const CORS_REQUEST_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "x-tenant-id",
+    "x-csrf-token",
+];
+const CORS_RESPONSE_HEADERS: &[&str] = &[
+    request_id::HEADER,
+    "idempotent-replayed",
+    "retry-after",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+];
+
+/// `router` answering cross-origin requests from `origins` only, credentials included; with no
+/// origin, no CORS header at all (browsers then keep other sites' pages out).
+fn with_cors(router: Router, origins: Vec<HeaderValue>) -> Router {
+    use axum::http::Method;
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return router;
+    }
+    let names = |names: &[&'static str]| -> Vec<HeaderName> {
+        names.iter().copied().map(HeaderName::from_static).collect()
+    };
+    router.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers(names(CORS_REQUEST_HEADERS))
+            .expose_headers(names(CORS_RESPONSE_HEADERS))
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// The content security policy of every answer: scripts, styles, fonts and requests from this

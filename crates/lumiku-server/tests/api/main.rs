@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod billing;
+mod cors;
 mod credits;
 mod devices;
 mod errors;
