@@ -58,11 +58,14 @@ pub struct Task {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NewProject {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>, required = true)]
     pub name: String,
     /// At most 2000 characters.
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// Default `active`.
+    #[schema(value_type = Option<ProjectStatus>)]
     pub status: Option<String>,
     /// RFC 3339.
     pub due_date: Option<DateTime<Utc>>,
@@ -72,13 +75,15 @@ pub struct NewProject {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ProjectPatch {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>)]
     pub name: Option<String>,
     /// At most 2000 characters.
     #[serde(deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
     /// `active`, `completed` or `archived`.
+    #[schema(value_type = Option<ProjectStatus>)]
     pub status: Option<String>,
     /// RFC 3339.
     #[serde(deserialize_with = "double_option")]
@@ -90,9 +95,11 @@ pub struct ProjectPatch {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NewTask {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>, required = true)]
     pub title: String,
     /// `low`, `medium` (default) or `high`.
+    #[schema(value_type = Option<Priority>)]
     pub priority: Option<String>,
 }
 
@@ -100,9 +107,11 @@ pub struct NewTask {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct TaskPatch {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>)]
     pub title: Option<String>,
     /// `low`, `medium` or `high`.
+    #[schema(value_type = Option<Priority>)]
     pub priority: Option<String>,
     /// Done.
     pub completed: Option<bool>,
@@ -135,24 +144,51 @@ fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
 const STATUSES: &[&str] = &["active", "completed", "archived"];
 const PRIORITIES: &[&str] = &["low", "medium", "high"];
 
+/// A project's status, as the document names the values of [`STATUSES`].
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ProjectStatus {
+    Active,
+    Completed,
+    Archived,
+}
+
+/// A task's priority, as the document names the values of [`PRIORITIES`].
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+}
+
 struct Check(FieldErrors);
 
 impl Check {
     fn new() -> Self {
         Check(FieldErrors::new())
     }
-    fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
-        let value = value.trim();
-        let len = value.chars().count();
-        if len < min || len > max {
-            let message = if min > 0 {
-                format!("must be {min} to {max} characters")
-            } else {
-                format!("must be at most {max} characters")
-            };
-            self.0.entry(field.to_owned()).or_default().push(message);
+    /// A one-line text of 1 to `max` characters, trimmed.
+    fn line(&mut self, field: &str, value: &str, max: usize) -> String {
+        match lumiku_plugin::text::one_line(value, max) {
+            Ok(value) => value.to_owned(),
+            Err(message) => {
+                self.0.entry(field.to_owned()).or_default().push(message);
+                String::new()
+            }
         }
-        value.to_owned()
+    }
+    /// A text of at most `max` characters as sent, trimmed.
+    fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        if value.chars().count() > max {
+            self.0
+                .entry(field.to_owned())
+                .or_default()
+                .push(format!("must be at most {max} characters"));
+        }
+        value.trim().to_owned()
     }
     fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
@@ -178,7 +214,7 @@ fn optional_text(
     max: usize,
 ) -> Option<String> {
     value
-        .map(|v| check.text(field, v, 0, max))
+        .map(|v| check.text(field, v, max))
         .filter(|v| !v.is_empty())
 }
 
@@ -186,7 +222,7 @@ impl NewProject {
     /// The project to insert, or 422 with every field at fault.
     pub fn validate(&self) -> Result<NewProject, ApiError> {
         let mut check = Check::new();
-        let name = check.text("name", &self.name, 1, 200);
+        let name = check.line("name", &self.name, 200);
         let description =
             optional_text(&mut check, "description", self.description.as_deref(), 2000);
         let status = self.status.clone().unwrap_or_else(|| "active".into());
@@ -206,7 +242,7 @@ impl ProjectPatch {
     /// The validated change.
     pub fn validate(&self) -> Result<ProjectPatch, ApiError> {
         let mut check = Check::new();
-        let name = self.name.as_deref().map(|n| check.text("name", n, 1, 200));
+        let name = self.name.as_deref().map(|n| check.line("name", n, 200));
         let description = self
             .description
             .as_ref()
@@ -228,7 +264,7 @@ impl NewTask {
     /// The validated task.
     pub fn validate(&self) -> Result<NewTask, ApiError> {
         let mut check = Check::new();
-        let title = check.text("title", &self.title, 1, 200);
+        let title = check.line("title", &self.title, 200);
         let priority = self.priority.clone().unwrap_or_else(|| "medium".into());
         check.one_of("priority", &priority, PRIORITIES);
         check.done()?;
@@ -243,10 +279,7 @@ impl TaskPatch {
     /// The validated change.
     pub fn validate(&self) -> Result<TaskPatch, ApiError> {
         let mut check = Check::new();
-        let title = self
-            .title
-            .as_deref()
-            .map(|t| check.text("title", t, 1, 200));
+        let title = self.title.as_deref().map(|t| check.line("title", t, 200));
         if let Some(priority) = &self.priority {
             check.one_of("priority", priority, PRIORITIES);
         }

@@ -87,18 +87,9 @@ struct NewAccount {
 }
 
 fn check_name(name: Option<&str>) -> Result<Option<String>> {
-    match name.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(n) if n.chars().count() > 100 => Err(Error::invalid(
-            "name",
-            "must be at most 100 characters long",
-        )),
-        Some(n) if !crate::users::is_one_line(n) => Err(Error::invalid(
-            "name",
-            "must not contain control characters",
-        )),
-        Some(n) => Ok(Some(n.to_owned())),
-    }
+    lumiku_plugin::text::optional_one_line(name, 100)
+        .map(|name| name.map(str::to_owned))
+        .map_err(|message| Error::invalid("name", message))
 }
 
 impl Kernel {

@@ -154,19 +154,8 @@ impl Kernel {
         device_id: Uuid,
         name: &str,
     ) -> Result<Device> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid(
-                "name",
-                "must be between 1 and 100 characters long",
-            ));
-        }
-        if !crate::users::is_one_line(name) {
-            return Err(Error::invalid(
-                "name",
-                "must not contain control characters",
-            ));
-        }
+        let name = lumiku_plugin::text::one_line(name, 100)
+            .map_err(|message| Error::invalid("name", message))?;
         let mut tx = self.db.begin().await?;
         let device = sql::query_as::<Device>(
             "update devices set name = $3 where id = $1 and user_id = $2 \

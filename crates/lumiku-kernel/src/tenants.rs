@@ -115,20 +115,9 @@ const MEMBER_SELECT: &str = "select m.user_id, u.email, u.name, m.role, m.create
     from tenant_members m join users u on u.id = m.user_id";
 
 fn check_tenant_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::invalid(
-            "name",
-            "must be between 1 and 100 characters long",
-        ));
-    }
-    if !crate::users::is_one_line(name) {
-        return Err(Error::invalid(
-            "name",
-            "must not contain control characters",
-        ));
-    }
-    Ok(name.to_owned())
+    lumiku_plugin::text::one_line(name, 100)
+        .map(str::to_owned)
+        .map_err(|message| Error::invalid("name", message))
 }
 
 /// Creates `user`'s personal tenant with them as owner.

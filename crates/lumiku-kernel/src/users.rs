@@ -165,12 +165,6 @@ fn mixes_scripts(text: &str) -> bool {
     false
 }
 
-/// Whether `text` fits on one line of a name: no control character (U+0000 to U+001F, U+007F to
-/// U+009F), which no name needs and PostgreSQL cannot always store.
-pub(crate) fn is_one_line(text: &str) -> bool {
-    !text.chars().any(char::is_control)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

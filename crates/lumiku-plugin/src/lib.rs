@@ -26,6 +26,7 @@ pub mod realtime;
 pub mod request_id;
 pub mod role;
 pub mod sql;
+pub mod text;
 
 pub use blobs::{BlobInfo, Blobs, Disposition, PendingBlob, StorageUsage};
 pub use charged::{Charged, IdempotencyKey, MeteredErrors};

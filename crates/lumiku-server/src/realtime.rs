@@ -67,7 +67,7 @@ pub struct ConnectQuery {
     topics: Option<String>,
     /// The id of the last event the client received: the missed ones on these topics are sent
     /// first (or `reset` when they are no longer kept). SSE clients send `Last-Event-ID`.
-    last_event_id: Option<String>,
+    last_event_id: Option<Uuid>,
 }
 
 /// Who a connection is for.
@@ -138,7 +138,7 @@ async fn websocket(
     // query a 400 whether or not it asked to upgrade.
     let query = connect_query(&mut parts, &state).await?;
     let session = open_session(&state, &parts, &query, true).await?;
-    let resume = parse_event_id(query.last_event_id.as_deref())?;
+    let resume = query.last_event_id;
     let upgrade = upgrade.map_err(|_| {
         ApiError::new(
             axum::http::StatusCode::UPGRADE_REQUIRED,
@@ -177,12 +177,14 @@ async fn sse(
 ) -> Result<Response, ApiError> {
     let query = connect_query(&mut parts, &state).await?;
     let session = open_session(&state, &parts, &query, false).await?;
-    let last = parts
+    let header = parts
         .headers
         .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .or(query.last_event_id.as_deref());
-    let resume = parse_event_id(last)?;
+        .and_then(|v| v.to_str().ok());
+    let resume = match header {
+        Some(header) => parse_event_id(Some(header))?,
+        None => query.last_event_id,
+    };
     let (connection, resumed) = start(&state, &session, query.topics.as_deref(), resume).await?;
     let heartbeat = heartbeat(&state);
     let stream = SseStream {

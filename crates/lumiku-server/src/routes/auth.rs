@@ -35,10 +35,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(default, rename_all = "camelCase")]
 pub struct RegisterRequest {
     /// Email address; normalised to lower case.
+    #[schema(required = true)]
     email: String,
-    /// At least 8 characters, not the email address.
+    /// 8 to 1024 characters, not the email address, not among the easiest to guess.
+    #[schema(required = true, min_length = 8, max_length = 1024)]
     password: String,
-    /// Display name.
+    /// Display name: at most 100 characters, no control characters; blank for none.
+    #[schema(schema_with = lumiku_plugin::text::optional_one_line_schema::<100>)]
     name: Option<String>,
     /// A stable id the client keeps for this device, if any.
     device_id: Option<String>,
@@ -51,8 +54,10 @@ pub struct RegisterRequest {
 #[serde(default, rename_all = "camelCase")]
 pub struct LoginRequest {
     /// Email address.
+    #[schema(required = true)]
     email: String,
     /// Password.
+    #[schema(required = true)]
     password: String,
     /// A stable id the client keeps for this device, if any.
     device_id: Option<String>,
@@ -65,6 +70,7 @@ pub struct LoginRequest {
 #[serde(default, rename_all = "camelCase")]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
+    #[schema(required = true)]
     refresh_token: String,
 }
 
@@ -72,7 +78,8 @@ pub struct RefreshRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct UpdateProfileRequest {
-    /// New display name; `null` or blank clears it.
+    /// New display name, at most 100 characters, no control characters; `null` or blank clears it.
+    #[schema(schema_with = lumiku_plugin::text::optional_one_line_schema::<100>)]
     name: Option<String>,
 }
 
@@ -81,8 +88,10 @@ pub struct UpdateProfileRequest {
 #[serde(default, rename_all = "camelCase")]
 pub struct ChangePasswordRequest {
     /// The current password.
+    #[schema(required = true)]
     current_password: String,
     /// The new password (same policy as registration).
+    #[schema(required = true, min_length = 8, max_length = 1024)]
     new_password: String,
 }
 

@@ -25,7 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct RenameDeviceRequest {
-    /// 1 to 100 characters.
+    /// 1 to 100 characters, not only spaces, no control characters; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<100>, required = true)]
     name: String,
 }
 

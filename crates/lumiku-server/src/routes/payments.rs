@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// What to pay: exactly one of `packageId` and `invoiceId`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PaymentRequest {
     /// Buy this credit package.
@@ -36,6 +36,59 @@ pub struct PaymentRequest {
     /// The gateway's payment method code (`VC`, `BC`, `SP`, ...); default from configuration.
     payment_method: Option<String>,
 }
+
+// Written by hand for its `oneOf`: exactly one of the two ids is a string (the other absent or
+// null), as the handler checks.
+impl utoipa::PartialSchema for PaymentRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AllOfBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, SchemaType, Type,
+        };
+        let nullable = || SchemaType::from_iter([Type::String, Type::Null]);
+        let branch = |field: &str| {
+            ObjectBuilder::new()
+                .property(field, ObjectBuilder::new().schema_type(Type::String))
+                .required(field)
+        };
+        let fields = ObjectBuilder::new()
+            .property(
+                "packageId",
+                ObjectBuilder::new()
+                    .schema_type(nullable())
+                    .description(Some("Buy this credit package.")),
+            )
+            .property(
+                "invoiceId",
+                ObjectBuilder::new()
+                    .schema_type(nullable())
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .description(Some("Pay this open invoice.")),
+            )
+            .property(
+                "paymentMethod",
+                ObjectBuilder::new()
+                    .schema_type(nullable())
+                    .pattern(Some("^[A-Za-z0-9]{1,4}$"))
+                    .description(Some(
+                        "The gateway's payment method code (`VC`, `BC`, `SP`, ...); default from configuration.",
+                    )),
+            )
+            .build();
+        let exactly_one = OneOfBuilder::new()
+            .item(branch("packageId").build())
+            .item(branch("invoiceId").build())
+            .build();
+        AllOfBuilder::new()
+            .description(Some(
+                "What to pay: exactly one of `packageId` and `invoiceId`.",
+            ))
+            .item(utoipa::openapi::schema::Schema::Object(fields))
+            .item(utoipa::openapi::schema::Schema::OneOf(exactly_one))
+            .into()
+    }
+}
+
+impl ToSchema for PaymentRequest {}
 
 /// Opens a payment for a credit package or an open invoice (owners and admins) and answers where
 /// to send the payer (`redirectUrl`). Credits arrive when the gateway confirms the payment.

@@ -29,7 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct CreateTenantRequest {
-    /// 1 to 100 characters.
+    /// 1 to 100 characters, not only spaces, no control characters; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<100>, required = true)]
     name: String,
 }
 
@@ -38,9 +39,10 @@ pub struct CreateTenantRequest {
 #[serde(default)]
 pub struct AddMemberRequest {
     /// The email of an existing account.
+    #[schema(required = true)]
     email: String,
     /// `owner`, `admin`, `member` or `viewer`.
-    #[schema(value_type = Role)]
+    #[schema(value_type = Role, required = true)]
     role: String,
 }
 
@@ -49,7 +51,7 @@ pub struct AddMemberRequest {
 #[serde(default)]
 pub struct UpdateMemberRequest {
     /// `owner`, `admin`, `member` or `viewer`.
-    #[schema(value_type = Role)]
+    #[schema(value_type = Role, required = true)]
     role: String,
 }
 
