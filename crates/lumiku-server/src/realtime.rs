@@ -61,7 +61,9 @@ pub struct ConnectQuery {
     /// The tenant (default: the `X-Tenant-Id` header, the dashboard's choice, or the personal
     /// tenant).
     tenant: Option<String>,
-    /// A ticket from `POST /api/realtime/ticket`, instead of a header or cookie.
+    /// A ticket from `POST /api/realtime/ticket`, instead of a header or cookie (documented as
+    /// the `ticket` security scheme).
+    #[param(ignore)]
     ticket: Option<String>,
     /// Topics to subscribe to at once, comma-separated `{appId}:{topic}` names.
     topics: Option<String>,
@@ -127,7 +129,7 @@ async fn ticket(
         (status = 404, description = "No such tenant or topic for this caller", body = lumiku_plugin::ErrorBody),
         (status = 426, description = "Not a WebSocket request", body = lumiku_plugin::ErrorBody),
     ),
-    security(("bearer" = [])))]
+    security(("bearer" = []), ("ticket" = [])))]
 async fn websocket(
     State(state): State<AppState>,
     slot: Option<axum::Extension<crate::connections::ConnectionSlot>>,
@@ -169,7 +171,7 @@ async fn websocket(
         (status = 403, description = "A cookie from another site's page", body = lumiku_plugin::ErrorBody),
         (status = 404, description = "No such tenant or topic for this caller", body = lumiku_plugin::ErrorBody),
     ),
-    security(("bearer" = [])))]
+    security(("bearer" = []), ("ticket" = [])))]
 async fn sse(
     State(state): State<AppState>,
     slot: Option<axum::Extension<crate::connections::ConnectionSlot>>,

@@ -17798,8 +17798,6 @@ export interface operations {
                  *     tenant).
                  */
                 tenant?: string;
-                /** @description A ticket from `POST /api/realtime/ticket`, instead of a header or cookie. */
-                ticket?: string;
                 /** @description Topics to subscribe to at once, comma-separated `{appId}:{topic}` names. */
                 topics?: string;
                 /**
@@ -17892,8 +17890,6 @@ export interface operations {
                  *     tenant).
                  */
                 tenant?: string;
-                /** @description A ticket from `POST /api/realtime/ticket`, instead of a header or cookie. */
-                ticket?: string;
                 /** @description Topics to subscribe to at once, comma-separated `{appId}:{topic}` names. */
                 topics?: string;
                 /**

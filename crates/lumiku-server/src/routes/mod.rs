@@ -11,9 +11,10 @@ pub mod health;
 pub mod payments;
 pub mod tenants;
 
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 
-/// Adds the bearer security scheme the protected operations refer to.
+/// Adds the security schemes the protected operations refer to: the bearer token, and the
+/// short-lived ticket a browser's realtime connection may carry in its query instead.
 pub struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -27,6 +28,13 @@ impl utoipa::Modify for BearerAuth {
                     .bearer_format("JWT")
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "ticket",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "ticket",
+                "A short-lived ticket from `POST /api/realtime/ticket`, for a realtime connection",
+            ))),
         );
     }
 }
