@@ -109,8 +109,9 @@ async fn page(page: PageContext, Query(query): Query<PageQuery>) -> Result<Html<
     let asked = match &open_report {
         Some(report) => report.query(today),
         None => RangeQuery {
-            from: query.from.clone(),
-            to: query.to.clone(),
+            // The page's date fields send an empty value for "not set".
+            from: query.from.clone().filter(|d| !d.is_empty()),
+            to: query.to.clone().filter(|d| !d.is_empty()),
             bucket: match query.bucket.as_deref() {
                 Some("week") => Some(crate::report::Bucket::Week),
                 Some("month") => Some(crate::report::Bucket::Month),

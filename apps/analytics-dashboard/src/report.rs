@@ -76,9 +76,14 @@ impl Bucket {
 #[serde(default, rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RangeQuery {
-    /// The first UTC day (`YYYY-MM-DD`); 29 days before `to` when absent.
+    /// The first UTC day (`YYYY-MM-DD`), not after `to`, at most 1100 days before it; 29 days
+    /// before `to` when absent.
+    #[param(schema_with = lumiku_plugin::text::date_schema)]
+    #[schema(schema_with = lumiku_plugin::text::optional_date_schema)]
     pub from: Option<String>,
     /// The last UTC day; today when absent.
+    #[param(schema_with = lumiku_plugin::text::date_schema)]
+    #[schema(schema_with = lumiku_plugin::text::optional_date_schema)]
     pub to: Option<String>,
     /// `day` (default), `week` or `month`.
     pub bucket: Option<Bucket>,
@@ -92,12 +97,6 @@ pub struct Range {
     pub bucket: Bucket,
 }
 
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| (2000..=2999).contains(&d.year()))
-}
-
 impl RangeQuery {
     /// The range, or 422 naming the fields at fault.
     pub fn range(&self, today: NaiveDate) -> Result<Range, ApiError> {
@@ -108,9 +107,9 @@ impl RangeQuery {
     pub fn check(&self, today: NaiveDate) -> Result<Range, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut day = |field: &str, text: &Option<String>| match text.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(text) => {
-                let parsed = parse_day(text);
+                let parsed = lumiku_plugin::text::date(text);
                 if parsed.is_none() {
                     errors.insert(field.into(), vec!["must be a date, YYYY-MM-DD".into()]);
                 }
@@ -496,7 +495,7 @@ mod tests {
     use lumiku_plugin::platform::LedgerDay;
 
     fn day(s: &str) -> NaiveDate {
-        parse_day(s).unwrap()
+        lumiku_plugin::text::date(s).unwrap()
     }
 
     fn usage(d: &str, app: &str, action: &str, user: u128, actions: i64, credits: i64) -> UsageDay {

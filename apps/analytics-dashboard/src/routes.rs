@@ -163,10 +163,14 @@ async fn chart_svg(
 #[serde(default, rename_all = "camelCase")]
 pub struct NewExport {
     /// The chart whose table is exported.
+    #[schema(value_type = Chart, required = true)]
     chart: Option<Chart>,
-    /// The range's first day; 29 days before `to` when absent.
+    /// The range's first day (`YYYY-MM-DD`), not after `to`, at most 1100 days before it; 29
+    /// days before `to` when absent.
+    #[schema(schema_with = lumiku_plugin::text::optional_date_schema)]
     from: Option<String>,
     /// The range's last day; today when absent.
+    #[schema(schema_with = lumiku_plugin::text::optional_date_schema)]
     to: Option<String>,
     /// `day` (default), `week` or `month`.
     bucket: Option<report::Bucket>,

@@ -81,13 +81,17 @@ impl Report {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NewReport {
-    /// 1 to 100 characters.
+    /// 1 to 100 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<100>, required = true)]
     pub name: String,
     /// 1 to 1100: the last N days up to the day it is opened.
+    #[schema(minimum = 1, maximum = 1100)]
     pub last_days: Option<i32>,
     /// A fixed first day (`YYYY-MM-DD`), with `to`.
+    #[schema(schema_with = lumiku_plugin::text::optional_date_schema)]
     pub from: Option<String>,
     /// A fixed last day, with `from`.
+    #[schema(schema_with = lumiku_plugin::text::optional_date_schema)]
     pub to: Option<String>,
     /// `day` (default), `week` or `month`.
     pub bucket: Option<Bucket>,
@@ -97,10 +101,13 @@ impl NewReport {
     /// The report to store, or 422 naming every field at fault.
     pub fn validate(&self, today: chrono::NaiveDate) -> Result<NewReport, ApiError> {
         let mut errors = FieldErrors::new();
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-            errors.insert("name".into(), vec!["must be 1 to 100 characters".into()]);
-        }
+        let name = match lumiku_plugin::text::one_line(&self.name, 100) {
+            Ok(name) => name,
+            Err(problem) => {
+                errors.insert("name".into(), vec![problem]);
+                ""
+            }
+        };
         let fixed = self.from.is_some() || self.to.is_some();
         match (self.last_days, fixed) {
             (Some(_), true) => {

@@ -4,8 +4,8 @@ use std::io::Cursor;
 
 use lumiku_plugin::ApiError;
 
-/// The longest name, in bytes (what most file systems allow).
-pub const NAME_MAX_BYTES: usize = 255;
+/// The longest name, in characters as sent.
+pub const NAME_MAX: usize = 255;
 
 /// Bytes of an upload one `uploadFile` unit pays for: a started 10 MiB.
 pub const BYTES_PER_UNIT: u64 = 10 * 1024 * 1024;
@@ -15,20 +15,26 @@ pub fn upload_units(size: u64) -> i64 {
     size.div_ceil(BYTES_PER_UNIT).max(1) as i64
 }
 
+/// Characters no name holds: control characters, the slashes, and the direction overrides
+/// (which make `exe.pdf` of `fdp.exe`). As a regular-expression class body.
+const NAME_EXCLUDED: &str = "\\x00-\\x1f\\x7f-\\x9f/\\\\\\u202a-\\u202e\\u2066-\\u2069";
+/// What `str::trim` removes (Unicode `White_Space`) less the control characters, as a class body.
+const WHITESPACE: &str = "\\x20\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
 /// A file or folder name, trimmed; 422 on `field` when it is empty, `.` or `..`, longer than
-/// 255 bytes, or holds a slash, a backslash, NUL or another control character (nothing that
-/// could climb out of a folder or break a header or a listing).
+/// 255 characters as sent, or holds a slash, a backslash or a control or direction-override
+/// character (nothing that could climb out of a folder or break a header or a listing).
 pub fn check_name(field: &str, raw: &str) -> Result<String, ApiError> {
     let name = raw.trim();
     let problem = if name.is_empty() {
         Some("must not be empty")
     } else if name == "." || name == ".." {
         Some("must not be . or ..")
-    } else if name.len() > NAME_MAX_BYTES {
-        Some("must be at most 255 bytes")
+    } else if raw.chars().count() > NAME_MAX {
+        Some("must be at most 255 characters")
     } else if name.contains(['/', '\\']) {
         Some("must not contain / or \\")
-    } else if name
+    } else if raw
         .chars()
         .any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
     {
@@ -40,6 +46,30 @@ pub fn check_name(field: &str, raw: &str) -> Result<String, ApiError> {
         Some(problem) => Err(ApiError::invalid_field(field, problem)),
         None => Ok(name.to_owned()),
     }
+}
+
+/// The pattern of a name [`check_name`] accepts, without lookaround (which not every schema
+/// tool reads): allowed characters around one that is neither whitespace nor a dot; or only
+/// dots and whitespace, with three dots or more, or two apart (`. .` is a name, `..` is not).
+pub fn name_pattern() -> String {
+    let allowed = format!("[^{NAME_EXCLUDED}]");
+    let ws = format!("[{WHITESPACE}]");
+    format!(
+        "^{allowed}*[^{NAME_EXCLUDED}{WHITESPACE}.]{allowed}*$\
+         |^{ws}*\\.{ws}*\\.{ws}*\\.[.{WHITESPACE}]*$\
+         |^{ws}*\\.{ws}+\\.{ws}*$"
+    )
+}
+
+/// The schema of a file or folder name.
+pub fn name_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(NAME_MAX))
+        .pattern(Some(name_pattern()))
+        .build()
 }
 
 /// How the page shows a file of `content_type`.
@@ -136,8 +166,28 @@ mod tests {
         }
         assert!(check_name("name", &"x".repeat(255)).is_ok());
         assert!(check_name("name", &"x".repeat(256)).is_err());
-        // 255 bytes, not characters.
-        assert!(check_name("name", &"é".repeat(128)).is_err());
+        // Characters as sent, as the schema's maxLength counts them.
+        assert!(check_name("name", &"é".repeat(255)).is_ok());
+        assert!(check_name("name", &format!(" {}", "x".repeat(255))).is_err());
+        for good in ["...", ". .", " . . ", ".hidden", "a..b"] {
+            assert!(check_name("name", good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn the_schema_accepts_the_names_the_check_accepts() {
+        let pattern = regex::Regex::new(&name_pattern()).unwrap();
+        let edges = [
+            'a', '.', ' ', '\t', '\u{0}', '\u{85}', '\u{a0}', '\u{3000}', '/', '\\', '\u{202e}',
+            'é',
+        ];
+        let mut corpus = lumiku_plugin::text::strings_of(&edges, 4);
+        corpus.push("x".repeat(NAME_MAX + 1));
+        for name in corpus {
+            let length = name.chars().count();
+            let valid = pattern.is_match(&name) && (1..=NAME_MAX).contains(&length);
+            assert_eq!(valid, check_name("name", &name).is_ok(), "{name:?}");
+        }
     }
 
     #[test]

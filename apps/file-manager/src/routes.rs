@@ -13,6 +13,7 @@ use lumiku_plugin::{
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -231,7 +232,9 @@ async fn browse(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NewFolder {
-    /// 1 to 255 bytes; no `/`, `\`, NUL or control characters, not `.` or `..`.
+    /// 1 to 255 characters; no `/`, `\`, control or direction-override characters, not `.` or
+    /// `..`; kept trimmed.
+    #[schema(schema_with = model::name_schema, required = true)]
     name: String,
     /// The folder to make it in; the top when absent or null.
     parent_id: Option<Uuid>,
@@ -263,7 +266,8 @@ async fn create_folder(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct FolderPatch {
-    /// A new name.
+    /// A new name, as a new folder's.
+    #[schema(schema_with = model::name_schema)]
     name: Option<String>,
     /// The folder to move it into; null for the top.
     #[serde(deserialize_with = "nullable")]
@@ -328,14 +332,35 @@ async fn delete_folder(
 // ---- files ---------------------------------------------------------------------------------
 
 /// Where an upload goes.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(default, rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UploadQuery {
-    /// The file's name: 1 to 255 bytes; no `/`, `\`, NUL or control characters.
     name: String,
-    /// The folder; the top when absent.
+    #[serde(default)]
     folder_id: Option<Uuid>,
+}
+
+impl IntoParams for UploadQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let uuid = lumiku_plugin::text::uuid_schema();
+        vec![
+            lumiku_plugin::text::parameter(
+                "name",
+                ParameterIn::Query,
+                true,
+                "The file's name: 1 to 255 characters; no `/`, `\\`, control or direction-override \
+                 characters, not `.` or `..`; kept trimmed.",
+                model::name_schema(),
+            ),
+            lumiku_plugin::text::parameter(
+                "folderId",
+                ParameterIn::Query,
+                false,
+                "The folder; the top when absent.",
+                uuid,
+            ),
+        ]
+    }
 }
 
 /// Uploads a file: the request body is its bytes, streamed to storage and hashed on the way.
@@ -486,7 +511,8 @@ async fn get_file(ctx: AppContext, Path(id): Path<Uuid>) -> Result<Json<FileBody
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct FilePatch {
-    /// A new name.
+    /// A new name, as an upload's.
+    #[schema(schema_with = model::name_schema)]
     name: Option<String>,
     /// The folder to move it into; null for the top.
     #[serde(deserialize_with = "nullable")]
@@ -772,6 +798,7 @@ pub struct NewShare {
     #[schema(minimum = 1, maximum = 8760)]
     expires_in_hours: Option<i64>,
     /// A password the downloader must give: 8 to 128 characters. None by default.
+    #[schema(min_length = 8, max_length = 128)]
     password: Option<String>,
 }
 

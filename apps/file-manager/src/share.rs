@@ -116,6 +116,7 @@ async fn open_link(
 #[serde(default)]
 pub struct SharePassword {
     /// The password.
+    #[schema(required = true, min_length = 1)]
     password: String,
 }
 

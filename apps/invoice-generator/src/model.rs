@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lumiku_plugin::sql;
-use lumiku_plugin::{ApiError, FieldErrors};
+use lumiku_plugin::{ApiError, FieldErrors, text};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 use uuid::Uuid;
 
 use crate::money::{
@@ -26,26 +27,45 @@ impl Problems {
         self.0.entry(field.into()).or_default().push(problem.into());
     }
 
-    /// A trimmed text of 1 to `max` characters.
+    /// A one-line text of 1 to `max` characters, trimmed ([`text::one_line`]).
     fn required(&mut self, field: &str, raw: &str, max: usize) -> String {
-        let text = raw.trim();
-        if text.is_empty() || text.chars().count() > max || has_controls(text, false) {
-            self.add(field, format!("must be 1 to {max} characters"));
+        match text::one_line(raw, max) {
+            Ok(value) => value.to_owned(),
+            Err(problem) => {
+                self.add(field, problem);
+                String::new()
+            }
         }
-        text.to_owned()
     }
 
-    /// A trimmed text of at most `max` characters, `None` when empty; new lines allowed.
-    fn optional(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
-        let text = raw.map(str::trim).filter(|t| !t.is_empty())?;
-        if text.chars().count() > max || has_controls(text, true) {
-            self.add(field, format!("must be at most {max} characters"));
-        }
-        Some(text.to_owned())
+    /// An optional one-line text of at most `max` characters, `None` when blank.
+    fn optional_line(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+        text::optional_one_line(raw, max)
+            .unwrap_or_else(|problem| {
+                self.add(field, problem);
+                None
+            })
+            .map(str::to_owned)
     }
 
-    fn email(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
-        let email = self.optional(field, raw, 254)?;
+    /// An optional text of several lines of at most `max` characters, `None` when blank.
+    pub(crate) fn optional(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        text::optional_multi_line(raw, max)
+            .unwrap_or_else(|problem| {
+                self.add(field, problem);
+                None
+            })
+            .map(str::to_owned)
+    }
+
+    /// An optional e-mail address ([`EMAIL_MAX`] characters at most), `None` when blank.
+    pub(crate) fn email(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        let email = self.optional_line(field, raw, EMAIL_MAX)?;
         if !looks_like_email(&email) {
             self.add(field, "must be an e-mail address");
         }
@@ -59,13 +79,6 @@ impl Problems {
             Err(ApiError::validation(self.0))
         }
     }
-}
-
-fn has_controls(text: &str, newlines: bool) -> bool {
-    text.chars().any(|c| {
-        (c.is_control() && !(newlines && (c == '\n' || c == '\r' || c == '\t')))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    })
 }
 
 /// One `@`, something on each side, a dot in the domain, no spaces: what a mail server takes.
@@ -83,11 +96,59 @@ pub fn looks_like_email(email: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"()[]\\".contains(c))
 }
 
-/// A date as `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| (2000..=2999).contains(&d.year()))
+/// The longest e-mail address.
+pub const EMAIL_MAX: usize = 254;
+
+/// What an address may not hold besides `@`: controls, whitespace, direction overrides and what
+/// breaks a mail header. A regular-expression class body.
+const NOT_IN_ADDRESS: &str = "\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202a-\\u202f\\u205f\\u2066-\\u2069\\u3000<>,;\"()\\[\\]\\\\@";
+/// Whitespace that is not a control character (what may surround a value, trimmed away).
+const SPACES: &str = "\\x20\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
+/// The pattern of what [`Problems::email`] accepts: blank, or an address as
+/// [`looks_like_email`] says (something, one `@`, a domain with a dot inside), spaces around.
+pub fn email_pattern() -> String {
+    let part = format!("[^{NOT_IN_ADDRESS}]");
+    let label = format!("[^{NOT_IN_ADDRESS}.]");
+    format!(
+        "^[{SPACES}]*$|^[{SPACES}]*{part}+@{label}[^{NOT_IN_ADDRESS}]*\\.[^{NOT_IN_ADDRESS}]*{label}[{SPACES}]*$"
+    )
+}
+
+/// The schema of an optional e-mail address (null or blank for none).
+pub fn optional_email_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .max_length(Some(EMAIL_MAX))
+        .pattern(Some(email_pattern()))
+        .build()
+}
+
+pub use lumiku_plugin::text::{
+    DATE_PATTERN, date as parse_date, date_schema, optional_date_schema,
+};
+
+/// The currencies an invoice may be in (ISO 4217), for the document; [`Currency::of`] reads
+/// them.
+#[derive(ToSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+pub enum CurrencyCode {
+    /// Indonesian rupiah.
+    IDR,
+    /// US dollar.
+    USD,
+    /// Euro.
+    EUR,
+    /// Singapore dollar.
+    SGD,
+    /// Malaysian ringgit.
+    MYR,
+    /// Australian dollar.
+    AUD,
+    /// Pound sterling.
+    GBP,
+    /// Japanese yen.
+    JPY,
 }
 
 /// The tenant's business, as printed on its invoices.
@@ -153,28 +214,38 @@ impl Profile {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ProfileInput {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = text::one_line_schema::<200>, required = true)]
     pub business_name: String,
-    /// At most 1000 characters.
+    /// At most 1000 characters, several lines.
+    #[schema(schema_with = text::optional_multi_line_schema::<1000>)]
     pub address: Option<String>,
     /// An e-mail address.
+    #[schema(schema_with = optional_email_schema)]
     pub email: Option<String>,
-    /// At most 50 characters.
+    /// At most 50 characters, one line.
+    #[schema(schema_with = text::optional_one_line_schema::<50>)]
     pub phone: Option<String>,
-    /// At most 50 characters.
+    /// At most 50 characters, one line.
+    #[schema(schema_with = text::optional_one_line_schema::<50>)]
     pub tax_id: Option<String>,
-    /// At most 1000 characters.
+    /// At most 1000 characters, several lines.
+    #[schema(schema_with = text::optional_multi_line_schema::<1000>)]
     pub bank_details: Option<String>,
-    /// At most 2000 characters.
+    /// At most 2000 characters, several lines.
+    #[schema(schema_with = text::optional_multi_line_schema::<2000>)]
     pub default_terms: Option<String>,
-    /// At most 2000 characters.
+    /// At most 2000 characters, several lines.
+    #[schema(schema_with = text::optional_multi_line_schema::<2000>)]
     pub default_notes: Option<String>,
-    /// ISO 4217 code of a supported currency (IDR, USD, EUR, SGD, MYR, AUD, GBP, JPY); IDR
-    /// when absent.
+    /// The currency of new invoices; IDR when absent.
+    #[schema(value_type = Option<CurrencyCode>)]
     pub currency: Option<String>,
     /// The numbering format; `INV-{YYYY}-{seq:04}` when absent.
+    #[schema(max_length = 100)]
     pub number_format: Option<String>,
     /// 0 to 365; 14 when absent.
+    #[schema(minimum = 0, maximum = 365)]
     pub default_due_days: Option<i32>,
 }
 
@@ -185,8 +256,8 @@ impl ProfileInput {
         let business_name = p.required("businessName", &self.business_name, 200);
         let address = p.optional("address", self.address.as_deref(), 1000);
         let email = p.email("email", self.email.as_deref());
-        let phone = p.optional("phone", self.phone.as_deref(), 50);
-        let tax_id = p.optional("taxId", self.tax_id.as_deref(), 50);
+        let phone = p.optional_line("phone", self.phone.as_deref(), 50);
+        let tax_id = p.optional_line("taxId", self.tax_id.as_deref(), 50);
         let bank_details = p.optional("bankDetails", self.bank_details.as_deref(), 1000);
         let default_terms = p.optional("defaultTerms", self.default_terms.as_deref(), 2000);
         let default_notes = p.optional("defaultNotes", self.default_notes.as_deref(), 2000);
@@ -352,13 +423,17 @@ pub struct Client {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ClientInput {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = text::one_line_schema::<200>, required = true)]
     pub name: String,
     /// An e-mail address.
+    #[schema(schema_with = optional_email_schema)]
     pub email: Option<String>,
-    /// At most 1000 characters.
+    /// At most 1000 characters, several lines.
+    #[schema(schema_with = text::optional_multi_line_schema::<1000>)]
     pub address: Option<String>,
-    /// At most 50 characters.
+    /// At most 50 characters, one line.
+    #[schema(schema_with = text::optional_one_line_schema::<50>)]
     pub tax_id: Option<String>,
 }
 
@@ -379,7 +454,7 @@ impl ClientInput {
             name: p.required("name", &self.name, 200),
             email: p.email("email", self.email.as_deref()),
             address: p.optional("address", self.address.as_deref(), 1000),
-            tax_id: p.optional("taxId", self.tax_id.as_deref(), 50),
+            tax_id: p.optional_line("taxId", self.tax_id.as_deref(), 50),
         };
         p.finish()?;
         Ok(fields)
@@ -436,17 +511,25 @@ impl Status {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct LineInputBody {
-    /// 1 to 500 characters.
+    /// 1 to 500 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = text::one_line_schema::<500>, required = true)]
     pub description: String,
-    /// A decimal string with at most three decimals (`"1.5"`), or an integer; above 0.
+    /// A decimal string with at most three decimals (`"1.5"`), or an integer; above 0, at most
+    /// a billion.
+    #[schema(value_type = Quantity, required = true)]
     pub quantity: Option<Quantity>,
-    /// Price per unit in the currency's minor unit (whole rupiah for IDR), 0 or more.
+    /// Price per unit in the currency's minor unit (whole rupiah for IDR), 0 to 10^15.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     pub unit_price: i64,
     /// Percent off in basis points (1000 = 10%), 0 to 10000.
+    #[schema(minimum = 0, maximum = 10_000)]
     pub discount_basis_points: i64,
-    /// A fixed amount off in minor units instead, at most the line's amount.
+    /// A fixed amount off in minor units instead (not with `discountBasisPoints`), at most the
+    /// line's amount.
+    #[schema(minimum = 0)]
     pub discount_amount: Option<i64>,
     /// Tax in basis points (1100 = 11% PPN), 0 to 10000.
+    #[schema(minimum = 0, maximum = 10_000)]
     pub tax_basis_points: i64,
 }
 
@@ -454,20 +537,27 @@ pub struct LineInputBody {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct InvoiceInput {
-    /// The client billed.
+    /// The client billed, one of the tenant's.
+    #[schema(value_type = Uuid, required = true)]
     pub client_id: Option<Uuid>,
-    /// ISO 4217 code; the profile's currency when absent.
+    /// The profile's currency when absent.
+    #[schema(value_type = Option<CurrencyCode>)]
     pub currency: Option<String>,
     /// `YYYY-MM-DD`; today (UTC) when absent.
+    #[schema(schema_with = optional_date_schema)]
     pub issue_date: Option<String>,
     /// `YYYY-MM-DD`, on or after the issue date; the issue date plus the profile's default
     /// days when absent.
+    #[schema(schema_with = optional_date_schema)]
     pub due_date: Option<String>,
-    /// At most 2000 characters; the profile's default notes when absent.
+    /// At most 2000 characters, several lines; the profile's default notes when absent.
+    #[schema(schema_with = text::optional_multi_line_schema::<2000>)]
     pub notes: Option<String>,
-    /// At most 2000 characters; the profile's default terms when absent.
+    /// At most 2000 characters, several lines; the profile's default terms when absent.
+    #[schema(schema_with = text::optional_multi_line_schema::<2000>)]
     pub terms: Option<String>,
     /// 1 to 200 lines.
+    #[schema(min_items = 1, max_items = 200, required = true)]
     pub lines: Vec<LineInputBody>,
 }
 
@@ -744,6 +834,43 @@ mod tests {
             "budi", "budi@", "@x.id", "a b@x.id", "a@b", "a@@b.id", "a@b.id>",
         ] {
             assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_schema_accepts_the_addresses_the_check_accepts() {
+        let pattern = regex::Regex::new(&email_pattern()).unwrap();
+        let edges = ['a', '@', '.', ' ', '\u{a0}', '\t', '<', '\u{202e}', 'é'];
+        let mut corpus = lumiku_plugin::text::strings_of(&edges, 5);
+        corpus.extend([
+            "budi@example.co.id".into(),
+            " a@b.c ".into(),
+            "a@b..c".into(),
+        ]);
+        for address in corpus {
+            let mut p = Problems::default();
+            p.email("email", Some(&address));
+            let valid = pattern.is_match(&address) && address.chars().count() <= EMAIL_MAX;
+            assert_eq!(valid, p.finish().is_ok(), "{address:?}");
+        }
+    }
+
+    #[test]
+    fn dates_are_ten_characters_of_the_third_millennium() {
+        let pattern = regex::Regex::new(DATE_PATTERN).unwrap();
+        for (text, ok) in [
+            ("2024-02-29", true),
+            ("2023-02-29", false),
+            ("1999-12-31", false),
+            ("2024-1-05", false),
+            (" 2024-01-05", false),
+            ("+2024-01-05", false),
+            ("2999-12-31", true),
+        ] {
+            assert_eq!(parse_date(text).is_some(), ok, "{text}");
+            if ok {
+                assert!(pattern.is_match(text), "{text}");
+            }
         }
     }
 }

@@ -112,10 +112,7 @@ pub const IDR: Currency = CURRENCIES[0];
 impl Currency {
     /// The currency with `code` (case-insensitive), if the app knows it.
     pub fn of(code: &str) -> Option<Currency> {
-        CURRENCIES
-            .iter()
-            .copied()
-            .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+        CURRENCIES.iter().copied().find(|c| c.code == code)
     }
 
     /// The mark before decimals: `,` for rupiah and euro, `.` for the others.
@@ -148,14 +145,37 @@ impl Currency {
 
 /// A quantity in thousandths: `2`, `1.5` and `0.125` are 2000, 1500 and 125. Sent and answered
 /// as a decimal string (`"1.5"`); a JSON integer is taken too. Never a float.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ToSchema)]
-#[schema(value_type = String, example = "1.5")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Quantity(pub i64);
+
+impl utoipa::PartialSchema for Quantity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^[0-9]{1,10}(\\.[0-9]{1,3})?$"))
+                    .examples(["1.5"]),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(1_000_000_000)),
+            )
+            .description(Some(
+                "A decimal string with at most three decimals, or an integer; above 0, at most a billion",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Quantity {}
 
 impl Quantity {
     /// Parses `"12"`, `"1.5"`, `"0.125"`: at most three decimals, positive, at most a billion.
     pub fn parse(text: &str) -> Option<Quantity> {
-        let text = text.trim();
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         if whole.is_empty()
             || whole.len() > 10
@@ -331,11 +351,14 @@ mod tests {
         assert_eq!(IDR.format(999), "Rp 999");
         assert_eq!(IDR.format(1000), "Rp 1.000");
         assert_eq!(IDR.format(-5_500), "-Rp 5.500");
-        let usd = Currency::of("usd").unwrap();
+        let usd = Currency::of("USD").unwrap();
         assert_eq!(usd.format(125_000_050), "$1,250,000.50");
         assert_eq!(usd.format(7), "$0.07");
         assert_eq!(Currency::of("EUR").unwrap().format(123_456), "€ 1.234,56");
         assert_eq!(Currency::of("XYZ"), None);
+        // The code as the document's enum spells it, nothing else.
+        assert_eq!(Currency::of("usd"), None);
+        assert_eq!(Currency::of(" USD"), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::model::{
     Client, ClientInput, Draft, Invoice, InvoiceInput, InvoiceSummary, Line, Profile, ProfileInput,
-    Status, looks_like_email,
+    Status,
 };
 use crate::money::Totals;
 use crate::store::{self, Delivery, InvoiceFilter, Stored};
@@ -226,6 +226,8 @@ pub struct ClientQuery {
     /// Only those whose name or e-mail contains this.
     q: Option<String>,
     /// At most this many, 1 to 200 (default 200).
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -358,12 +360,16 @@ pub struct InvoiceQuery {
     /// Only this client's.
     client_id: Option<Uuid>,
     /// Issued on or after this date (`YYYY-MM-DD`).
+    #[param(schema_with = crate::model::date_schema)]
     from: Option<String>,
     /// Issued on or before this date (`YYYY-MM-DD`).
+    #[param(schema_with = crate::model::date_schema)]
     to: Option<String>,
     /// The `nextCursor` of the previous page.
     before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -389,7 +395,6 @@ async fn list_invoices(
 ) -> Result<Json<InvoiceList>, ApiError> {
     let date = |field: &str, text: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
         text.as_deref()
-            .filter(|t| !t.is_empty())
             .map(|t| {
                 crate::model::parse_date(t)
                     .ok_or_else(|| ApiError::invalid_field(field, "must be a date, YYYY-MM-DD"))
@@ -922,9 +927,11 @@ fn require_issued(stored: &Stored) -> Result<(), ApiError> {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SendInput {
-    /// The recipient; the client's e-mail address when absent.
+    /// The recipient; the client's e-mail address when absent or blank.
+    #[schema(schema_with = crate::model::optional_email_schema)]
     to: Option<String>,
-    /// A message above the invoice's summary, at most 2000 characters.
+    /// A message above the invoice's summary, at most 2000 characters, several lines.
+    #[schema(schema_with = lumiku_plugin::text::optional_multi_line_schema::<2000>)]
     message: Option<String>,
 }
 
@@ -970,29 +977,13 @@ async fn send(
     require_issued(&stored)?;
     let input = metered.body();
     let mut problems = crate::model::Problems::default();
-    let to = input
-        .to
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+    let to = problems
+        .email("to", input.to.as_deref())
         .or_else(|| stored.invoice.billed_to.email.clone());
-    match &to {
-        None => problems.add("to", "is required: the client has no e-mail address"),
-        Some(to) if !looks_like_email(to) || to.len() > 254 => {
-            problems.add("to", "must be an e-mail address")
-        }
-        Some(_) => {}
+    if to.is_none() {
+        problems.add("to", "is required: the client has no e-mail address");
     }
-    let message = input
-        .message
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(str::to_owned);
-    if message.as_ref().is_some_and(|m| m.chars().count() > 2000) {
-        problems.add("message", "must be at most 2000 characters");
-    }
+    let message = problems.optional("message", input.message.as_deref(), 2000);
     problems.finish()?;
     let to = to.unwrap_or_default();
     let delivery =

@@ -31,6 +31,8 @@ pub struct ProjectQuery {
     /// The `nextCursor` of the previous page.
     pub(crate) before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     pub(crate) limit: Option<u32>,
 }
 

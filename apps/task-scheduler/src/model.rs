@@ -115,30 +115,59 @@ pub enum TaskAction {
     Http {
         /// GET (default), POST, PUT, PATCH, DELETE or HEAD.
         #[serde(default = "default_method")]
+        #[schema(value_type = HttpMethod)]
         method: String,
-        /// An `http` or `https` URL on a public address.
+        /// An `http` or `https` URL on a public address, at most 2048 characters.
+        #[schema(max_length = 2048)]
         url: String,
-        /// Request headers, name → value (at most 20).
+        /// Request headers, name → value (at most 20; not Host, Content-Length,
+        /// Transfer-Encoding or Connection).
         #[serde(default)]
+        #[schema(schema_with = headers_schema)]
         headers: BTreeMap<String, String>,
-        /// Request body (at most 64 KiB).
+        /// Request body (at most 64 KiB as UTF-8).
         #[serde(default)]
         body: Option<String>,
         /// Seconds to wait for the answer, 1 to 30 (default 30).
         #[serde(default, rename = "timeoutSecs")]
+        #[schema(minimum = 1, maximum = 30)]
         timeout_secs: Option<u32>,
     },
     /// An in-app notification to chosen members of the tenant.
     Reminder {
-        /// 1 to 500 characters.
+        /// 1 to 500 characters, several lines, not only spaces; kept trimmed.
+        #[schema(schema_with = lumiku_plugin::text::multi_line_schema::<500>)]
         message: String,
-        /// The members to notify (1 to 50).
+        /// The members to notify (1 to 50), members of the tenant.
+        #[schema(min_items = 1, max_items = 50)]
         recipients: Vec<Uuid>,
     },
 }
 
 fn default_method() -> String {
     "GET".into()
+}
+
+/// An HTTP action's headers: at most 20 names, each a string.
+fn headers_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .max_properties(Some(20))
+        .build()
+}
+
+/// An HTTP action's method, for the document.
+#[derive(ToSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+pub enum HttpMethod {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+    HEAD,
 }
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
@@ -167,7 +196,7 @@ impl TaskAction {
                 if timeout_secs.is_some_and(|t| !(1..=30).contains(&t)) {
                     push(&mut errors, "action.timeoutSecs", "must be 1 to 30");
                 }
-                let method = method.trim().to_ascii_uppercase();
+                let method = method.clone();
                 if !METHODS.contains(&method.as_str()) {
                     push(
                         &mut errors,
@@ -211,17 +240,10 @@ impl TaskAction {
                 message,
                 recipients,
             } => {
-                let message = message.trim();
-                if message.is_empty() || message.chars().count() > 500 {
-                    push(&mut errors, "action.message", "must be 1 to 500 characters");
-                }
-                if message.chars().any(|c| c.is_control() && c != '\n') {
-                    push(
-                        &mut errors,
-                        "action.message",
-                        "must not hold control characters",
-                    );
-                }
+                let message = lumiku_plugin::text::multi_line(message, 500).unwrap_or_else(|e| {
+                    push(&mut errors, "action.message", &e);
+                    ""
+                });
                 let mut chosen: Vec<Uuid> = Vec::new();
                 for id in recipients {
                     if !chosen.contains(id) {
@@ -330,13 +352,15 @@ fn push(errors: &mut FieldErrors, field: &str, message: &str) {
     }
 }
 
-/// A name: 1 to 200 characters on one line.
+/// A name: 1 to 200 characters on one line ([`lumiku_plugin::text::one_line`]).
 pub fn check_name(name: &str, errors: &mut FieldErrors) -> String {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        push(errors, "name", "must be 1 to 200 characters on one line");
+    match lumiku_plugin::text::one_line(name, 200) {
+        Ok(name) => name.to_owned(),
+        Err(problem) => {
+            push(errors, "name", &problem);
+            String::new()
+        }
     }
-    name.to_owned()
 }
 
 #[cfg(test)]

@@ -63,6 +63,8 @@ pub struct PageQuery {
     /// The `nextCursor` of the previous page.
     pub(crate) before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     pub(crate) limit: Option<u32>,
 }
 
@@ -76,7 +78,8 @@ pub struct TaskBody {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewTask {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>)]
     name: String,
     /// When it runs.
     schedule: TaskSchedule,
@@ -91,7 +94,8 @@ pub struct NewTask {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct TaskPatch {
-    /// 1 to 200 characters.
+    /// 1 to 200 characters, one line, not only spaces; kept trimmed.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>)]
     name: Option<String>,
     /// When it runs.
     schedule: Option<TaskSchedule>,
@@ -428,6 +432,7 @@ async fn list_runs(
 pub struct PreviewQuery {
     /// `cron` (default) or `once`.
     #[serde(rename = "type")]
+    #[param(pattern = "^(cron|once)$")]
     kind: Option<String>,
     /// The cron expression.
     expression: Option<String>,

@@ -1,6 +1,6 @@
 //! What the chat's requests carry, checked, and how a message's Markdown becomes safe HTML.
 
-use lumiku_plugin::{ApiError, FieldErrors};
+use lumiku_plugin::{ApiError, FieldErrors, text};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -10,6 +10,8 @@ use uuid::Uuid;
 pub const MAX_MESSAGE: usize = 4000;
 /// The longest channel name.
 pub const MAX_CHANNEL_NAME: usize = 80;
+/// The longest channel description.
+pub const MAX_DESCRIPTION: usize = 500;
 /// The most members a new private channel may start with.
 pub const MAX_INITIAL_MEMBERS: usize = 200;
 
@@ -29,13 +31,17 @@ fn refuse(errors: FieldErrors) -> Result<(), ApiError> {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewChannel {
-    /// 1 to 80 characters: letters, digits, spaces, `-` and `_`; unique in the tenant (any case).
+    /// 1 to 80 characters, one line, not only spaces; kept trimmed; unique in the tenant (any
+    /// case).
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<80>, required = true)]
     pub name: String,
-    /// At most 500 characters.
+    /// At most 500 characters, one line; blank for none.
+    #[schema(schema_with = lumiku_plugin::text::optional_one_line_schema::<500>)]
     pub description: Option<String>,
     /// Private: only its members see it. Default public: every member of the tenant.
     pub private: bool,
-    /// Members to add besides the creator (a private channel's first members).
+    /// Members to add besides the creator (a private channel's first members), at most 200.
+    #[schema(max_items = 200)]
     pub members: Vec<Uuid>,
 }
 
@@ -49,28 +55,23 @@ pub struct ChannelFields {
 }
 
 fn check_name(errors: &mut FieldErrors, name: &str) -> String {
-    let name = name.trim();
-    let fits = !name.is_empty()
-        && name.chars().count() <= MAX_CHANNEL_NAME
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'));
-    if !fits {
-        field(
-            errors,
-            "name",
-            "must be 1 to 80 letters, digits, spaces, - or _",
-        );
+    match text::one_line(name, MAX_CHANNEL_NAME) {
+        Ok(name) => name.to_owned(),
+        Err(message) => {
+            field(errors, "name", &message);
+            String::new()
+        }
     }
-    name.to_owned()
 }
 
 fn check_description(errors: &mut FieldErrors, description: Option<&str>) -> Option<String> {
-    let description = description.map(str::trim).filter(|d| !d.is_empty());
-    if description.is_some_and(|d| d.chars().count() > 500) {
-        field(errors, "description", "must be at most 500 characters");
+    match text::optional_one_line(description, MAX_DESCRIPTION) {
+        Ok(description) => description.map(str::to_owned),
+        Err(message) => {
+            field(errors, "description", &message);
+            None
+        }
     }
-    description.map(str::to_owned)
 }
 
 impl NewChannel {
@@ -87,13 +88,16 @@ impl NewChannel {
     }
 }
 
-/// A channel's new name or description.
+/// A channel's new name or description: at least one of them.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct ChannelChange {
-    /// A new name.
+    /// A new name: 1 to 80 characters, one line, not only spaces.
+    #[schema(schema_with = lumiku_plugin::text::one_line_schema::<80>)]
     pub name: Option<String>,
-    /// A new description (empty to remove it).
+    /// A new description, at most 500 characters, one line (blank to remove it).
+    #[schema(schema_with = lumiku_plugin::text::one_line_or_blank_schema::<500>)]
     pub description: Option<String>,
 }
 
@@ -122,8 +126,9 @@ impl ChannelChange {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewMessage {
-    /// Markdown, 1 to 4000 characters. `@name` mentions the member whose e-mail address starts
-    /// with `name@`.
+    /// Markdown, 1 to 4000 characters, not only spaces. `@name` mentions the member whose e-mail
+    /// address starts with `name@`.
+    #[schema(schema_with = lumiku_plugin::text::multi_line_schema::<4000>, required = true)]
     pub body: String,
     /// The message this replies to (its thread); a reply to a reply joins the same thread.
     pub parent_id: Option<Uuid>,
@@ -133,39 +138,87 @@ pub struct NewMessage {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageEdit {
-    /// Markdown, 1 to 4000 characters.
+    /// Markdown, 1 to 4000 characters, not only spaces.
+    #[schema(schema_with = lumiku_plugin::text::multi_line_schema::<4000>, required = true)]
     pub body: String,
 }
 
 /// A checked message body.
 pub fn check_body(body: &str) -> Result<String, ApiError> {
-    let mut errors = FieldErrors::new();
-    let body = body.trim();
-    if body.is_empty() || body.chars().count() > MAX_MESSAGE {
-        field(&mut errors, "body", "must be 1 to 4000 characters");
-    }
-    if body.contains('\0') {
-        field(&mut errors, "body", "must not contain NUL");
-    }
-    refuse(errors)?;
-    Ok(body.to_owned())
+    text::multi_line(body, MAX_MESSAGE)
+        .map(str::to_owned)
+        .map_err(|message| ApiError::invalid_field("body", message))
 }
 
 /// A reaction as sent.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewReaction {
-    /// One emoji (up to 16 bytes: a sequence with modifiers counts as one).
+    /// One emoji: 1 to 8 characters from the emoji and symbol blocks (a sequence with skin tone,
+    /// joiners or a variation selector is one emoji of several characters).
+    #[schema(schema_with = emoji_schema, required = true)]
     pub emoji: String,
 }
 
-/// A checked reaction: a short run of non-ASCII symbols (an emoji), no letters or spaces.
+/// The characters an emoji is made of: the emoji and pictograph blocks (U+1F000 to U+1FAFF), the
+/// symbol and dingbat blocks (U+2190 to U+2BFF), a few symbols elsewhere that are emoji (© ® ‼
+/// ⁉ ™ ℹ 〰 〽 ㊗ ㊙), and what joins and modifies them (ZWJ, the keycap mark, VS16, tag
+/// characters). The schema's pattern and [`check_emoji`] are both made from this list.
+const EMOJI_CHARS: &[(char, char)] = &[
+    ('\u{a9}', '\u{a9}'),
+    ('\u{ae}', '\u{ae}'),
+    ('\u{200d}', '\u{200d}'),
+    ('\u{203c}', '\u{203c}'),
+    ('\u{2049}', '\u{2049}'),
+    ('\u{20e3}', '\u{20e3}'),
+    ('\u{2122}', '\u{2122}'),
+    ('\u{2139}', '\u{2139}'),
+    ('\u{2190}', '\u{2bff}'),
+    ('\u{3030}', '\u{3030}'),
+    ('\u{303d}', '\u{303d}'),
+    ('\u{3297}', '\u{3297}'),
+    ('\u{3299}', '\u{3299}'),
+    ('\u{fe0f}', '\u{fe0f}'),
+    ('\u{1f000}', '\u{1faff}'),
+    ('\u{e0020}', '\u{e007f}'),
+];
+/// The most characters in one reaction.
+const MAX_EMOJI: usize = 8;
+
+fn emoji_pattern() -> String {
+    let class: String = EMOJI_CHARS
+        .iter()
+        .map(|&(from, to)| {
+            // The characters themselves: JSON Schema's patterns are ECMA-262, Python's and
+            // Rust's are not, and only a literal character means the same to all three.
+            if from == to {
+                from.to_string()
+            } else {
+                format!("{from}-{to}")
+            }
+        })
+        .collect();
+    format!("^[{class}]{{1,{MAX_EMOJI}}}$")
+}
+
+pub(crate) fn emoji_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_EMOJI))
+        .pattern(Some(emoji_pattern()))
+        .build()
+}
+
+/// A checked reaction: one emoji, as [`EMOJI_CHARS`] says.
 pub fn check_emoji(emoji: &str) -> Result<String, ApiError> {
-    let emoji = emoji.trim();
-    let fits = !emoji.is_empty()
-        && emoji.len() <= 16
+    let count = emoji.chars().count();
+    let fits = (1..=MAX_EMOJI).contains(&count)
         && emoji.chars().all(|c| {
-            !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control()
+            EMOJI_CHARS
+                .iter()
+                .any(|&(from, to)| (from..=to).contains(&c))
         });
     if fits {
         Ok(emoji.to_owned())
@@ -285,6 +338,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_schema_accepts_the_reactions_the_check_accepts() {
+        let pattern = regex::Regex::new(&emoji_pattern()).unwrap();
+        for emoji in [
+            "👍",
+            "👍🏽",
+            "❤️",
+            "👨\u{200d}👩\u{200d}👧",
+            "🇮🇩",
+            "©",
+            "↔",
+            "🏴\u{e0067}\u{e0062}\u{e007f}",
+            "",
+            " 👍",
+            "a",
+            "1️⃣",
+            "👍👍👍👍👍👍👍👍",
+            "👍👍👍👍👍👍👍👍👍",
+            "€",
+            "\u{2b00}",
+            "\u{2c00}",
+        ] {
+            let length = emoji.chars().count();
+            let valid = pattern.is_match(emoji) && (1..=MAX_EMOJI).contains(&length);
+            assert_eq!(valid, check_emoji(emoji).is_ok(), "{emoji:?}");
+        }
+        assert!(
+            check_emoji("👍🏽").is_ok() && check_emoji("❤️").is_ok() && check_emoji("🇮🇩").is_ok()
+        );
+        assert!(check_emoji("a").is_err() && check_emoji(" 👍").is_err());
+    }
+
+    #[test]
     fn markdown_renders_and_nothing_in_it_runs() {
         assert_eq!(
             render_markdown("**hi** _there_"),
@@ -347,7 +432,7 @@ mod tests {
         assert_eq!(check_body(" hi ").unwrap(), "hi");
         assert!(check_emoji("👍").is_ok());
         assert!(check_emoji("👍🏽").is_ok());
-        for bad in ["", "a", "<b>", "👍 👍", &"👍".repeat(5)] {
+        for bad in ["", "a", "<b>", "👍 👍", &"👍".repeat(MAX_EMOJI + 1)] {
             assert!(check_emoji(bad).is_err(), "{bad}");
         }
         let channel = NewChannel {
@@ -355,10 +440,12 @@ mod tests {
             ..Default::default()
         };
         assert!(channel.validate().is_ok());
-        let bad = NewChannel {
-            name: "<script>".into(),
-            ..Default::default()
-        };
-        assert!(bad.validate().is_err());
+        for name in ["", "  ", "new\nline", "fdp\u{202e}.exe", &"x".repeat(81)] {
+            let bad = NewChannel {
+                name: name.into(),
+                ..Default::default()
+            };
+            assert!(bad.validate().is_err(), "{name:?}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use lumiku_plugin::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -106,6 +107,8 @@ pub struct HistoryQuery {
     /// The `nextCursor` of the previous page: messages older than it.
     pub(crate) before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     pub(crate) limit: Option<u32>,
 }
 
@@ -117,18 +120,35 @@ pub struct ThreadQuery {
     /// The `nextCursor` of the previous page: replies newer than it.
     after: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
 /// A search.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(default, deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SearchQuery {
-    /// Words to find (each whole or as a prefix), 1 to 200 characters.
     q: String,
-    /// At most this many hits, 1 to 50 (default 20).
+    #[serde(default, deserialize_with = "lumiku_plugin::list::limit::<50, _>")]
     limit: Option<u32>,
+}
+
+impl IntoParams for SearchQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            lumiku_plugin::text::parameter(
+                "q",
+                ParameterIn::Query,
+                true,
+                "Words to find (each whole or as a prefix), 1 to 200 characters, one line.",
+                lumiku_plugin::text::one_line_schema::<200>(),
+            ),
+            lumiku_plugin::list::limit_parameter::<50>(
+                "At most this many hits, 1 to 50 (default 20).",
+            ),
+        ]
+    }
 }
 
 /// The dashboard card's figures.
@@ -770,11 +790,29 @@ async fn add_reaction(
     react_answer(metered, id, message.channel_id).await
 }
 
+/// A reaction's address, read as a `(Uuid, String)` path.
+struct ReactionPath;
+
+impl IntoParams for ReactionPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let uuid = lumiku_plugin::text::uuid_schema();
+        vec![
+            lumiku_plugin::text::parameter("id", ParameterIn::Path, true, "Message id", uuid),
+            lumiku_plugin::text::parameter(
+                "emoji",
+                ParameterIn::Path,
+                true,
+                "The emoji, as the reaction's",
+                model::emoji_schema(),
+            ),
+        ]
+    }
+}
+
 /// Takes one's reaction back (free).
 #[utoipa::path(delete, path = "/messages/{id}/reactions/{emoji}", tag = "team-chat",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Message id"),
-        ("emoji" = String, Path, description = "The emoji"), IdempotencyKey),
+    params(ReactionPath, IdempotencyKey),
     responses((status = 200, description = "The message with its reactions", body = Charged<MessageBody>),
         (status = 404, description = "No such message for this caller", body = ErrorBody), MeteredErrors))]
 async fn remove_reaction(
@@ -884,10 +922,8 @@ async fn search(
     ctx: AppContext,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<List<Hit>>, ApiError> {
-    let q = query.q.trim();
-    if q.is_empty() || q.chars().count() > 200 {
-        return Err(ApiError::invalid_field("q", "must be 1 to 200 characters"));
-    }
+    let q = lumiku_plugin::text::one_line(&query.q, 200)
+        .map_err(|message| ApiError::invalid_field("q", message))?;
     let mut tx = ctx.read().await?;
     let hits = store::search(
         &mut tx,

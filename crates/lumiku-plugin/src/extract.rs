@@ -37,9 +37,63 @@ where
         refuse_nul_in_json(&bytes)?;
         match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+            Err(rejection) => match integral_floats_as_integers(&bytes) {
+                // JSON Schema's `integer` is any number without a fraction, `2.0` and `1e3`
+                // too; serde's integers are not. Only a body that failed is read again.
+                Some(value) => serde_json::from_value(value)
+                    .map(Json)
+                    .map_err(|_| json_rejection(rejection)),
+                None => Err(json_rejection(rejection)),
+            },
         }
     }
+}
+
+/// The body with every number that has no fraction (`2.0`, `1e3`) and fits an `i64` or `u64`
+/// written as an integer; `None` when it holds no such number (or is not JSON).
+fn integral_floats_as_integers(bytes: &[u8]) -> Option<serde_json::Value> {
+    fn rewrite(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                // 2^63 and 2^64 are exact as f64: the bounds are checked before the cast.
+                let integer = if f.fract() != 0.0 || !f.is_finite() {
+                    None
+                } else if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
+                    Some(serde_json::Number::from(f as i64))
+                } else if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
+                    Some(serde_json::Number::from(f as u64))
+                } else {
+                    None
+                };
+                match integer {
+                    Some(integer) => {
+                        *n = integer;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            // Every item is visited: `any` would stop at the first one rewritten.
+            serde_json::Value::Array(items) => {
+                let mut changed = false;
+                for item in items {
+                    changed |= rewrite(item);
+                }
+                changed
+            }
+            serde_json::Value::Object(fields) => {
+                let mut changed = false;
+                for item in fields.values_mut() {
+                    changed |= rewrite(item);
+                }
+                changed
+            }
+            _ => false,
+        }
+    }
+    let mut value = serde_json::from_slice::<serde_json::Value>(bytes).ok()?;
+    rewrite(&mut value).then_some(value)
 }
 
 /// Whether the request says its body is JSON (`application/json`, or any `+json` type).
@@ -224,6 +278,68 @@ where
                 Err(ApiError::payload_too_large())
             }
             Err(other) => Err(ApiError::bad_request("invalid_form", other.body_text())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Line {
+        quantity: i64,
+        price: u32,
+        rate: f64,
+    }
+
+    async fn read(body: &str) -> Result<Line, ApiError> {
+        let request = Request::builder()
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap();
+        Json::<Line>::from_request(request, &())
+            .await
+            .map(|Json(line)| line)
+    }
+
+    #[tokio::test]
+    async fn an_integer_may_be_written_as_a_number_without_a_fraction() {
+        let line = |quantity, price, rate| Line {
+            quantity,
+            price,
+            rate,
+        };
+        assert_eq!(
+            read(r#"{"quantity":2,"price":3,"rate":0.5}"#)
+                .await
+                .unwrap(),
+            line(2, 3, 0.5)
+        );
+        assert_eq!(
+            read(r#"{"quantity":2.0,"price":3e2,"rate":1.0}"#)
+                .await
+                .unwrap(),
+            line(2, 300, 1.0)
+        );
+        assert_eq!(
+            read(r#"{"quantity":-4.0,"price":0,"rate":2}"#)
+                .await
+                .unwrap(),
+            line(-4, 0, 2.0)
+        );
+        for refused in [
+            r#"{"quantity":2.5,"price":3,"rate":0.5}"#,
+            r#"{"quantity":1e300,"price":3,"rate":0.5}"#,
+            r#"{"quantity":2,"price":-1.0,"rate":0.5}"#,
+            r#"{"quantity":2,"price":5e9,"rate":0.5}"#,
+        ] {
+            let error = read(refused).await.unwrap_err();
+            assert_eq!(
+                error.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{refused}"
+            );
         }
     }
 }

@@ -100,10 +100,22 @@ async fn projects_come_in_pages_each_with_its_own_tasks(backend: Backend) {
     assert_eq!(last, [("p1".into(), vec!["p1 only".into()])]);
     assert_eq!(cursor, Value::Null, "the last page says so");
 
-    // Sizes out of range are brought into it.
-    let (one, _) = page(&app, &user, "?limit=0").await;
+    // A size out of range is refused, as the document's minimum and maximum say; the edges are
+    // taken.
+    for query in [
+        "?limit=0",
+        "?limit=201",
+        "?limit=2147483648",
+        "?limit=-1",
+        "?limit=two",
+    ] {
+        app.get(&format!("{PROJECTS}{query}"), &user.access_token)
+            .await
+            .assert_error(400, "invalid_query");
+    }
+    let (one, _) = page(&app, &user, "?limit=1").await;
     assert_eq!(named(&one), ["p5"]);
-    let (most, _) = page(&app, &user, "?limit=100000").await;
+    let (most, _) = page(&app, &user, "?limit=200").await;
     assert_eq!(most.len(), 5);
 }
 

@@ -60,7 +60,9 @@ pub struct UserQuery {
     /// The `nextCursor` of the previous page.
     before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
 }
 
 /// Audit filters and cursor.
@@ -73,7 +75,9 @@ pub struct PlatformAuditQuery {
     /// The `nextCursor` of the previous page.
     before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
 }
 
 /// Platform users with their personal tenant's balance, newest first (platform administrators).
@@ -96,7 +100,7 @@ async fn list_users(
                 &caller,
                 query.q.as_deref(),
                 query.before,
-                query.limit.unwrap_or(50),
+                i64::from(query.limit.unwrap_or(50)),
             )
             .await?,
     ))
@@ -122,7 +126,7 @@ async fn platform_audit(
                 &caller,
                 query.action.as_deref(),
                 query.before,
-                query.limit.unwrap_or(50),
+                i64::from(query.limit.unwrap_or(50)),
             )
             .await?,
     ))

@@ -73,7 +73,9 @@ pub struct InvoiceQuery {
     /// The `nextCursor` of the previous page.
     before: Option<Uuid>,
     /// Page size, 1 to 100 (default 20).
-    limit: Option<i64>,
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<100, _>")]
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
 }
 
 const TENANT_HEADER_DOC: &str = "Tenant; default the personal tenant";
@@ -238,7 +240,11 @@ async fn list_invoices(
     Ok(Json(
         state
             .kernel
-            .invoices(&tenant.access, query.before, query.limit.unwrap_or(20))
+            .invoices(
+                &tenant.access,
+                query.before,
+                i64::from(query.limit.unwrap_or(20)),
+            )
             .await?,
     ))
 }

@@ -32,7 +32,9 @@ pub struct HistoryQuery {
     /// The `nextCursor` of the previous page.
     before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
 }
 
 /// Usage period.
@@ -91,7 +93,11 @@ async fn history(
     Ok(Json(
         state
             .kernel
-            .history(&tenant.access, query.before, query.limit.unwrap_or(50))
+            .history(
+                &tenant.access,
+                query.before,
+                i64::from(query.limit.unwrap_or(50)),
+            )
             .await?,
     ))
 }

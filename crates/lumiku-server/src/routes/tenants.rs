@@ -65,7 +65,9 @@ pub struct AuditQuery {
     /// The `nextCursor` of the previous page.
     before: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
-    limit: Option<i64>,
+    #[serde(deserialize_with = "lumiku_plugin::list::limit::<200, _>")]
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
 }
 
 fn parse_role(raw: &str) -> Result<Role, ApiError> {
@@ -266,7 +268,7 @@ async fn audit_log(
             id,
             query.action.as_deref(),
             query.before,
-            query.limit.unwrap_or(50),
+            i64::from(query.limit.unwrap_or(50)),
         )
         .await?;
     Ok(Json(page))
