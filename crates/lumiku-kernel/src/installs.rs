@@ -401,9 +401,13 @@ async fn purge_rows(tx: &mut Tx, tenant_id: Uuid, app_id: &str) -> Result<u64> {
     let pattern = format!("{}%", prefix.replace('_', "\\_"));
     let tables: Vec<String> = match tx.backend() {
         Backend::Sqlite => {
+            // A table with a `tenant_id`: an FTS5 index's shadow tables (`..._data`,
+            // `..._config`) share its prefix and hold no tenant's rows of their own.
             sql::query_scalar(
-                "select name from sqlite_master where type = 'table' and name like $1 escape '\\' \
-                 order by rowid desc",
+                "select m.name from sqlite_master m where m.type = 'table' \
+                 and m.name like $1 escape '\\' \
+                 and exists (select 1 from pragma_table_info(m.name) c where c.name = 'tenant_id') \
+                 order by m.rowid desc",
             )
             .bind(&pattern)
             .fetch_all(&mut *tx)
@@ -412,6 +416,8 @@ async fn purge_rows(tx: &mut Tx, tenant_id: Uuid, app_id: &str) -> Result<u64> {
         Backend::Postgres => sql::query_scalar(
             "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace \
                  where n.nspname = current_schema() and c.relkind = 'r' and c.relname like $1 \
+                 and exists (select 1 from pg_attribute a where a.attrelid = c.oid \
+                 and a.attname = 'tenant_id' and not a.attisdropped) \
                  order by c.oid desc",
         )
         .bind(&pattern)

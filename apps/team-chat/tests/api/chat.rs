@@ -20,6 +20,7 @@ backend_tests!(
     search_finds_words_and_prefixes_only_where_the_caller_may_look,
     markdown_renders_and_nothing_in_it_runs,
     typing_signals_are_limited_per_user,
+    purging_the_app_deletes_the_tenants_chat_and_its_search_index,
 );
 
 /// Makes every usage ledger row fail: a write after the debit, to roll a metered action back.
@@ -701,4 +702,54 @@ async fn typing_signals_are_limited_per_user(backend: Backend) {
     t.call(&t.budi, Method::POST, &typing, None)
         .await
         .assert_status(204);
+}
+
+async fn purging_the_app_deletes_the_tenants_chat_and_its_search_index(backend: Backend) {
+    let t = three(backend).await;
+    let general = t.channel(&t.ana, "general", false, &[]).await;
+    t.say(&t.ana, &general, "quarterly numbers are in").await;
+    // Another tenant's chat, which the purge must leave alone.
+    let outsider = t.app.register_user().await;
+    let elsewhere = t
+        .app
+        .post(
+            &format!("{BASE}/channels"),
+            &outsider.access_token,
+            json!({ "name": "elsewhere" }),
+        )
+        .await;
+    elsewhere.assert_status(201);
+    let elsewhere = elsewhere.body["channel"]["id"].as_str().unwrap().to_owned();
+    t.app
+        .post(
+            &format!("{BASE}/channels/{elsewhere}/messages"),
+            &outsider.access_token,
+            json!({ "body": "quarterly numbers elsewhere" }),
+        )
+        .await
+        .assert_status(201);
+
+    // Purged at once (SQLite's search index keeps shadow tables under the app's prefix that
+    // hold no tenant's rows: the purge must pass them by).
+    let path = format!("/api/tenants/{}/apps/team-chat", t.id);
+    let purged = t
+        .app
+        .delete(&format!("{path}?purge=true"), &t.ana.access_token)
+        .await;
+    purged.assert_status(200);
+    t.app
+        .post(&path, &t.ana.access_token, json!({}))
+        .await
+        .assert_status(200);
+    assert!(t.names(&t.ana).await.is_empty(), "the channels are gone");
+    let hits = t.get(&t.ana, "/search?q=quarterly").await;
+    assert_eq!(hits["items"], json!([]), "and the search index with them");
+    let theirs = t
+        .app
+        .get(
+            &format!("{BASE}/search?q=quarterly"),
+            &outsider.access_token,
+        )
+        .await;
+    assert_eq!(theirs.body["items"].as_array().unwrap().len(), 1);
 }
