@@ -39,7 +39,10 @@ pub fn document(
     for app in apps {
         add_app(&mut doc, &core_schemas, app.as_ref());
     }
+    name_tagged_variants(&mut doc);
+    name_list_items(&mut doc);
     drop_unused_schemas(&mut doc);
+    cursors_required(&mut doc);
     doc["servers"] =
         json!([{ "url": server_url.trim_end_matches('/'), "description": "This server" }]);
     add_components(&mut doc);
@@ -196,14 +199,181 @@ fn add_components(doc: &mut Value) {
         "description": "Seconds to wait before trying again",
         "schema": { "type": "integer", "minimum": 0 }
     });
+    headers["RateLimitLimit"] = json!({
+        "description": "Requests this API key (or, without a credential, this client address) may make per minute, and in one burst",
+        "schema": { "type": "integer", "minimum": 1 }
+    });
+    headers["RateLimitRemaining"] = json!({
+        "description": "Requests left in the burst now",
+        "schema": { "type": "integer", "minimum": 0 }
+    });
+    headers["RateLimitReset"] = json!({
+        "description": "Seconds until the whole burst is available again",
+        "schema": { "type": "integer", "minimum": 0 }
+    });
     headers["IdempotentReplayed"] = json!({
         "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key` (nothing was charged again)",
         "schema": { "type": "string", "enum": ["true"] }
     });
 }
 
+/// A tagged union (serde's `#[serde(tag = "type")]`: a `oneOf` of inline objects, each with a
+/// `type` of one value) gets a named schema per variant (`TaskSchedulerTaskActionHttp`) and a
+/// `discriminator`: what generators need to make one class per variant.
+fn name_tagged_variants(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    let mut added = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        let Some(variants) = schema.get_mut("oneOf").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let tags: Vec<Option<String>> = variants
+            .iter()
+            .map(|v| {
+                let tag = &v["properties"]["type"]["enum"];
+                (v["type"] == "object" && tag.as_array().is_some_and(|t| t.len() == 1))
+                    .then(|| tag[0].as_str().map(str::to_owned))
+                    .flatten()
+            })
+            .collect();
+        if tags.is_empty() || tags.iter().any(Option::is_none) {
+            continue;
+        }
+        let mut mapping = Map::new();
+        for (variant, tag) in variants.iter_mut().zip(tags.into_iter().flatten()) {
+            let variant_name = format!("{name}{}", pascal_case(&tag));
+            let reference = format!("#/components/schemas/{variant_name}");
+            mapping.insert(tag, json!(reference));
+            added.push((
+                variant_name,
+                std::mem::replace(variant, json!({ "$ref": reference })),
+            ));
+        }
+        schema["discriminator"] = json!({ "propertyName": "type", "mapping": mapping });
+    }
+    schemas.extend(added);
+}
+
+/// A list's items by name: utoipa writes a generic `List<T>` with `T`'s schema copied inline,
+/// so generators make a second class for every item type (`ListTenantItemsItem` beside
+/// `Tenant`). The copy becomes a reference to the schema it copies, or to a new one named after
+/// the list (`TeamChatList_Hit` lists `TeamChatHit`).
+fn name_list_items(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    let mut added: Vec<(String, Value)> = Vec::new();
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    for name in names {
+        let Some((prefix, item)) = name.split_once("List_") else {
+            continue;
+        };
+        let inline = &schemas[&name]["properties"]["items"]["items"];
+        if !inline.is_object() || inline.get("$ref").is_some() {
+            continue;
+        }
+        let existing = schemas
+            .iter()
+            .find(|(other, schema)| **other != name && *schema == inline)
+            .map(|(other, _)| other.clone());
+        let target = match existing {
+            Some(other) => other,
+            None => {
+                let new = format!("{prefix}{item}");
+                if schemas.contains_key(&new) || added.iter().any(|(n, _)| *n == new) {
+                    continue;
+                }
+                added.push((new.clone(), inline.clone()));
+                new
+            }
+        };
+        schemas[&name]["properties"]["items"]["items"] =
+            json!({ "$ref": format!("#/components/schemas/{target}") });
+    }
+    schemas.extend(added);
+}
+
+/// A list's `nextCursor` is always in the answer, null on the last page: required (and
+/// nullable), so that generated types do not make it optional as well.
+fn cursors_required(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        if schema["properties"].get("nextCursor").is_none() {
+            continue;
+        }
+        let required = schema
+            .as_object_mut()
+            .expect("a schema object")
+            .entry("required")
+            .or_insert_with(|| json!([]));
+        if let Some(required) = required.as_array_mut()
+            && !required.contains(&json!("nextCursor"))
+        {
+            required.push(json!("nextCursor"));
+        }
+    }
+}
+
+/// Bytes said as bytes: utoipa writes a `Vec<u8>` body (a PDF, an image, an upload) as an array
+/// of integers, which generators turn into a list of numbers. Any non-JSON content whose schema
+/// is that becomes `{type: string, format: binary}`, what every generator reads as a file.
+fn binary_bodies(operation: &mut Value) {
+    fn as_files(content: Option<&mut Value>) {
+        let Some(content) = content.and_then(Value::as_object_mut) else {
+            return;
+        };
+        for (media_type, media) in content.iter_mut() {
+            let bytes =
+                media["schema"]["type"] == "array" && media["schema"]["items"]["type"] == "integer";
+            if bytes && !media_type.contains("json") {
+                media["schema"] = json!({ "type": "string", "format": "binary" });
+            }
+        }
+    }
+    as_files(
+        operation
+            .get_mut("requestBody")
+            .and_then(|b| b.get_mut("content")),
+    );
+    if let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    {
+        for response in responses.values_mut() {
+            as_files(response.get_mut("content"));
+        }
+    }
+}
+
 /// What every request to `operation` can be answered by the shared layers, added to it.
 fn complete(operation: &mut Value) {
+    binary_bodies(operation);
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        // A path parameter is required, as OpenAPI says it must be; utoipa leaves `required`
+        // out of one with a `schema_with`.
+        for parameter in parameters.iter_mut().filter(|p| p["in"] == "path") {
+            parameter["required"] = json!(true);
+        }
+        // utoipa also adds what it reads from a `Path<(A, B)>` extractor after what the route
+        // declares: the declared one (described, with its schema) is kept.
+        let mut seen = Vec::new();
+        parameters.retain(|p| {
+            let key = (p["name"].clone(), p["in"].clone());
+            if p.get("$ref").is_some() || !seen.contains(&key) {
+                seen.push(key);
+                true
+            } else {
+                false
+            }
+        });
+    }
     if operation.get("security").is_none() {
         operation["security"] = json!([]);
     }
@@ -262,6 +432,9 @@ fn complete(operation: &mut Value) {
     if secured {
         add_response(operation, "401");
     }
+    // Every request is counted: with an API key in its bucket, without a credential in its
+    // client address's (see `limits.rs`).
+    add_response(operation, "429");
     let responses = operation["responses"]
         .as_object_mut()
         .expect("every operation has responses");
@@ -272,6 +445,13 @@ fn complete(operation: &mut Value) {
             .entry("headers")
             .or_insert_with(|| json!({}));
         headers["x-request-id"] = json!({ "$ref": "#/components/headers/RequestId" });
+        for (name, component) in [
+            ("RateLimit-Limit", "RateLimitLimit"),
+            ("RateLimit-Remaining", "RateLimitRemaining"),
+            ("RateLimit-Reset", "RateLimitReset"),
+        ] {
+            headers[name] = json!({ "$ref": format!("#/components/headers/{component}") });
+        }
         if status == "429" || status == "503" {
             headers["Retry-After"] = json!({ "$ref": "#/components/headers/RetryAfter" });
         }
@@ -309,6 +489,9 @@ fn description(status: &str) -> &'static str {
             "No such resource (a malformed id names none), or a tenant or app the caller cannot use"
         }
         "415" => "The body is not `Content-Type: application/json`",
+        "429" => {
+            "Too many requests from this API key (or, without a credential, from this address): wait `Retry-After` seconds"
+        }
         "422" => {
             "The body does not have the expected shape, or its fields or query values are not valid (`fields` says which)"
         }

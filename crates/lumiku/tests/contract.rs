@@ -131,3 +131,71 @@ fn apps_are_namespaced_and_walled_in_the_document() {
         doc["paths"]["/api/apps/invoice-generator/public/invoices/{token}/pdf"]["get"].is_object()
     );
 }
+
+#[test]
+fn bytes_are_files_and_every_list_says_its_cursor() {
+    let doc = document();
+    let mut binary = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let mut contents = vec![&operation["requestBody"]["content"]];
+            if let Some(responses) = operation["responses"].as_object() {
+                contents.extend(responses.values().map(|r| &r["content"]));
+            }
+            for (media_type, media) in contents.into_iter().filter_map(Value::as_object).flatten() {
+                assert!(
+                    media["schema"]["items"]["type"] != "integer" || media_type.contains("json"),
+                    "{method} {path} {media_type}: bytes written as an array of integers"
+                );
+                if media["schema"]["format"] == "binary" {
+                    binary.insert(format!("{method} {path} {media_type}"));
+                }
+            }
+        }
+    }
+    for expected in [
+        "post /api/apps/file-manager/files application/octet-stream",
+        "get /api/apps/invoice-generator/invoices/{id}/pdf application/pdf",
+        "put /api/apps/invoice-generator/profile/logo image/png",
+    ] {
+        assert!(
+            binary.contains(expected),
+            "{expected} is not a file: {binary:?}"
+        );
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    // A list refers to its item's schema (generators make one class of it, not two), and a
+    // tagged union to one schema per variant, with its discriminator.
+    for (name, schema) in schemas {
+        if name.contains("List_") {
+            let item = &schema["properties"]["items"]["items"];
+            let target = item["$ref"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{name}: {item}"));
+            assert!(
+                schemas.contains_key(target.rsplit('/').next().unwrap()),
+                "{target}"
+            );
+        }
+    }
+    let action = &schemas["TaskSchedulerTaskAction"];
+    assert_eq!(action["discriminator"]["propertyName"], "type");
+    assert_eq!(
+        action["oneOf"][0]["$ref"],
+        "#/components/schemas/TaskSchedulerTaskActionHttp"
+    );
+    assert_eq!(
+        schemas["TaskSchedulerTaskActionHttp"]["properties"]["type"]["enum"][0],
+        "http"
+    );
+    // The cursor is always there, null on the last page: required and nullable.
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        if let Some(cursor) = schema["properties"].get("nextCursor") {
+            let required = schema["required"].as_array().cloned().unwrap_or_default();
+            assert!(
+                required.contains(&Value::from("nextCursor")),
+                "{name}: {cursor}"
+            );
+        }
+    }
+}
