@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs each SDK's own test suite against a live `lumiku serve` (SQLite, the sandbox gateway).
+# Runs each SDK's own test suite against a live `lumiku serve` (SQLite, the sandbox gateway): the
+# TypeScript SDK's, the Python SDK's (pytest), and the Postman collection's Flow (newman).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
+. "$root/tools/sdk/lib.sh"
 (cd "$root" && cargo build --locked --quiet --bin lumiku)
 work="$(mktemp -d)"
 server=""
@@ -19,3 +21,15 @@ echo "== TypeScript SDK"
 cd "$root/sdks/typescript"
 [ -d node_modules ] || npm ci --silent --no-audit --no-fund
 npm test
+
+echo "== Python SDK"
+cd "$root/sdks/python"
+ensure_venv "$root/sdks/python/.venv" requirements-test.txt "$root/sdks/python"
+clean LUMIKU_URL="$LUMIKU_URL" .venv/bin/python -m pytest -q -p no:cacheprovider
+
+echo "== Postman collection (newman)"
+ensure_node_tools
+cd "$root/sdks/postman"
+clean "$sdk_tools/node/node_modules/.bin/newman" run lumiku.postman_collection.json \
+  -e lumiku.postman_environment.json --folder Flow --env-var "baseUrl=$LUMIKU_URL" \
+  --env-var "email=postman-$(date +%s%N)@example.com" --env-var "password=correct horse battery staple"

@@ -1,0 +1,220 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.platform_audit_page import PlatformAuditPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    action: str | Unset = UNSET,
+    before: UUID | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["action"] = action
+
+    json_before: str | Unset = UNSET
+    if not isinstance(before, Unset):
+        json_before = str(before)
+    params["before"] = json_before
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/admin/audit",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | PlatformAuditPage | None:
+    if response.status_code == 200:
+        response_200 = PlatformAuditPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | PlatformAuditPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    action: str | Unset = UNSET,
+    before: UUID | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> Response[ErrorBody | PlatformAuditPage]:
+    """Every tenant's audit log and the platform's own events, newest first (platform administrators).
+
+    Args:
+        action (str | Unset):
+        before (UUID | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PlatformAuditPage]
+    """
+
+    kwargs = _get_kwargs(
+        action=action,
+        before=before,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    action: str | Unset = UNSET,
+    before: UUID | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> ErrorBody | PlatformAuditPage | None:
+    """Every tenant's audit log and the platform's own events, newest first (platform administrators).
+
+    Args:
+        action (str | Unset):
+        before (UUID | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PlatformAuditPage
+    """
+
+    return sync_detailed(
+        client=client,
+        action=action,
+        before=before,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    action: str | Unset = UNSET,
+    before: UUID | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> Response[ErrorBody | PlatformAuditPage]:
+    """Every tenant's audit log and the platform's own events, newest first (platform administrators).
+
+    Args:
+        action (str | Unset):
+        before (UUID | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PlatformAuditPage]
+    """
+
+    kwargs = _get_kwargs(
+        action=action,
+        before=before,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    action: str | Unset = UNSET,
+    before: UUID | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> ErrorBody | PlatformAuditPage | None:
+    """Every tenant's audit log and the platform's own events, newest first (platform administrators).
+
+    Args:
+        action (str | Unset):
+        before (UUID | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PlatformAuditPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            action=action,
+            before=before,
+            limit=limit,
+        )
+    ).parsed

@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.file_manager_charged_emptied import FileManagerChargedEmptied
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-Id"] = x_tenant_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/apps/file-manager/trash",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | FileManagerChargedEmptied | None:
+    if response.status_code == 200:
+        response_200 = FileManagerChargedEmptied.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = ErrorBody.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | FileManagerChargedEmptied]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[ErrorBody | FileManagerChargedEmptied]:
+    """Deletes every file in the trash for good (`emptyTrash`, free): rows, share links and stored
+    bytes, given back to the quota at once.
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | FileManagerChargedEmptied]
+    """
+
+    kwargs = _get_kwargs(
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> ErrorBody | FileManagerChargedEmptied | None:
+    """Deletes every file in the trash for good (`emptyTrash`, free): rows, share links and stored
+    bytes, given back to the quota at once.
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | FileManagerChargedEmptied
+    """
+
+    return sync_detailed(
+        client=client,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[ErrorBody | FileManagerChargedEmptied]:
+    """Deletes every file in the trash for good (`emptyTrash`, free): rows, share links and stored
+    bytes, given back to the quota at once.
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | FileManagerChargedEmptied]
+    """
+
+    kwargs = _get_kwargs(
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> ErrorBody | FileManagerChargedEmptied | None:
+    """Deletes every file in the trash for good (`emptyTrash`, free): rows, share links and stored
+    bytes, given back to the quota at once.
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | FileManagerChargedEmptied
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            idempotency_key=idempotency_key,
+            x_tenant_id=x_tenant_id,
+        )
+    ).parsed

@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.project_manager_charged_project_body import ProjectManagerChargedProjectBody
+from ...models.project_manager_new_project import ProjectManagerNewProject
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: ProjectManagerNewProject,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-Id"] = x_tenant_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/apps/project-manager/projects",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | ProjectManagerChargedProjectBody | None:
+    if response.status_code == 201:
+        response_201 = ProjectManagerChargedProjectBody.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = ErrorBody.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | ProjectManagerChargedProjectBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ProjectManagerNewProject,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[ErrorBody | ProjectManagerChargedProjectBody]:
+    """Creates a project (`createProject` credits).
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+        body (ProjectManagerNewProject): A new project as sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | ProjectManagerChargedProjectBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ProjectManagerNewProject,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> ErrorBody | ProjectManagerChargedProjectBody | None:
+    """Creates a project (`createProject` credits).
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+        body (ProjectManagerNewProject): A new project as sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | ProjectManagerChargedProjectBody
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ProjectManagerNewProject,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[ErrorBody | ProjectManagerChargedProjectBody]:
+    """Creates a project (`createProject` credits).
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+        body (ProjectManagerNewProject): A new project as sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | ProjectManagerChargedProjectBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ProjectManagerNewProject,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> ErrorBody | ProjectManagerChargedProjectBody | None:
+    """Creates a project (`createProject` credits).
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (UUID | Unset):
+        body (ProjectManagerNewProject): A new project as sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | ProjectManagerChargedProjectBody
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+            x_tenant_id=x_tenant_id,
+        )
+    ).parsed

@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.member import Member
+from ...models.update_member_request import UpdateMemberRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    id: UUID,
+    user_id: UUID,
+    *,
+    body: UpdateMemberRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/tenants/{id}/members/{user_id}".format(
+            id=quote(str(id), safe=""),
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | Member | None:
+    if response.status_code == 200:
+        response_200 = Member.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | Member]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateMemberRequest,
+) -> Response[ErrorBody | Member]:
+    """Changes a member's role. The last owner cannot be demoted.
+
+    Args:
+        id (UUID):
+        user_id (UUID):
+        body (UpdateMemberRequest): Role change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | Member]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        user_id=user_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateMemberRequest,
+) -> ErrorBody | Member | None:
+    """Changes a member's role. The last owner cannot be demoted.
+
+    Args:
+        id (UUID):
+        user_id (UUID):
+        body (UpdateMemberRequest): Role change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | Member
+    """
+
+    return sync_detailed(
+        id=id,
+        user_id=user_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateMemberRequest,
+) -> Response[ErrorBody | Member]:
+    """Changes a member's role. The last owner cannot be demoted.
+
+    Args:
+        id (UUID):
+        user_id (UUID):
+        body (UpdateMemberRequest): Role change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | Member]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        user_id=user_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateMemberRequest,
+) -> ErrorBody | Member | None:
+    """Changes a member's role. The last owner cannot be demoted.
+
+    Args:
+        id (UUID):
+        user_id (UUID):
+        body (UpdateMemberRequest): Role change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | Member
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            user_id=user_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

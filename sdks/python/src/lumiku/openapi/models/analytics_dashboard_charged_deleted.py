@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AnalyticsDashboardChargedDeleted")
+
+
+@_attrs_define
+class AnalyticsDashboardChargedDeleted:
+    """A metered action's answer: the app's body with `creditUsed` (what the action cost) and
+    `creditBalance` (the tenant's balance after it) added.
+
+        Attributes:
+            deleted (UUID):
+            credit_balance (int): The tenant's balance after it.
+            credit_used (int): Credits this action cost.
+    """
+
+    deleted: UUID
+    credit_balance: int
+    credit_used: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        deleted = str(self.deleted)
+
+        credit_balance = self.credit_balance
+
+        credit_used = self.credit_used
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "deleted": deleted,
+                "creditBalance": credit_balance,
+                "creditUsed": credit_used,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        deleted = UUID(d.pop("deleted"))
+
+        credit_balance = d.pop("creditBalance")
+
+        credit_used = d.pop("creditUsed")
+
+        analytics_dashboard_charged_deleted = cls(
+            deleted=deleted,
+            credit_balance=credit_balance,
+            credit_used=credit_used,
+        )
+
+        analytics_dashboard_charged_deleted.additional_properties = d
+        return analytics_dashboard_charged_deleted
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

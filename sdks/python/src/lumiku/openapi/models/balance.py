@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="Balance")
+
+
+@_attrs_define
+class Balance:
+    """A tenant's balance.
+
+    Attributes:
+        balance (int): Credits available.
+        tenant_id (UUID): The tenant.
+    """
+
+    balance: int
+    tenant_id: UUID
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        balance = self.balance
+
+        tenant_id = str(self.tenant_id)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "balance": balance,
+                "tenantId": tenant_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        balance = d.pop("balance")
+
+        tenant_id = UUID(d.pop("tenantId"))
+
+        balance = cls(
+            balance=balance,
+            tenant_id=tenant_id,
+        )
+
+        balance.additional_properties = d
+        return balance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.file_manager_file_info import FileManagerFileInfo
+
+
+T = TypeVar("T", bound="FileManagerChargedFileBody")
+
+
+@_attrs_define
+class FileManagerChargedFileBody:
+    """A metered action's answer: the app's body with `creditUsed` (what the action cost) and
+    `creditBalance` (the tenant's balance after it) added.
+
+        Attributes:
+            file (FileManagerFileInfo): A file.
+            credit_balance (int): The tenant's balance after it.
+            credit_used (int): Credits this action cost.
+    """
+
+    file: FileManagerFileInfo
+    credit_balance: int
+    credit_used: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        file = self.file.to_dict()
+
+        credit_balance = self.credit_balance
+
+        credit_used = self.credit_used
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "file": file,
+                "creditBalance": credit_balance,
+                "creditUsed": credit_used,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.file_manager_file_info import FileManagerFileInfo
+
+        d = dict(src_dict)
+        file = FileManagerFileInfo.from_dict(d.pop("file"))
+
+        credit_balance = d.pop("creditBalance")
+
+        credit_used = d.pop("creditUsed")
+
+        file_manager_charged_file_body = cls(
+            file=file,
+            credit_balance=credit_balance,
+            credit_used=credit_used,
+        )
+
+        file_manager_charged_file_body.additional_properties = d
+        return file_manager_charged_file_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

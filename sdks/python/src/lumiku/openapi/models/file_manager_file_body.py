@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.file_manager_file_info import FileManagerFileInfo
+
+
+T = TypeVar("T", bound="FileManagerFileBody")
+
+
+@_attrs_define
+class FileManagerFileBody:
+    """One file.
+
+    Attributes:
+        file (FileManagerFileInfo): A file.
+    """
+
+    file: FileManagerFileInfo
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        file = self.file.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "file": file,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.file_manager_file_info import FileManagerFileInfo
+
+        d = dict(src_dict)
+        file = FileManagerFileInfo.from_dict(d.pop("file"))
+
+        file_manager_file_body = cls(
+            file=file,
+        )
+
+        file_manager_file_body.additional_properties = d
+        return file_manager_file_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

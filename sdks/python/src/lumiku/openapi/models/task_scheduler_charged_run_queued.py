@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="TaskSchedulerChargedRunQueued")
+
+
+@_attrs_define
+class TaskSchedulerChargedRunQueued:
+    """A metered action's answer: the app's body with `creditUsed` (what the action cost) and
+    `creditBalance` (the tenant's balance after it) added.
+
+        Attributes:
+            job_id (UUID): The job that runs it, as soon as a worker is free.
+            task_id (UUID): The task.
+            credit_balance (int): The tenant's balance after it.
+            credit_used (int): Credits this action cost.
+    """
+
+    job_id: UUID
+    task_id: UUID
+    credit_balance: int
+    credit_used: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        job_id = str(self.job_id)
+
+        task_id = str(self.task_id)
+
+        credit_balance = self.credit_balance
+
+        credit_used = self.credit_used
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "jobId": job_id,
+                "taskId": task_id,
+                "creditBalance": credit_balance,
+                "creditUsed": credit_used,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        job_id = UUID(d.pop("jobId"))
+
+        task_id = UUID(d.pop("taskId"))
+
+        credit_balance = d.pop("creditBalance")
+
+        credit_used = d.pop("creditUsed")
+
+        task_scheduler_charged_run_queued = cls(
+            job_id=job_id,
+            task_id=task_id,
+            credit_balance=credit_balance,
+            credit_used=credit_used,
+        )
+
+        task_scheduler_charged_run_queued.additional_properties = d
+        return task_scheduler_charged_run_queued
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="TeamChatChargedReadBody")
+
+
+@_attrs_define
+class TeamChatChargedReadBody:
+    """A metered action's answer: the app's body with `creditUsed` (what the action cost) and
+    `creditBalance` (the tenant's balance after it) added.
+
+        Attributes:
+            channel_id (UUID):
+            credit_balance (int): The tenant's balance after it.
+            credit_used (int): Credits this action cost.
+    """
+
+    channel_id: UUID
+    credit_balance: int
+    credit_used: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        channel_id = str(self.channel_id)
+
+        credit_balance = self.credit_balance
+
+        credit_used = self.credit_used
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "channelId": channel_id,
+                "creditBalance": credit_balance,
+                "creditUsed": credit_used,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        channel_id = UUID(d.pop("channelId"))
+
+        credit_balance = d.pop("creditBalance")
+
+        credit_used = d.pop("creditUsed")
+
+        team_chat_charged_read_body = cls(
+            channel_id=channel_id,
+            credit_balance=credit_balance,
+            credit_used=credit_used,
+        )
+
+        team_chat_charged_read_body.additional_properties = d
+        return team_chat_charged_read_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
