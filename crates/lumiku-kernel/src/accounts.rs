@@ -302,10 +302,12 @@ impl Kernel {
             id: Uuid,
             password_hash: String,
         }
-        let row = sql::query_as::<Row>("select id, password_hash from users where email = $1")
-            .bind(&email)
-            .fetch_optional(&self.db)
-            .await?;
+        let row = sql::query_as::<Row>(
+            "select id, password_hash from users where email = $1 and kind = 'person'",
+        )
+        .bind(&email)
+        .fetch_optional(&self.db)
+        .await?;
         let verified = self
             .passwords
             .verify(

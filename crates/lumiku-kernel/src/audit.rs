@@ -34,6 +34,10 @@ pub mod action {
     pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
     /// A member left or was removed.
     pub const MEMBER_REMOVED: &str = "member.removed";
+    /// An API key was made.
+    pub const API_KEY_CREATED: &str = "api_key.created";
+    /// An API key was revoked.
+    pub const API_KEY_REVOKED: &str = "api_key.revoked";
     /// A platform administrator granted or adjusted credits.
     pub const CREDITS_ADJUSTED: &str = "credits.adjusted";
     /// A platform administrator changed an app's registry state.

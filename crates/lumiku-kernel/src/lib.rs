@@ -5,6 +5,7 @@
 //! together with its audit entry.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod billing;
 pub mod browser;
@@ -133,6 +134,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "daily usage and ledger rollups",
         sqlite: include_str!("../migrations/sqlite/0016_daily_rollups.sql"),
         postgres: include_str!("../migrations/postgres/0016_daily_rollups.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "api keys",
+        sqlite: include_str!("../migrations/sqlite/0017_api_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0017_api_keys.sql"),
     },
 ];
 

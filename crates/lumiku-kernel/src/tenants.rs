@@ -342,7 +342,11 @@ impl Kernel {
         access.require(Permission::Read)?;
         let mut tx = self.db.begin_tenant(access.tenant_id).await?;
         let sql =
-            format!("{MEMBER_SELECT} where m.tenant_id = $1 order by m.created_at, m.user_id");
+            // People: an API key's service identity is listed with the keys.
+            format!(
+                "{MEMBER_SELECT} where m.tenant_id = $1 and u.kind = 'person' \
+                 order by m.created_at, m.user_id"
+            );
         let rows = sql::query_as::<MemberRow>(sql::AssertSqlSafe(sql))
             .bind(tenant_id)
             .fetch_all(&mut tx)

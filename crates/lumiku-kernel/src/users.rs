@@ -129,12 +129,14 @@ pub async fn fetch_user(tx: &mut Tx, user_id: Uuid) -> Result<User> {
     user.ok_or(Error::NotFound("user"))
 }
 
-/// The id of the account with this (normalised) email.
+/// The id of the person (not an API key's service identity) with address `email`.
 pub async fn find_user_id(db: &Db, email: &str) -> Result<Option<Uuid>> {
-    Ok(sql::query_scalar("select id from users where email = $1")
-        .bind(email)
-        .fetch_optional(db)
-        .await?)
+    Ok(
+        sql::query_scalar("select id from users where email = $1 and kind = 'person'")
+            .bind(email)
+            .fetch_optional(db)
+            .await?,
+    )
 }
 
 /// The id of `user_id`'s personal tenant.

@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use lumiku_kernel::api_keys::ApiKeyIdentity;
 use lumiku_kernel::metering::{Admission, check_app_state};
 use lumiku_plugin::context::{AppCaller, Host, RequestContext};
 use lumiku_plugin::{ApiError, Manifest, Plugin};
@@ -61,7 +63,19 @@ async fn gate(
     let (parts, body) = req.into_parts();
     let caller = match credential(&parts) {
         Some(credential) if gate.app.access.requires_auth => {
-            Some(authorize(&gate.state, gate.app, &parts, credential).await?)
+            let caller = authorize(&gate.state, gate.app, &parts, credential).await?;
+            // A key made for some apps opens those only (after the gate: an app the tenant
+            // does not have is a 404 whatever the key).
+            if let Some(key) = parts.extensions.get::<ApiKeyIdentity>()
+                && !key.allows_app(gate.app.app_id)
+            {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "app_not_allowed_for_key",
+                    "This API key was made for other apps",
+                ));
+            }
+            Some(caller)
         }
         _ => {
             // Unknown or disabled comes before "sign in", as if the app did not exist.

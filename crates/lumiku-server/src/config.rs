@@ -174,6 +174,13 @@ pub struct Config {
     /// the environment, separated by commas.
     #[serde(deserialize_with = "list_or_commas")]
     pub cors_allowed_origins: Vec<String>,
+    /// Requests each API key may make per minute, in bursts of as many (a token bucket per key
+    /// and node); 0 for no limit. Default 600.
+    pub api_key_requests_per_minute: u32,
+    /// Requests without a credential (sign-in, registration, public links) each client IP may
+    /// make per minute, in bursts of as many (per node); 0 for no limit. Default 600. The
+    /// health checks and the payment gateway's callback are not counted.
+    pub anonymous_requests_per_minute: u32,
 }
 
 /// A list, or (from an environment variable) one string of comma-separated items.
@@ -266,6 +273,8 @@ impl Default for Config {
             max_concurrent_uploads: 128,
             storage_sweep_interval_secs: 3600,
             cors_allowed_origins: Vec::new(),
+            api_key_requests_per_minute: 600,
+            anonymous_requests_per_minute: 600,
         }
     }
 }

@@ -6,6 +6,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use lumiku_kernel::ClientInfo;
+use lumiku_kernel::api_keys::ApiKeyIdentity;
 use lumiku_kernel::context::Caller;
 use lumiku_kernel::context::TenantAccess;
 pub use lumiku_kernel::metering::Credential;
@@ -23,8 +24,15 @@ pub const TENANT_COOKIE: &str = "lumiku_tenant";
 /// The header a cookie-authenticated write carries its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The request's credential: a bearer token if it has one, else the session cookie.
+/// The request's credential: an API key's session if [`crate::limits`] authenticated one, a
+/// bearer token if it has one, else the session cookie.
 pub fn credential(parts: &Parts) -> Option<Credential<'_>> {
+    if let Some(key) = parts.extensions.get::<ApiKeyIdentity>() {
+        return Some(Credential::Session {
+            session_id: key.session_id,
+            user_id: key.user_id,
+        });
+    }
     bearer_token(parts)
         .map(Credential::AccessToken)
         .or_else(|| cookie(&parts.headers, SESSION_COOKIE).map(Credential::Cookie))
@@ -64,7 +72,16 @@ impl FromRequestParts<AppState> for CurrentUser {
                 parts.extensions.insert(CookieSession);
                 caller
             }
-            Some(Credential::Session { .. }) | None => {
+            Some(Credential::Session {
+                session_id,
+                user_id,
+            }) => {
+                state
+                    .kernel
+                    .authenticate_session(session_id, user_id)
+                    .await?
+            }
+            None => {
                 return Err(ApiError::unauthorized(
                     "missing_token",
                     "Send an access token as Authorization: Bearer <token>",
@@ -121,6 +138,12 @@ pub struct TenantChoice {
 impl TenantChoice {
     /// The choice `parts` makes; `cookie_session` when the caller came with the session cookie.
     pub fn of(parts: &Parts, cookie_session: bool) -> Result<Self, ApiError> {
+        // An API key acts in its tenant: named by default, and naming another is naming a tenant
+        // the key's identity is no member of (404).
+        let key_tenant = parts
+            .extensions
+            .get::<ApiKeyIdentity>()
+            .map(|key| key.tenant_id);
         let named = match parts.headers.get(TENANT_HEADER) {
             Some(value) => Some(
                 value
@@ -129,7 +152,7 @@ impl TenantChoice {
                     .and_then(|v| Uuid::parse_str(v.trim()).ok())
                     .ok_or_else(|| ApiError::not_found("tenant not found"))?,
             ),
-            None => None,
+            None => key_tenant,
         };
         let chosen = (cookie_session && named.is_none())
             .then(|| cookie(&parts.headers, TENANT_COOKIE))
@@ -187,25 +210,31 @@ impl FromRequestParts<AppState> for RequestTenant {
 /// Where the request came from.
 pub struct Client(pub ClientInfo);
 
+/// The client's IP address: the first of `X-Forwarded-For` when the configuration trusts it,
+/// else the connection's peer.
+pub fn client_ip(parts: &Parts, state: &AppState) -> Option<String> {
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| parts.headers.get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|ip| ip.trim().to_owned())
+        .filter(|ip| !ip.is_empty());
+    forwarded.or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+    })
+}
+
 impl FromRequestParts<AppState> for Client {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let forwarded = state
-            .config
-            .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|ip| ip.trim().to_owned())
-            .filter(|ip| !ip.is_empty());
-        let ip = forwarded.or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string())
-        });
+        let ip = client_ip(parts, state);
         let user_agent = parts
             .headers
             .get(USER_AGENT)

@@ -7,6 +7,7 @@ pub mod connections;
 pub mod contract;
 pub mod extract;
 pub mod icons;
+pub mod limits;
 pub mod mail;
 pub mod pages;
 pub mod realtime;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub app_pages: Arc<Vec<&'static str>>,
     /// The compiled-in apps (realtime topics are theirs to authorize).
     pub apps: Arc<Vec<Arc<dyn Plugin>>>,
+    /// The request-rate limiters.
+    pub limits: Arc<limits::Limits>,
 }
 
 #[derive(utoipa::OpenApi)]
@@ -67,6 +70,7 @@ pub struct AppState {
         (name = "auth", description = "Accounts and sessions"),
         (name = "devices", description = "Where the user signs in from"),
         (name = "tenants", description = "Tenants, members, roles and the audit log"),
+        (name = "api-keys", description = "A tenant's API keys, for calls from other servers"),
         (name = "credits", description = "Wallet, ledger and usage of the request's tenant"),
         (name = "billing", description = "Plans, credit packages, subscriptions and invoices"),
         (name = "payments", description = "Payments through the gateway, and its callback"),
@@ -85,6 +89,7 @@ fn core_routes() -> OpenApiRouter<AppState> {
         .merge(routes::auth::router())
         .merge(routes::devices::router())
         .merge(routes::tenants::router())
+        .merge(routes::api_keys::router())
         .merge(routes::credits::router())
         .merge(routes::billing::router())
         .merge(routes::payments::router())
@@ -154,6 +159,7 @@ impl Server {
         migrate(&db, &apps).await?;
         let kernel = Arc::new(Kernel::new(db, settings)?);
         let state = AppState {
+            limits: limits::Limits::new(&config),
             apps: Arc::new(apps.clone()),
             kernel: Arc::clone(&kernel),
             config: Arc::new(config),
@@ -301,8 +307,12 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
-            state_for_admins,
+            state_for_admins.clone(),
             admins_first,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state_for_admins,
+            limits::api_keys_and_limits,
         ))
         .layer(
             ServiceBuilder::new()

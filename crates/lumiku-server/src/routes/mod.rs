@@ -1,6 +1,7 @@
 //! The core HTTP routes, one module per resource. Each exposes `router()` listing its routes.
 
 pub mod admin;
+pub mod api_keys;
 pub mod apps;
 pub mod auth;
 pub mod billing;

@@ -1,6 +1,7 @@
 //! The kernel's HTTP suite: every test drives a real server on a random port, once on SQLite and
 //! once on PostgreSQL (when LUMIKU_TEST_POSTGRES_URL is set).
 
+mod api_keys;
 mod audit;
 mod auth;
 mod billing;
