@@ -48,8 +48,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct ChangePlanRequest {
     /// The plan to be on.
     plan_id: String,
-    /// The gateway's payment method code (`VC`, `BC`, `SP`, ...), if a payment is needed.
+    /// The gateway's payment method code (`VC`, `BC`, `SP`, ...: 1 to 4 letters or digits), if a
+    /// payment is needed.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9]{1,4}$")]
     payment_method: Option<String>,
 }
 
