@@ -197,3 +197,34 @@ def test_credits_bought_through_the_sandbox_gateway_arrive_in_the_ledger() -> No
 def test_each_client_refuses_the_other_flavour_of_call() -> None:
     with Lumiku(BASE_URL) as lumiku, pytest.raises(TypeError, match="AsyncLumiku"):
         asyncio.run(get_me.asyncio_detailed(client=lumiku.client))
+
+
+def test_an_api_key_acts_for_its_tenant_and_is_charged_like_a_person() -> None:
+    from lumiku.openapi.api.api_keys import create_api_key
+    from lumiku.openapi.models import CreateApiKeyRequest, Scope
+
+    with Lumiku(BASE_URL) as owner:
+        owner.register(email(), PASSWORD)
+        tenant = unwrap(list_tenants.sync_detailed(client=owner.client)).items[0].id
+        made = unwrap(
+            create_api_key.sync_detailed(
+                id=tenant, client=owner.client, body=CreateApiKeyRequest(name="ci", scope=Scope.WRITE)
+            )
+        )
+        assert made.key.startswith("lk_live_")
+        start = balance(owner)
+    with Lumiku(BASE_URL, api_key=made.key) as service:
+        assert balance(service) == start
+        charged = unwrap(
+            create_project.sync_detailed(
+                client=service.client,
+                body=ProjectManagerNewProject(name="From a key"),
+                idempotency_key=idempotency_key(),
+            )
+        )
+        assert charged.credit_balance == start - charged.credit_used
+        # A key cannot sign in as a person: account routes are closed to it.
+        with pytest.raises(LumikuError) as closed:
+            unwrap(get_me.sync_detailed(client=service.client))
+        assert closed.value.status == 403
+        assert closed.value.code == "not_for_api_keys"

@@ -101,6 +101,11 @@ export interface LumikuOptions {
   onTokens?: (tokens: Tokens | null) => void;
   /** The tenant to act for (`X-Tenant-Id`); default the user's personal tenant. */
   tenantId?: string;
+  /**
+   * A tenant API key (`lk_live_…`), for a server calling Lumiku: sent instead of a session's
+   * access token and never refreshed; its tenant is the default.
+   */
+  apiKey?: string;
   /** The fetch to use (default the global one). */
   fetch?: typeof globalThis.fetch;
 }
@@ -194,8 +199,9 @@ export class Lumiku {
 
   private prepare(request: Request, anonymous: boolean): Request {
     const headers = new Headers(request.headers);
-    if (!anonymous && this.tokens && !headers.has("authorization")) {
-      headers.set("authorization", `Bearer ${this.tokens.accessToken}`);
+    const bearer = this.options.apiKey ?? this.tokens?.accessToken;
+    if (!anonymous && bearer && !headers.has("authorization")) {
+      headers.set("authorization", `Bearer ${bearer}`);
     }
     if (this.tenantId && !headers.has("x-tenant-id")) headers.set("x-tenant-id", this.tenantId);
     return new Request(request, { headers });

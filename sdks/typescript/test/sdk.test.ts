@@ -127,3 +127,34 @@ test("credits bought through the sandbox gateway arrive in the ledger", async ()
   assert.equal(history.items[0].amountCredits, credits);
   assert.equal(history.items[0].balanceAfterCredits, start + credits);
 });
+
+test("an API key acts for its tenant and is charged like a person", async () => {
+  const owner = new Lumiku({ baseUrl });
+  await owner.register(email(), password);
+  const tenant = (await unwrap(owner.api.GET("/api/tenants"))).items[0].id;
+  const made = await unwrap(
+    owner.api.POST("/api/tenants/{id}/api-keys", {
+      params: { path: { id: tenant } },
+      body: { name: "ci", scope: "write" },
+    }),
+  );
+  assert.match(made.key, /^lk_live_/);
+  const start = await balance(owner);
+
+  const service = new Lumiku({ baseUrl, apiKey: made.key });
+  assert.equal(await balance(service), start);
+  const created = await unwrap(
+    service.api.POST(PROJECTS, {
+      body: { name: "From a key" },
+      params: { header: { "Idempotency-Key": idempotencyKey() } },
+    }),
+  );
+  assert.equal(created.creditBalance, start - created.creditUsed);
+  // Account routes are for people: a key is refused there.
+  await assert.rejects(unwrap(service.api.GET("/api/auth/me")), (error: unknown) => {
+    assert.ok(error instanceof LumikuError);
+    assert.equal(error.status, 403);
+    assert.equal(error.code, "not_for_api_keys");
+    return true;
+  });
+});

@@ -50,9 +50,11 @@ class _Session:
         tokens: Tokens | None,
         on_tokens: Callable[[Tokens | None], None] | None,
         tenant_id: str | UUID | None,
+        api_key: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tenant_id = tenant_id
+        self.api_key = api_key
         self._base_path = httpx.URL(self.base_url).path.rstrip("/")
         self._tokens = tokens
         self._on_tokens = on_tokens
@@ -73,7 +75,13 @@ class _Session:
         if self.tenant_id and "x-tenant-id" not in request.headers:
             request.headers["X-Tenant-Id"] = str(self.tenant_id)
         path = request.url.path.removeprefix(self._base_path)
-        if path in ANONYMOUS or self._tokens is None or "authorization" in request.headers:
+        if path in ANONYMOUS or "authorization" in request.headers:
+            return None
+        if self.api_key is not None:
+            # A key is sent as it is: there is nothing to refresh.
+            request.headers["Authorization"] = f"Bearer {self.api_key}"
+            return None
+        if self._tokens is None:
             return None
         request.headers["Authorization"] = f"Bearer {self._tokens.access_token}"
         return self._tokens.access_token
@@ -125,14 +133,17 @@ class Lumiku(_Session):
         tokens: Tokens | None = None,
         on_tokens: Callable[[Tokens | None], None] | None = None,
         tenant_id: str | UUID | None = None,
+        api_key: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         httpx_args: dict[str, Any] | None = None,
     ) -> None:
         """`tokens`: those of an existing session; `on_tokens`: called with each new pair (after login,
         register and every refresh) and with None when the session ends, to keep them; `tenant_id`:
-        the tenant to act for (`X-Tenant-Id`), default the user's personal tenant; `httpx_args`: more
+        the tenant to act for (`X-Tenant-Id`), default the user's personal tenant; `api_key`: a tenant
+        API key (`lk_live_…`) sent instead of a session's token (never refreshed; its tenant is the
+        default); `httpx_args`: more
         arguments for the `httpx.Client`."""
-        super().__init__(base_url, tokens, on_tokens, tenant_id)
+        super().__init__(base_url, tokens, on_tokens, tenant_id, api_key)
         self._lock = threading.Lock()
         http = httpx.Client(base_url=self.base_url, timeout=timeout, auth=_SyncAuth(self), **(httpx_args or {}))
         wrong = httpx.AsyncClient(transport=_WrongFlavour("Lumiku is synchronous: use AsyncLumiku for asyncio*"))
@@ -206,11 +217,12 @@ class AsyncLumiku(_Session):
         tokens: Tokens | None = None,
         on_tokens: Callable[[Tokens | None], None] | None = None,
         tenant_id: str | UUID | None = None,
+        api_key: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
         httpx_args: dict[str, Any] | None = None,
     ) -> None:
         """As `Lumiku`'s; `httpx_args` go to the `httpx.AsyncClient`."""
-        super().__init__(base_url, tokens, on_tokens, tenant_id)
+        super().__init__(base_url, tokens, on_tokens, tenant_id, api_key)
         self._lock: asyncio.Lock | None = None
         http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, auth=_AsyncAuth(self), **(httpx_args or {}))
         wrong = httpx.Client(transport=_WrongFlavour("AsyncLumiku is asynchronous: use Lumiku for sync*"))
