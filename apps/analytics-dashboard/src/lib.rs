@@ -44,6 +44,7 @@ pub const MANIFEST: Manifest = Manifest {
         cost: 0,
     },
     platform_data: &[PlatformData::Usage, PlatformData::Ledger],
+    webhook_events: &[],
     dashboard: Dashboard {
         order: 8,
         color: "purple",

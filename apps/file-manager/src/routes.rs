@@ -11,7 +11,7 @@ use lumiku_plugin::{
     ApiError, AppContext, Charged, Disposition, ErrorBody, IdempotencyKey, List, Metered,
     MeteredErrors, Opened, Permission,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
@@ -164,13 +164,6 @@ impl Usage {
     }
 }
 
-/// `Some(None)` for an explicit null, `None` when absent.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 // ---- browsing ------------------------------------------------------------------------------
 
 /// Which folder.
@@ -270,7 +263,7 @@ pub struct FolderPatch {
     #[schema(schema_with = model::name_schema)]
     name: Option<String>,
     /// The folder to move it into; null for the top.
-    #[serde(deserialize_with = "nullable")]
+    #[serde(deserialize_with = "lumiku_plugin::extract::nullable")]
     #[schema(value_type = Option<Uuid>)]
     parent_id: Option<Option<Uuid>>,
 }
@@ -515,7 +508,7 @@ pub struct FilePatch {
     #[schema(schema_with = model::name_schema)]
     name: Option<String>,
     /// The folder to move it into; null for the top.
-    #[serde(deserialize_with = "nullable")]
+    #[serde(deserialize_with = "lumiku_plugin::extract::nullable")]
     #[schema(value_type = Option<Uuid>)]
     folder_id: Option<Option<Uuid>>,
 }

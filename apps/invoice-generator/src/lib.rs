@@ -64,6 +64,12 @@ pub const MANIFEST: Manifest = Manifest {
         cost: 0,
     },
     platform_data: &[],
+    webhook_events: &[
+        ("invoice.issued", "An invoice was issued: numbered and sent"),
+        ("invoice.paid", "An invoice was marked paid"),
+        ("invoice.overdue", "An invoice's due date passed unpaid"),
+        ("invoice.voided", "An invoice was voided"),
+    ],
     dashboard: Dashboard {
         order: 7,
         color: "green",

@@ -626,8 +626,16 @@ async fn issue_invoice(
     metered.enqueue(&job).await?;
     let body = invoice_body(metered.tx(), tenant, id).await?;
     metered
+        .emit_webhook("invoice.issued", event_data(&body.invoice))
+        .await?;
+    metered
         .finish(StatusCode::OK, body, Usage::invoice(id))
         .await
+}
+
+/// A webhook event's `data`: the invoice as lists show it.
+pub fn event_data(invoice: &crate::model::Invoice) -> serde_json::Value {
+    json!({ "invoice": invoice.summary })
 }
 
 async fn settle(
@@ -641,6 +649,13 @@ async fn settle(
     metered.cancel_jobs(&overdue_key(id)).await?;
     store::settle(metered.tx(), tenant, id, to).await?;
     let body = invoice_body(metered.tx(), tenant, id).await?;
+    let event = match to {
+        Status::Paid => "invoice.paid",
+        _ => "invoice.voided",
+    };
+    metered
+        .emit_webhook(event, event_data(&body.invoice))
+        .await?;
     metered
         .finish(StatusCode::OK, body, Usage::invoice(id))
         .await

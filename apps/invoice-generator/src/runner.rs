@@ -54,6 +54,14 @@ async fn overdue(run: JobRun) -> Result<Outcome, ApiError> {
     let mut tx = run.begin().await?;
     let today = Utc::now().date_naive();
     let changed = store::mark_overdue(tx.tx(), run.tenant_id(), payload.invoice_id, today).await?;
+    if changed {
+        let invoice = store::invoice(tx.tx(), run.tenant_id(), payload.invoice_id).await?;
+        tx.emit_webhook(
+            "invoice.overdue",
+            crate::routes::event_data(&invoice.invoice),
+        )
+        .await?;
+    }
     tx.finish(json!({ "overdue": changed }), Outcome::Succeeded)
         .await?;
     Ok(Outcome::Succeeded)

@@ -42,6 +42,7 @@ pub const MANIFEST: Manifest = Manifest {
         cost: 0,
     },
     platform_data: &[],
+    webhook_events: &[],
     dashboard: Dashboard {
         order: 1,
         color: "blue",

@@ -79,14 +79,14 @@ pub struct ProjectPatch {
     #[schema(schema_with = lumiku_plugin::text::one_line_schema::<200>)]
     pub name: Option<String>,
     /// At most 2000 characters.
-    #[serde(deserialize_with = "double_option")]
+    #[serde(deserialize_with = "lumiku_plugin::extract::nullable")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
     /// `active`, `completed` or `archived`.
     #[schema(value_type = Option<ProjectStatus>)]
     pub status: Option<String>,
     /// RFC 3339.
-    #[serde(deserialize_with = "double_option")]
+    #[serde(deserialize_with = "lumiku_plugin::extract::nullable")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub due_date: Option<Option<DateTime<Utc>>>,
 }
@@ -133,12 +133,6 @@ pub struct Stats {
     pub total_tasks: i64,
     /// Completed tasks.
     pub completed_tasks: i64,
-}
-
-fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 const STATUSES: &[&str] = &["active", "completed", "archived"];

@@ -4,48 +4,12 @@
 //! redirect, and keeps the first 4 KiB of the answer.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use lumiku_plugin::outbound;
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-/// How long one request may take, connection included.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much of the answer's body is kept.
 pub const RESPONSE_KEPT: usize = 4096;
-
-struct GuardedResolver {
-    allow_private: bool,
-}
-
-impl Resolve for GuardedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
-        Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                outbound::resolve(name.as_str(), 0, allow_private)
-                    .await
-                    .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
-            Ok(Box::new(addrs.into_iter()) as Addrs)
-        })
-    }
-}
-
-fn client(allow_private: bool) -> reqwest::Client {
-    reqwest::Client::builder()
-        .dns_resolver(Arc::new(GuardedResolver { allow_private }))
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(REQUEST_TIMEOUT)
-        .user_agent("Lumiku-Task-Scheduler/1")
-        .build()
-        .expect("the HTTP client builds")
-}
-
-static PUBLIC_ONLY: LazyLock<reqwest::Client> = LazyLock::new(|| client(false));
-static ANY_ADDRESS: LazyLock<reqwest::Client> = LazyLock::new(|| client(true));
 
 /// What a request came to.
 #[derive(Debug)]
@@ -91,19 +55,17 @@ pub async fn send(
     let Ok(method) = reqwest::Method::from_bytes(method.as_bytes()) else {
         return refused(format!("'{method}' is not an HTTP method"));
     };
-    let client = if allow_private {
-        &*ANY_ADDRESS
-    } else {
-        &*PUBLIC_ONLY
-    };
-    let mut request = client.request(method, url).timeout(timeout);
+    let mut request = outbound::client(allow_private)
+        .request(method, url)
+        .timeout(timeout)
+        .header(reqwest::header::USER_AGENT, "Lumiku-Task-Scheduler/1");
     for (name, value) in headers {
         request = request.header(name, value);
     }
     if let Some(body) = body {
         request = request.body(body.to_owned());
     }
-    let mut response = match request.send().await {
+    let response = match request.send().await {
         Ok(response) => response,
         Err(error) => {
             let text = describe(&error, timeout);
@@ -118,20 +80,8 @@ pub async fn send(
         }
     };
     let status = response.status();
-    let mut kept = Vec::new();
-    let mut read_error = None;
-    while kept.len() < RESPONSE_KEPT {
-        match response.chunk().await {
-            Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
-            Ok(None) => break,
-            Err(error) => {
-                read_error = Some(describe(&error, timeout));
-                break;
-            }
-        }
-    }
-    kept.truncate(RESPONSE_KEPT);
-    let body = String::from_utf8_lossy(&kept).into_owned();
+    let (body, read_error) = outbound::read_start(response, RESPONSE_KEPT).await;
+    let read_error = read_error.map(|e| timed_out(e, timeout));
     let error = if status.is_success() {
         read_error
     } else {
@@ -151,15 +101,14 @@ pub async fn send(
 
 /// The error and its causes on one line.
 fn describe(error: &reqwest::Error, timeout: Duration) -> String {
-    if error.is_timeout() {
-        return format!("timed out after {} s", timeout.as_secs());
+    timed_out(outbound::describe(error), timeout)
+}
+
+/// `timed out` with how long the wait was.
+fn timed_out(text: String, timeout: Duration) -> String {
+    if text == "timed out" {
+        format!("timed out after {} s", timeout.as_secs())
+    } else {
+        text
     }
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

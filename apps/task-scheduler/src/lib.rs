@@ -52,6 +52,16 @@ pub const MANIFEST: Manifest = Manifest {
         cost: 0,
     },
     platform_data: &[],
+    webhook_events: &[
+        (
+            "run.failed",
+            "A task's HTTP request failed (its answer, or why there was none)",
+        ),
+        (
+            "run.skipped",
+            "A scheduled run was skipped: the tenant had too few credits",
+        ),
+    ],
     dashboard: Dashboard {
         order: 4,
         color: "green",

@@ -132,8 +132,16 @@ async fn skip_for_credits(run: &JobRun, task: &Task) -> Result<Outcome, ApiError
         error: Some("insufficient_credits".into()),
         credits: 0,
     };
-    store::insert_run(tx.tx(), tenant, &new_run).await?;
+    let run_id = store::insert_run(tx.tx(), tenant, &new_run).await?;
     store::touch_task(tx.tx(), tenant, task.id, "skipped").await?;
+    let data = json!({
+        "taskId": task.id,
+        "taskName": task.name,
+        "runId": run_id,
+        "dueAt": run.due_at(),
+        "reason": "insufficient_credits",
+    });
+    tx.emit_webhook("run.skipped", data).await?;
     tx.finish(json!({}), outcome.clone()).await?;
     Ok(outcome)
 }
@@ -248,6 +256,19 @@ async fn call(
     };
     store::end_run(tx.tx(), tenant, run_id, &end).await?;
     store::touch_task(tx.tx(), tenant, task.id, word).await?;
+    if let Some(error) = &answer.error {
+        let data = json!({
+            "taskId": task.id,
+            "taskName": task.name,
+            "runId": run_id,
+            "dueAt": run.due_at(),
+            "attempt": run.attempt(),
+            "statusCode": answer.status,
+            "error": error,
+            "willRetry": answer.retryable && !run.is_last_attempt(),
+        });
+        tx.emit_webhook("run.failed", data).await?;
+    }
     tx.finish(json!({}), outcome.clone()).await?;
     Ok(outcome)
 }

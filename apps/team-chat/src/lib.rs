@@ -53,6 +53,7 @@ pub const MANIFEST: Manifest = Manifest {
         cost: 0,
     },
     platform_data: &[],
+    webhook_events: &[],
     dashboard: Dashboard {
         order: 5,
         color: "purple",

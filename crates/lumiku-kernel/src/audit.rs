@@ -38,6 +38,10 @@ pub mod action {
     pub const API_KEY_CREATED: &str = "api_key.created";
     /// An API key was revoked.
     pub const API_KEY_REVOKED: &str = "api_key.revoked";
+    /// A webhook endpoint was added.
+    pub const WEBHOOK_ENDPOINT_CREATED: &str = "webhook_endpoint.created";
+    /// A webhook endpoint was removed.
+    pub const WEBHOOK_ENDPOINT_DELETED: &str = "webhook_endpoint.deleted";
     /// A platform administrator granted or adjusted credits.
     pub const CREDITS_ADJUSTED: &str = "credits.adjusted";
     /// A platform administrator changed an app's registry state.
@@ -133,11 +137,47 @@ pub struct AuditEvent {
     pub created_at: DateTime<Utc>,
 }
 
-/// Appends `event` on `tx`.
+/// `snake_case` as `camelCase` (`api_key` → `apiKey`).
+fn camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Appends `event` on `tx`. An action that is also a webhook event (`member.added`,
+/// `payment.succeeded`, ...; [`crate::webhooks::EVENTS`]) is emitted to the tenant's endpoints in
+/// the same transaction: what is audited is told, and what rolls back is neither.
 pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
     const SQL: &str = "insert into audit_events \
         (id, tenant_id, actor_user_id, action, target_type, target_id, ip_address, details, created_at) \
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    let now = now();
+    if let Some(tenant_id) = event.tenant_id
+        && crate::webhooks::is_event(event.action)
+    {
+        let mut data = match &event.details {
+            Value::Object(fields) => fields.clone(),
+            _ => serde_json::Map::new(),
+        };
+        data.insert("tenantId".into(), Value::from(tenant_id.to_string()));
+        if let (Some(kind), Some(id)) = (event.target_type, event.target_id.as_deref()) {
+            data.insert(format!("{}Id", camel(kind)), Value::from(id));
+        }
+        if let Some(actor) = event.actor_user_id {
+            data.insert("actorUserId".into(), Value::from(actor.to_string()));
+        }
+        crate::webhooks::emit(tx, tenant_id, event.action, Value::Object(data), now).await?;
+    }
     sql::query(SQL)
         .bind(new_id())
         .bind(event.tenant_id)
@@ -147,7 +187,7 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
         .bind(event.target_id)
         .bind(event.ip_address)
         .bind(Json(event.details))
-        .bind(now())
+        .bind(now)
         .execute(&mut *tx)
         .await
         .map(|r| r.rows_affected())?;

@@ -111,13 +111,17 @@ pub async fn move_balance(
              where tenant_id = $1 and balance_credits + $2 >= 0"
         };
     }
-    let balance: Option<i64> = if tx.backend() == Backend::Postgres {
-        sql::query_scalar(concat!(move_sql!(), " returning balance_credits"))
-            .bind(tenant_id)
-            .bind(amount)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?
+    // The low-credit threshold comes with the balance, so the check costs nothing more.
+    let moved: Option<(i64, Option<i64>)> = if tx.backend() == Backend::Postgres {
+        sql::query_as(concat!(
+            move_sql!(),
+            " returning balance_credits, low_threshold_credits"
+        ))
+        .bind(tenant_id)
+        .bind(amount)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?
     } else {
         // SQLite answers RETURNING through a temporary table of its own, dearer than reading the
         // row again; PostgreSQL would pay a round trip for the second statement instead.
@@ -129,13 +133,29 @@ pub async fn move_balance(
             .await
             .map(|r| r.rows_affected())?;
         if moved == 1 {
-            Some(current_balance(tx, tenant_id).await?)
+            sql::query_as(
+                "select balance_credits, low_threshold_credits from wallets where tenant_id = $1",
+            )
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?
         } else {
             None
         }
     };
-    match balance {
-        Some(balance) => Ok(balance),
+    match moved {
+        Some((balance, threshold)) => {
+            crate::webhooks::emit_balance_events(
+                tx,
+                tenant_id,
+                balance - amount,
+                balance,
+                threshold,
+                now,
+            )
+            .await?;
+            Ok(balance)
+        }
         None => {
             let current = current_balance(tx, tenant_id).await?;
             Err(Error::InsufficientCredits {

@@ -41,6 +41,9 @@ pub struct KernelSettings {
     pub storage: crate::storage::StorageSettings,
     /// What sends the platform's and the apps' mail, when an SMTP server is configured.
     pub mail: Option<Arc<dyn lumiku_plugin::mail::Transport>>,
+    /// The wait before a failed webhook delivery's first retry; each next one waits twice as
+    /// long (up to an hour).
+    pub webhook_retry_base: Duration,
 }
 
 impl std::fmt::Debug for KernelSettings {
@@ -57,6 +60,7 @@ impl std::fmt::Debug for KernelSettings {
             .field("allow_private_networks", &self.allow_private_networks)
             .field("storage", &self.storage)
             .field("mail", &self.mail.is_some())
+            .field("webhook_retry_base", &self.webhook_retry_base)
             .finish()
     }
 }
@@ -73,6 +77,8 @@ pub struct Kernel {
     pub(crate) jobs_wake: Arc<tokio::sync::Notify>,
     pub(crate) realtime: Arc<crate::realtime::Hub>,
     pub(crate) storage: Arc<crate::storage::Storage>,
+    /// The webhook events the apps declare, named `{appId}.{event}`.
+    pub(crate) app_webhook_events: Vec<crate::webhooks::EventType>,
 }
 
 impl Kernel {
@@ -93,6 +99,7 @@ impl Kernel {
             gate: GateCache::default(),
             walls: Default::default(),
             jobs_wake: Arc::default(),
+            app_webhook_events: Vec::new(),
         })
     }
 

@@ -27,6 +27,7 @@ pub mod storage;
 pub mod tenants;
 pub mod token;
 pub mod users;
+pub mod webhooks;
 
 use anyhow::Context as _;
 use lumiku_store::{Migration, MigrationSet, Owner};
@@ -140,6 +141,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "api keys",
         sqlite: include_str!("../migrations/sqlite/0017_api_keys.sql"),
         postgres: include_str!("../migrations/postgres/0017_api_keys.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "webhooks",
+        sqlite: include_str!("../migrations/sqlite/0018_webhooks.sql"),
+        postgres: include_str!("../migrations/postgres/0018_webhooks.sql"),
     },
 ];
 

@@ -48,6 +48,7 @@ pub struct AppHost {
     mail: Option<Arc<dyn lumiku_plugin::mail::Transport>>,
     access: lumiku_plugin::Access,
     platform_data: &'static [PlatformData],
+    webhook_events: &'static [(&'static str, &'static str)],
 }
 
 impl Kernel {
@@ -63,6 +64,7 @@ impl Kernel {
             mail: self.settings.mail.clone(),
             access: app.access,
             platform_data: app.platform_data,
+            webhook_events: app.webhook_events,
         })
     }
 }
@@ -215,6 +217,37 @@ impl Host for AppHost {
                 user: revocation.user_id,
             };
             Ok(self.realtime.publish_on(tx, envelope).await?)
+        })
+    }
+
+    fn emit_webhook<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        event: &'a str,
+        mut data: serde_json::Value,
+    ) -> BoxFuture<'a, Result<(), ApiError>> {
+        Box::pin(async move {
+            let app_id = self.wall.app_id();
+            if !self.webhook_events.iter().any(|(name, _)| *name == event) {
+                return Err(ApiError::internal(std::io::Error::other(format!(
+                    "app '{app_id}' emitted webhook event '{event}', which its manifest does not \
+                     declare"
+                ))));
+            }
+            let tenant_id = tx.tenant().ok_or_else(|| {
+                ApiError::internal(std::io::Error::other(
+                    "webhook events are emitted on a tenant's transaction",
+                ))
+            })?;
+            let event = format!("{app_id}.{event}");
+            // Like the platform's own events, an app's says whose it is.
+            if let Some(object) = data.as_object_mut() {
+                object.insert("tenantId".into(), tenant_id.to_string().into());
+            }
+            Self::step_out(tx).await?;
+            let emitted = crate::webhooks::emit(tx, tenant_id, &event, data, now()).await;
+            self.step_in(tx).await?;
+            Ok(emitted?)
         })
     }
 

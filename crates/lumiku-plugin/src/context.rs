@@ -257,6 +257,15 @@ pub trait Host: Send + Sync + 'static {
         tx: &'a mut lumiku_store::Tx,
         revocation: &'a crate::realtime::Revocation,
     ) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// Records webhook event `event` (one of the manifest's `webhook_events`, named without the
+    /// app's id) of the transaction's tenant with `data`, for every endpoint that takes it:
+    /// delivered if and only if `tx` commits.
+    fn emit_webhook<'a>(
+        &'a self,
+        tx: &'a mut lumiku_store::Tx,
+        event: &'a str,
+        data: serde_json::Value,
+    ) -> BoxFuture<'a, Result<(), ApiError>>;
     /// Sends `event` to its topic's subscribers in `tenant_id` now, with no transaction: an
     /// ephemeral signal by `user_id`, not kept for replay, and limited per user (429 past it).
     fn signal<'a>(
@@ -813,6 +822,21 @@ impl<A: Action, B> Metered<A, B> {
     /// and only if the action commits. See [`crate::realtime`].
     pub async fn publish(&mut self, event: &crate::realtime::Event) -> Result<(), ApiError> {
         self.context.host.publish(self.tx.inner_mut(), event).await
+    }
+
+    /// Emits webhook event `event` (declared in the manifest's `webhook_events`, named without
+    /// the app's id: `invoice.paid`) with `data` on this action's transaction: the tenant's
+    /// endpoints that take `{appId}.{event}` receive it if and only if the action commits. An
+    /// event the manifest does not declare is a bug, answered as a 500.
+    pub async fn emit_webhook(
+        &mut self,
+        event: &str,
+        data: serde_json::Value,
+    ) -> Result<(), ApiError> {
+        self.context
+            .host
+            .emit_webhook(self.tx.inner_mut(), event, data)
+            .await
     }
 
     /// Ends `user_id`'s subscriptions to `topic` (on every node) when this action commits: for a

@@ -96,6 +96,17 @@ fn integral_floats_as_integers(bytes: &[u8]) -> Option<serde_json::Value> {
     rewrite(&mut value).then_some(value)
 }
 
+/// A body field that may be left out (`None`), sent as null (`Some(None)`: clear it) or sent
+/// with a value: `#[serde(default, deserialize_with = "lumiku_plugin::extract::nullable")]` on an
+/// `Option<Option<T>>`.
+pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// Whether the request says its body is JSON (`application/json`, or any `+json` type).
 fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
     headers

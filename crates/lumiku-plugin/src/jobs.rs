@@ -495,6 +495,18 @@ impl JobTx {
         self.host.publish(self.tx.inner_mut(), event).await
     }
 
+    /// Emits webhook event `event` of the app's manifest with `data` on the run's transaction:
+    /// sent if and only if it commits. See [`crate::Metered::emit_webhook`].
+    pub async fn emit_webhook(
+        &mut self,
+        event: &str,
+        data: serde_json::Value,
+    ) -> Result<(), ApiError> {
+        self.host
+            .emit_webhook(self.tx.inner_mut(), event, data)
+            .await
+    }
+
     /// Commits the writes (and the charge with its usage row, `metadata` kept on it); the job
     /// stays claimed, for a run with more to do (an outbound request, say) before its outcome.
     pub async fn commit(self, metadata: Value) -> Result<(), ApiError> {

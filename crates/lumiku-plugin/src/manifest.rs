@@ -129,6 +129,12 @@ pub struct Manifest {
     /// [`AppContext::platform`](crate::AppContext::platform): its usage, its ledger. Empty for
     /// most apps; shown to tenants with the app.
     pub platform_data: &'static [crate::platform::PlatformData],
+    /// The webhook events the app sends, each a name and what it tells: `("invoice.paid", "An
+    /// invoice was paid")`. Tenants subscribe to one as `{appId}.{name}`
+    /// (`invoice-generator.invoice.paid`); the app emits it on an action's transaction with
+    /// [`Metered::emit_webhook`](crate::Metered::emit_webhook), so it is sent if and only if the
+    /// action commits.
+    pub webhook_events: &'static [(&'static str, &'static str)],
     /// Dashboard card.
     pub dashboard: Dashboard,
 }
@@ -176,6 +182,18 @@ fn is_camel(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// `invoice.paid`: one to four words of a-z, 0-9 and `_`, each starting with a letter.
+fn is_event_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split('.').collect();
+    s.len() <= 60
+        && (1..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
 fn is_semver(s: &str) -> bool {
     let core = s.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
@@ -217,6 +235,7 @@ impl Manifest {
                 cost: 0,
             },
             platform_data: &[],
+            webhook_events: &[],
             dashboard: Dashboard {
                 order: 0,
                 color: "blue",
@@ -325,6 +344,32 @@ impl Manifest {
                 "an app cannot be both beta and coming soon".into(),
             );
         }
+        for (i, (event, description)) in self.webhook_events.iter().enumerate() {
+            if !is_event_name(event) {
+                fail(
+                    "webhookEvents",
+                    format!(
+                        "event '{event}' must be 1 to 4 dot-separated lowercase words \
+                         (a-z, 0-9, _), at most 60 characters: 'invoice.paid'"
+                    ),
+                );
+            }
+            if description.trim().is_empty() || description.chars().count() > 200 {
+                fail(
+                    "webhookEvents",
+                    format!("the description of '{event}' must be 1 to 200 characters"),
+                );
+            }
+            if self.webhook_events[..i]
+                .iter()
+                .any(|(other, _)| other == event)
+            {
+                fail(
+                    "webhookEvents",
+                    format!("event '{event}' is declared twice"),
+                );
+            }
+        }
         if !COLORS.contains(&self.dashboard.color) {
             fail(
                 "dashboard.color",
@@ -371,6 +416,7 @@ mod tests {
             cost: 0,
         },
         platform_data: &[],
+        webhook_events: &[("task.failed", "A task's run failed")],
         dashboard: Dashboard {
             order: 4,
             color: "green",
@@ -455,6 +501,41 @@ mod tests {
             ),
             (
                 Manifest {
+                    webhook_events: &[("Task.Failed", "A task failed")],
+                    ..GOOD
+                },
+                "webhookEvents",
+            ),
+            (
+                Manifest {
+                    webhook_events: &[("task..failed", "A task failed")],
+                    ..GOOD
+                },
+                "webhookEvents",
+            ),
+            (
+                Manifest {
+                    webhook_events: &[("a.b.c.d.e", "Too deep")],
+                    ..GOOD
+                },
+                "webhookEvents",
+            ),
+            (
+                Manifest {
+                    webhook_events: &[("task.failed", " ")],
+                    ..GOOD
+                },
+                "webhookEvents",
+            ),
+            (
+                Manifest {
+                    webhook_events: &[("task.failed", "A"), ("task.failed", "B")],
+                    ..GOOD
+                },
+                "webhookEvents",
+            ),
+            (
+                Manifest {
                     access: Access {
                         requires_auth: false,
                         ..GOOD.access
@@ -501,6 +582,7 @@ mod tests {
                         cost: 0,
                     },
                     platform_data: &[],
+                    webhook_events: &[],
                     dashboard: Dashboard {
                         color: "chartreuse",
                         ..GOOD.dashboard
@@ -516,6 +598,7 @@ mod tests {
                         cost: 0,
                     },
                     platform_data: &[],
+                    webhook_events: &[],
                     dashboard: Dashboard {
                         stats_endpoint: Some("/stats"),
                         ..GOOD.dashboard

@@ -149,6 +149,85 @@ pub async fn resolve(
     Ok(addrs)
 }
 
+/// Resolves names through [`resolve`], so every address a name answers is checked.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = resolve(name.as_str(), 0, allow_private)
+                .await
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+fn build_client(allow_private: bool) -> reqwest::Client {
+    reqwest::Client::builder()
+        .dns_resolver(std::sync::Arc::new(GuardedResolver { allow_private }))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .user_agent("Lumiku/1")
+        .build()
+        .expect("the HTTP client builds")
+}
+
+static PUBLIC_ONLY: std::sync::LazyLock<reqwest::Client> =
+    std::sync::LazyLock::new(|| build_client(false));
+static ANY_ADDRESS: std::sync::LazyLock<reqwest::Client> =
+    std::sync::LazyLock::new(|| build_client(true));
+
+/// The HTTP client for requests made for a tenant (a scheduled task's call, a webhook): it
+/// resolves names itself and connects only to addresses the policy allows, follows no redirect,
+/// and gives up after 30 seconds (less with a request's own timeout). A URL with a literal
+/// address never reaches the resolver: check it with [`check_url`] and [`check_host`] first.
+pub fn client(allow_private: bool) -> &'static reqwest::Client {
+    if allow_private {
+        &ANY_ADDRESS
+    } else {
+        &PUBLIC_ONLY
+    }
+}
+
+/// The first `max` bytes of `response`'s body as text (invalid UTF-8 replaced), and what went
+/// wrong reading it, if anything did before `max` bytes came.
+pub async fn read_start(mut response: reqwest::Response, max: usize) -> (String, Option<String>) {
+    let mut kept = Vec::new();
+    let mut error = None;
+    while kept.len() < max {
+        match response.chunk().await {
+            Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(describe(&e));
+                break;
+            }
+        }
+    }
+    kept.truncate(max);
+    (String::from_utf8_lossy(&kept).into_owned(), error)
+}
+
+/// A request's error and its causes, on one line (`timed out` for a timeout).
+pub fn describe(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return "timed out".to_owned();
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

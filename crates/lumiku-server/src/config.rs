@@ -174,6 +174,9 @@ pub struct Config {
     /// the environment, separated by commas.
     #[serde(deserialize_with = "list_or_commas")]
     pub cors_allowed_origins: Vec<String>,
+    /// Seconds before a failed webhook delivery's first retry; each next waits twice as long
+    /// (up to an hour), for 8 attempts. Default 30.
+    pub webhook_retry_base_secs: u64,
     /// Requests each API key may make per minute, in bursts of as many (a token bucket per key
     /// and node); 0 for no limit. Default 600.
     pub api_key_requests_per_minute: u32,
@@ -273,6 +276,7 @@ impl Default for Config {
             max_concurrent_uploads: 128,
             storage_sweep_interval_secs: 3600,
             cors_allowed_origins: Vec::new(),
+            webhook_retry_base_secs: 30,
             api_key_requests_per_minute: 600,
             anonymous_requests_per_minute: 600,
         }
@@ -327,6 +331,7 @@ impl Config {
             storage: self.storage_settings(),
             mail: crate::mail::Mailer::from_config(self)?
                 .map(|mailer| mailer as Arc<dyn lumiku_plugin::mail::Transport>),
+            webhook_retry_base: Duration::from_secs(self.webhook_retry_base_secs.max(1)),
             login_limits: LoginLimits {
                 per_account: self.login_max_failures_per_account.max(1),
                 per_ip: self.login_max_failures_per_ip.max(1),

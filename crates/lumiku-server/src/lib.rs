@@ -71,6 +71,7 @@ pub struct AppState {
         (name = "devices", description = "Where the user signs in from"),
         (name = "tenants", description = "Tenants, members, roles and the audit log"),
         (name = "api-keys", description = "A tenant's API keys, for calls from other servers"),
+        (name = "webhooks", description = "Events sent to a tenant's endpoints, signed per Standard Webhooks"),
         (name = "credits", description = "Wallet, ledger and usage of the request's tenant"),
         (name = "billing", description = "Plans, credit packages, subscriptions and invoices"),
         (name = "payments", description = "Payments through the gateway, and its callback"),
@@ -90,6 +91,7 @@ fn core_routes() -> OpenApiRouter<AppState> {
         .merge(routes::devices::router())
         .merge(routes::tenants::router())
         .merge(routes::api_keys::router())
+        .merge(routes::webhooks::router())
         .merge(routes::credits::router())
         .merge(routes::billing::router())
         .merge(routes::payments::router())
@@ -157,7 +159,9 @@ impl Server {
         })
         .await?;
         migrate(&db, &apps).await?;
-        let kernel = Arc::new(Kernel::new(db, settings)?);
+        let mut kernel = Kernel::new(db, settings)?;
+        kernel.declare_app_webhook_events(apps.iter().map(|a| a.manifest()));
+        let kernel = Arc::new(kernel);
         let state = AppState {
             limits: limits::Limits::new(&config),
             apps: Arc::new(apps.clone()),
@@ -265,7 +269,9 @@ pub async fn run_workers(
     })
     .await?;
     migrate(&db, &apps).await?;
-    let kernel = Arc::new(Kernel::new(db, settings)?);
+    let mut kernel = Kernel::new(db, settings)?;
+    kernel.declare_app_webhook_events(apps.iter().map(|a| a.manifest()));
+    let kernel = Arc::new(kernel);
     worker::schedule_billing(&kernel, Duration::from_secs(config.billing_interval_secs)).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = worker::Workers::new(Arc::clone(&kernel), &apps, size);

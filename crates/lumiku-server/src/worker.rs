@@ -147,7 +147,7 @@ impl Workers {
         let claim = job.claim.clone();
         let kind = job.kind.clone();
         let outcome = if app_id == SYSTEM_APP {
-            self.run_system(&kind).await
+            self.run_system(&job).await
         } else if let Some((app, host)) = self.apps.get(app_id.as_str()) {
             let run = JobRun::new(app.manifest(), Arc::clone(host), job);
             let finished = run.finished_flag();
@@ -182,8 +182,9 @@ impl Workers {
         }
     }
 
-    async fn run_system(&self, kind: &str) -> Outcome {
-        match kind {
+    async fn run_system(&self, job: &lumiku_plugin::jobs::ClaimedJob) -> Outcome {
+        match job.kind.as_str() {
+            lumiku_kernel::webhooks::DELIVER_JOB => self.kernel.deliver_webhook(&job.payload).await,
             BILLING_CYCLE => match self.kernel.run_billing(lumiku_kernel::db::now()).await {
                 Ok(report) => {
                     if report != Default::default() {

@@ -28,6 +28,7 @@ pub const fn test_manifest(app_id: &'static str, route_prefix: &'static str) -> 
         icon: "box",
         version: "1.0.0",
         platform_data: &[],
+        webhook_events: &[],
         dashboard: Dashboard {
             order: 9,
             ..defaults.dashboard

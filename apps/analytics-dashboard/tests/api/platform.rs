@@ -40,6 +40,7 @@ const NOSY: Manifest = Manifest {
         cost: 0,
     },
     platform_data: &[],
+    webhook_events: &[],
     dashboard: Dashboard {
         order: 99,
         color: "gray",

@@ -236,8 +236,23 @@ async fn statuses_move_only_the_ways_they_may(backend: Backend) {
 }
 
 async fn an_unpaid_invoice_past_its_due_date_becomes_overdue(backend: Backend) {
-    let app = spawn(backend).await;
+    let app = TestApp::spawn_with_apps(backend, vec![invoice_generator::app()], |c| {
+        c.welcome_bonus_credits = 100;
+        c.allow_private_networks = true;
+    })
+    .await;
     let user = app.register_user().await;
+    // An endpoint for the app's events: each change below records its event.
+    app.post(
+        &format!("/api/tenants/{}/webhooks", user.personal_tenant_id),
+        &user.access_token,
+        json!({ "url": "http://127.0.0.1:9/hook", "events": [
+            "invoice-generator.invoice.issued", "invoice-generator.invoice.overdue",
+            "invoice-generator.invoice.paid", "invoice-generator.invoice.voided",
+        ] }),
+    )
+    .await
+    .assert_status(201);
     save_profile(&app, &user).await;
     let client = create_client(&app, &user, "PT Sinar Abadi").await;
     // Due in the past: its check is due at once and a worker runs it.
@@ -272,6 +287,44 @@ async fn an_unpaid_invoice_past_its_due_date_becomes_overdue(backend: Backend) {
     // The checks charged nothing.
     let spent = cost("createClient") + 2 * cost("createInvoice") + 2 * cost("issueInvoice");
     assert_eq!(balance(&app, &user).await, 100 - spent);
+    // The webhook events, in order, each with the invoice as it then was.
+    let mut tx = app.kernel.db().begin().await.unwrap();
+    let events: Vec<(String, lumiku_plugin::sql::Json<Value>)> = lumiku_plugin::sql::query_as(
+        "select type, data from webhook_events order by created_at, type",
+    )
+    .fetch_all(&mut tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let seen: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|(kind, data)| {
+            let invoice = &data.0["invoice"];
+            (
+                kind.as_str(),
+                invoice["id"].as_str().unwrap(),
+                invoice["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("invoice-generator.invoice.issued", late.as_str(), "sent"),
+            (
+                "invoice-generator.invoice.overdue",
+                late.as_str(),
+                "overdue"
+            ),
+            ("invoice-generator.invoice.paid", late.as_str(), "paid"),
+            ("invoice-generator.invoice.issued", future.as_str(), "sent"),
+        ]
+    );
+    assert_eq!(events[0].1.0["invoice"]["number"], "INV-2026-0001");
+    assert_eq!(
+        events[0].1.0["tenantId"],
+        user.personal_tenant_id.to_string()
+    );
 }
 
 async fn drafts_change_and_go_but_issued_invoices_keep_what_they_said(backend: Backend) {

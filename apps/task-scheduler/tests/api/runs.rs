@@ -30,6 +30,32 @@ async fn spawn_local(backend: Backend, bonus: i64) -> TestApp {
     .await
 }
 
+/// Subscribes the user's tenant to the app's webhook events (at an address nothing answers:
+/// the tests read the events recorded, not their deliveries).
+async fn subscribe(app: &TestApp, user: &TestUser) {
+    app.post(
+        &format!("/api/tenants/{}/webhooks", user.personal_tenant_id),
+        &user.access_token,
+        json!({ "url": "http://127.0.0.1:9/hook", "events": [
+            "task-scheduler.run.failed", "task-scheduler.run.skipped",
+        ] }),
+    )
+    .await
+    .assert_status(201);
+}
+
+/// The webhook events recorded, oldest first: type and data.
+async fn webhook_events(app: &TestApp) -> Vec<(String, Value)> {
+    let mut tx = app.kernel.db().begin().await.unwrap();
+    let events: Vec<(String, lumiku_plugin::sql::Json<Value>)> =
+        lumiku_plugin::sql::query_as("select type, data from webhook_events order by created_at")
+            .fetch_all(&mut tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    events.into_iter().map(|(t, d)| (t, d.0)).collect()
+}
+
 /// A local HTTP server answering `/hook` with `answers` in turn (the last one repeated), after
 /// `delay`; it counts the requests.
 async fn hook_server(
@@ -201,6 +227,7 @@ async fn a_500_is_retried_and_each_attempt_is_recorded(backend: Backend) {
     .await;
     let app = spawn_local(backend, 100).await;
     let user = app.register_user().await;
+    subscribe(&app, &user).await;
     let body = json!({ "name": "Flaky", "schedule": once_now(), "action": { "type": "http", "url": url } });
     let task = create(&app, &user, body).await;
     for attempt in 1..=2 {
@@ -232,6 +259,39 @@ async fn a_500_is_retried_and_each_attempt_is_recorded(backend: Backend) {
     );
     assert_eq!(runs[2]["error"], "answered 500 Internal Server Error");
     assert_eq!(hits.load(Ordering::SeqCst), 3);
+    // Each failed attempt sent `run.failed`, saying a retry follows.
+    let events = webhook_events(&app).await;
+    let failed: Vec<_> = events
+        .iter()
+        .map(|(kind, data)| {
+            (
+                kind.as_str(),
+                data["attempt"].clone(),
+                data["statusCode"].clone(),
+                data["willRetry"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (
+                "task-scheduler.run.failed",
+                json!(1),
+                json!(500),
+                json!(true)
+            ),
+            (
+                "task-scheduler.run.failed",
+                json!(2),
+                json!(503),
+                json!(true)
+            ),
+        ]
+    );
+    assert_eq!(events[0].1["taskId"], task.as_str());
+    assert_eq!(events[0].1["taskName"], "Flaky");
+    assert_eq!(events[0].1["error"], "answered 500 Internal Server Error");
     // Each attempt is a run and costs one.
     assert_eq!(balance(&app, &user).await, 100 - 2 - 3);
     app.wallet(user.personal_tenant_id)
@@ -262,6 +322,7 @@ async fn a_wallet_too_short_for_a_run_records_a_skip_and_charges_nothing(backend
     // Exactly enough to create the task, nothing left for its run.
     let app = spawn_local(backend, 2).await;
     let user = app.register_user().await;
+    subscribe(&app, &user).await;
     let body = json!({ "name": "Unpaid", "schedule": once_now(), "action": { "type": "http", "url": url } });
     let task = create(&app, &user, body).await;
     let runs = runs_until(&app, &user, &task, |r| settled(r) == 1).await;
@@ -276,6 +337,11 @@ async fn a_wallet_too_short_for_a_run_records_a_skip_and_charges_nothing(backend
         vec![("done".to_owned(), 1)],
         "a skip is not retried"
     );
+    let events = webhook_events(&app).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].0, "task-scheduler.run.skipped");
+    assert_eq!(events[0].1["reason"], "insufficient_credits");
+    assert_eq!(events[0].1["runId"], runs[0]["id"]);
     app.wallet(user.personal_tenant_id)
         .await
         .assert_consistent();

@@ -270,6 +270,13 @@ pub(crate) async fn settle_invoice(
     let invoice = fetch_invoice(tx, tenant_id, invoice_id)
         .await?
         .ok_or(Error::NotFound("invoice"))?;
+    let paid = serde_json::json!({
+        "tenantId": tenant_id.to_string(),
+        "invoiceId": invoice_id.to_string(),
+        "paymentReference": payment_reference,
+        "invoice": &invoice,
+    });
+    crate::webhooks::emit(tx, tenant_id, "invoice.paid", paid, now).await?;
     match invoice.kind {
         InvoiceKind::Credits => {
             credit_purchase(tx, &invoice, payment_reference, actor_user_id).await?;

@@ -11,6 +11,7 @@ pub mod devices;
 pub mod health;
 pub mod payments;
 pub mod tenants;
+pub mod webhooks;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 

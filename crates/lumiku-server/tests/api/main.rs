@@ -20,3 +20,4 @@ mod tenants;
 mod upgrade;
 mod wall;
 mod web;
+mod webhooks;

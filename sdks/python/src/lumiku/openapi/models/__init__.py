@@ -41,14 +41,19 @@ from .change_password_request import ChangePasswordRequest
 from .change_plan_request import ChangePlanRequest
 from .change_plan_response import ChangePlanResponse
 from .create_api_key_request import CreateApiKeyRequest
+from .create_endpoint_request import CreateEndpointRequest
 from .create_tenant_request import CreateTenantRequest
 from .created_api_key import CreatedApiKey
 from .credit_package import CreditPackage
+from .delivery import Delivery
 from .device import Device
 from .duitku_callback_body import DuitkuCallbackBody
+from .endpoint import Endpoint
+from .endpoint_with_secret import EndpointWithSecret
 from .entry_kind import EntryKind
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
+from .event_type import EventType
 from .field_errors import FieldErrors
 from .file_manager_charged_emptied import FileManagerChargedEmptied
 from .file_manager_charged_file_body import FileManagerChargedFileBody
@@ -117,7 +122,10 @@ from .list_app_card import ListAppCard
 from .list_app_record import ListAppRecord
 from .list_catalogue_entry import ListCatalogueEntry
 from .list_credit_package import ListCreditPackage
+from .list_delivery import ListDelivery
 from .list_device import ListDevice
+from .list_endpoint import ListEndpoint
+from .list_event_type import ListEventType
 from .list_member import ListMember
 from .list_plan import ListPlan
 from .list_tenant import ListTenant
@@ -214,6 +222,7 @@ from .ticket import Ticket
 from .tier import Tier
 from .token_info import TokenInfo
 from .token_pair import TokenPair
+from .update_endpoint_request import UpdateEndpointRequest
 from .update_member_request import UpdateMemberRequest
 from .update_profile_request import UpdateProfileRequest
 from .usage_report import UsageReport
@@ -223,6 +232,7 @@ from .user_page import UserPage
 from .user_summary import UserSummary
 from .verify_email_request import VerifyEmailRequest
 from .visibility import Visibility
+from .webhook_settings import WebhookSettings
 
 __all__ = (
     "Access",
@@ -266,14 +276,19 @@ __all__ = (
     "ChangePlanRequest",
     "ChangePlanResponse",
     "CreateApiKeyRequest",
+    "CreateEndpointRequest",
     "CreateTenantRequest",
     "CreatedApiKey",
     "CreditPackage",
+    "Delivery",
     "Device",
     "DuitkuCallbackBody",
+    "Endpoint",
+    "EndpointWithSecret",
     "EntryKind",
     "ErrorBody",
     "ErrorDetail",
+    "EventType",
     "FieldErrors",
     "FileManagerChargedEmptied",
     "FileManagerChargedFileBody",
@@ -342,7 +357,10 @@ __all__ = (
     "ListAppRecord",
     "ListCatalogueEntry",
     "ListCreditPackage",
+    "ListDelivery",
     "ListDevice",
+    "ListEndpoint",
+    "ListEventType",
     "ListMember",
     "ListPlan",
     "ListTenant",
@@ -439,6 +457,7 @@ __all__ = (
     "Tier",
     "TokenInfo",
     "TokenPair",
+    "UpdateEndpointRequest",
     "UpdateMemberRequest",
     "UpdateProfileRequest",
     "UsageReport",
@@ -448,4 +467,5 @@ __all__ = (
     "UserSummary",
     "VerifyEmailRequest",
     "Visibility",
+    "WebhookSettings",
 )

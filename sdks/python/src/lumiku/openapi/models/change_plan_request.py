@@ -17,8 +17,9 @@ class ChangePlanRequest:
 
     Attributes:
         plan_id (str): The plan to be on.
-        payment_method (None | str | Unset): The gateway's payment method code (`VC`, `BC`, `SP`, ...), if a payment is
-            needed.
+        payment_method (None | str | Unset): The gateway's payment method code (`VC`, `BC`, `SP`, ...: 1 to 4 letters or
+            digits), if a
+            payment is needed.
     """
 
     plan_id: str
