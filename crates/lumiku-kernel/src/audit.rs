@@ -24,6 +24,10 @@ pub mod action {
     pub const LOGOUT: &str = "auth.logout";
     /// A password was changed; other sessions were ended.
     pub const PASSWORD_CHANGED: &str = "auth.password_changed";
+    /// An operator set a password with `lumiku admin reset-password`; every session was ended.
+    pub const PASSWORD_RESET: &str = "auth.password_reset";
+    /// An operator changed an account's platform role with `lumiku admin promote`/`demote`.
+    pub const PLATFORM_ROLE_CHANGED: &str = "user.platform_role_changed";
     /// A device was revoked with its sessions.
     pub const DEVICE_REVOKED: &str = "device.revoked";
     /// A tenant was created.
@@ -155,7 +159,7 @@ fn camel(name: &str) -> String {
 }
 
 /// Appends `event` on `tx`. An action that is also a webhook event (`member.added`,
-/// `payment.succeeded`, ...; [`crate::webhooks::EVENTS`]) is emitted to the tenant's endpoints in
+/// `payment.succeeded`, ...; [`crate::webhooks::events::EVENTS`]) is emitted to the tenant's endpoints in
 /// the same transaction: what is audited is told, and what rolls back is neither.
 pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
     const SQL: &str = "insert into audit_events \
@@ -163,7 +167,7 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     let now = now();
     if let Some(tenant_id) = event.tenant_id
-        && crate::webhooks::is_event(event.action)
+        && crate::webhooks::events::is_event(event.action)
     {
         let mut data = match &event.details {
             Value::Object(fields) => fields.clone(),
@@ -176,7 +180,8 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent<'_>) -> Result<()> {
         if let Some(actor) = event.actor_user_id {
             data.insert("actorUserId".into(), Value::from(actor.to_string()));
         }
-        crate::webhooks::emit(tx, tenant_id, event.action, Value::Object(data), now).await?;
+        crate::webhooks::outbox::emit(tx, tenant_id, event.action, Value::Object(data), now)
+            .await?;
     }
     sql::query(SQL)
         .bind(new_id())

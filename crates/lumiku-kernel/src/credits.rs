@@ -145,7 +145,7 @@ pub async fn move_balance(
     };
     match moved {
         Some((balance, threshold)) => {
-            crate::webhooks::emit_balance_events(
+            crate::webhooks::outbox::emit_balance_events(
                 tx,
                 tenant_id,
                 balance - amount,

@@ -78,7 +78,7 @@ pub struct Kernel {
     pub(crate) realtime: Arc<crate::realtime::Hub>,
     pub(crate) storage: Arc<crate::storage::Storage>,
     /// The webhook events the apps declare, named `{appId}.{event}`.
-    pub(crate) app_webhook_events: Vec<crate::webhooks::EventType>,
+    pub(crate) app_webhook_events: Vec<crate::webhooks::events::EventType>,
 }
 
 impl Kernel {

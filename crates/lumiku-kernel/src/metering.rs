@@ -245,7 +245,7 @@ impl Host for AppHost {
                 object.insert("tenantId".into(), tenant_id.to_string().into());
             }
             Self::step_out(tx).await?;
-            let emitted = crate::webhooks::emit(tx, tenant_id, &event, data, now()).await;
+            let emitted = crate::webhooks::outbox::emit(tx, tenant_id, &event, data, now()).await;
             self.step_in(tx).await?;
             Ok(emitted?)
         })

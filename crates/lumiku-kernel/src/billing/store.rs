@@ -276,7 +276,7 @@ pub(crate) async fn settle_invoice(
         "paymentReference": payment_reference,
         "invoice": &invoice,
     });
-    crate::webhooks::emit(tx, tenant_id, "invoice.paid", paid, now).await?;
+    crate::webhooks::outbox::emit(tx, tenant_id, "invoice.paid", paid, now).await?;
     match invoice.kind {
         InvoiceKind::Credits => {
             credit_purchase(tx, &invoice, payment_reference, actor_user_id).await?;

@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The events there are, whichever tenant (public): the platform's, then those the apps
 /// declare, named `{appId}.{event}`.
-#[utoipa::path(get, path = "/api/webhooks/events", operation_id = "listWebhookEvents", tag = "webhooks",
+#[utoipa::path(get, path = "/api/webhooks/events", operation_id = "listWebhookEvents", tag = "webhooks", security(()),
     responses((status = 200, description = "The event types", body = List<EventType>)))]
 async fn list_events(State(state): State<AppState>) -> Json<List<EventType>> {
     Json(List::complete(state.kernel.webhook_events()))

@@ -1,7 +1,7 @@
 //! Outgoing webhooks: a tenant's endpoints, the events recorded with the changes they tell of,
 //! and their signed delivery.
 //!
-//! **Outbox.** [`emit`] runs in the transaction of the change: it records the event, a delivery
+//! **Outbox.** [`outbox::emit`] runs in the transaction of the change: it records the event, a delivery
 //! per subscribed endpoint and a job per delivery, or nothing at all if the change rolls back.
 //! Most events are the audit log's own actions (`member.added`, `payment.succeeded`, ...):
 //! [`crate::audit::record`] emits them, so every change that is audited is told.
@@ -16,12 +16,10 @@
 //! An endpoint that fails [`DISABLE_AFTER`] attempts in a row is disabled, with the reason; a
 //! success resets the count.
 
-use std::time::Duration;
-
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use lumiku_plugin::jobs::{NewJob, Outcome, Schedule};
+use lumiku_plugin::jobs::Outcome;
 use lumiku_plugin::{Permission, outbound};
 use lumiku_store::sql::Json;
 use lumiku_store::{Tx, new_id, now, sql};
@@ -30,73 +28,23 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use uuid::Uuid;
 
+pub mod events;
+pub mod outbox;
+
+pub use events::{EVENTS, EventType, is_event};
+pub use outbox::{ATTEMPTS, DELIVER_JOB, TIMEOUT, emit, retry_delay};
+use outbox::{queue_delivery, schedule_attempt};
+
 use crate::context::{Caller, ClientInfo};
 use crate::error::{Error, Result};
-use crate::jobs::{JobOwner, SYSTEM_APP};
 use crate::kernel::Kernel;
 
-/// The platform job that sends one delivery.
-pub const DELIVER_JOB: &str = "webhooks.deliver";
-/// Attempts per delivery.
-pub const ATTEMPTS: u32 = 8;
 /// Failed attempts in a row after which an endpoint is disabled.
 pub const DISABLE_AFTER: i64 = 20;
-/// How long a receiver has to answer.
-const TIMEOUT: Duration = Duration::from_secs(15);
 /// How much of an answer's body the delivery log keeps.
 const KEPT: usize = 4096;
 /// Endpoints per tenant.
 const MAX_ENDPOINTS: i64 = 20;
-
-/// The events the platform sends, and what each tells.
-pub const EVENTS: &[(&str, &str)] = &[
-    (
-        "payment.succeeded",
-        "A payment was settled: credits bought or an invoice paid",
-    ),
-    ("payment.failed", "A payment failed or expired"),
-    (
-        "credits.low",
-        "A debit took the wallet below the tenant's threshold",
-    ),
-    ("credits.exhausted", "A debit took the wallet to zero"),
-    (
-        "subscription.activated",
-        "A paid plan took effect (first payment, change or renewal)",
-    ),
-    (
-        "subscription.past_due",
-        "A period ended unpaid; a renewal invoice was issued",
-    ),
-    (
-        "subscription.canceled",
-        "The subscription ended; the tenant is on the free plan",
-    ),
-    ("invoice.issued", "An invoice was issued to the tenant"),
-    ("invoice.paid", "An invoice of the tenant's was paid"),
-    ("member.added", "Someone joined the tenant"),
-    ("member.removed", "A member left or was removed"),
-    ("app.installed", "An app was installed in the tenant"),
-    ("app.uninstalled", "An app was uninstalled from the tenant"),
-];
-
-/// Whether `event` is one the platform itself sends.
-pub fn is_event(event: &str) -> bool {
-    EVENTS.iter().any(|(name, _)| *name == event)
-}
-
-/// An event tenants can subscribe to: the platform's own, or one an app declares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventType {
-    /// Its `type`: `payment.succeeded`, or `{appId}.{event}` for an app's.
-    pub name: String,
-    /// What it tells.
-    pub description: String,
-    /// The app that sends it; absent for the platform's own.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-}
 
 impl Kernel {
     /// Makes the events `manifests` declare known, for endpoints to subscribe to; called once
@@ -305,140 +253,6 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String
         "v1,{}",
         base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
     ))
-}
-
-/// Records `event` for `tenant_id` in `tx`, with a delivery and its job for every enabled
-/// endpoint that takes it. Nothing is recorded when no endpoint takes it.
-pub async fn emit(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    event: &str,
-    data: Value,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let endpoints: Vec<(Uuid, Option<Json<Vec<String>>>)> = sql::query_as(
-        "select id, events from webhook_endpoints where tenant_id = $1 and enabled = $2",
-    )
-    .bind(tenant_id)
-    .bind(true)
-    .fetch_all(&mut *tx)
-    .await?;
-    let takers: Vec<Uuid> = endpoints
-        .into_iter()
-        .filter(|(_, events)| {
-            events
-                .as_ref()
-                .is_none_or(|events| events.0.iter().any(|e| e == event))
-        })
-        .map(|(id, _)| id)
-        .collect();
-    if takers.is_empty() {
-        return Ok(());
-    }
-    let event_id = new_id();
-    sql::query(
-        "insert into webhook_events (id, tenant_id, type, data, created_at) values ($1, $2, $3, $4, $5)",
-    )
-    .bind(event_id)
-    .bind(tenant_id)
-    .bind(event)
-    .bind(Json(&data))
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
-    for endpoint_id in takers {
-        queue_delivery(tx, tenant_id, endpoint_id, event_id, at).await?;
-    }
-    Ok(())
-}
-
-/// A delivery of `event_id` to `endpoint_id`, and its job.
-async fn queue_delivery(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    endpoint_id: Uuid,
-    event_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Uuid> {
-    let delivery_id = new_id();
-    sql::query(
-        "insert into webhook_deliveries (id, tenant_id, endpoint_id, event_id, status, attempts, \
-         created_at) values ($1, $2, $3, $4, 'pending', 0, $5)",
-    )
-    .bind(delivery_id)
-    .bind(tenant_id)
-    .bind(endpoint_id)
-    .bind(event_id)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
-    schedule_attempt(tx, tenant_id, delivery_id, at, at).await?;
-    Ok(delivery_id)
-}
-
-/// A job making the next attempt at `delivery_id` at `due`. The delivery counts its own
-/// attempts and spaces them ([`retry_delay`]); the job's own retries only cover a worker that
-/// died during an attempt.
-async fn schedule_attempt(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    delivery_id: Uuid,
-    due: DateTime<Utc>,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let job = NewJob::new(DELIVER_JOB, Schedule::At(due))
-        .payload(json!({ "deliveryId": delivery_id }))
-        .max_attempts(3)
-        .backoff(Duration::from_secs(5))
-        .timeout(TIMEOUT + Duration::from_secs(15));
-    let owner = JobOwner {
-        app_id: SYSTEM_APP,
-        tenant_id: Some(tenant_id),
-        user_id: None,
-    };
-    crate::jobs::enqueue(tx, owner, &job, at).await?;
-    Ok(())
-}
-
-/// The wait after failed attempt `attempts` (from 1): `base`, then twice as long each time, at
-/// most an hour.
-pub fn retry_delay(base: Duration, attempts: u32) -> Duration {
-    let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(16));
-    base.saturating_mul(factor).min(Duration::from_secs(3600))
-}
-
-/// The events of a debit that took the wallet from `before` to `after` credits, given its
-/// low-credit threshold: `credits.low` when it crossed the threshold, `credits.exhausted` when it
-/// reached zero.
-pub async fn emit_balance_events(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    before: i64,
-    after: i64,
-    threshold: Option<i64>,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    if after >= before {
-        return Ok(());
-    }
-    if let Some(threshold) = threshold
-        && before >= threshold
-        && after < threshold
-    {
-        let data = json!({ "balance": after, "threshold": threshold });
-        emit(tx, tenant_id, "credits.low", data, at).await?;
-    }
-    if after == 0 && before > 0 {
-        emit(
-            tx,
-            tenant_id,
-            "credits.exhausted",
-            json!({ "balance": 0 }),
-            at,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Checks an endpoint's URL: https (http too when the platform lets outbound requests reach
@@ -1084,7 +898,7 @@ mod tests {
 
     #[test]
     fn retries_wait_twice_as_long_each_time_up_to_an_hour() {
-        let base = Duration::from_secs(30);
+        let base = std::time::Duration::from_secs(30);
         let waits: Vec<u64> = (1..=9).map(|n| retry_delay(base, n).as_secs()).collect();
         assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
     }
