@@ -175,6 +175,92 @@ impl Kernel {
         Ok(user)
     }
 
+    /// Sets the platform role of the person with address `email` (the `admin promote` and
+    /// `admin demote` commands); audited, with no actor.
+    pub async fn set_platform_role(&self, email: &str, admin: bool) -> Result<User> {
+        let role = if admin {
+            platform_role::ADMIN
+        } else {
+            platform_role::USER
+        };
+        let email = email.trim().to_lowercase();
+        let user_id = crate::users::find_user_id(&self.db, &email)
+            .await?
+            .ok_or(Error::NotFound("account with that address"))?;
+        let mut tx = self.db.begin().await?;
+        let before = crate::users::fetch_user(&mut tx, user_id).await?;
+        sql::query("update users set platform_role = $2, updated_at = $3 where id = $1")
+            .bind(user_id)
+            .bind(role)
+            .bind(now())
+            .execute(&mut tx)
+            .await?;
+        audit::record_for_user(
+            &mut tx,
+            user_id,
+            NewAuditEvent {
+                tenant_id: None,
+                actor_user_id: None,
+                action: action::PLATFORM_ROLE_CHANGED,
+                target_type: Some("user"),
+                target_id: Some(user_id.to_string()),
+                ip_address: None,
+                details: json!({ "from": before.platform_role, "to": role, "by": "cli" }),
+            },
+        )
+        .await?;
+        let user = crate::users::fetch_user(&mut tx, user_id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Sets the password of the person with address `email` (the `admin reset-password`
+    /// command) and ends every session of theirs; answers the account and how many sessions
+    /// ended. The account's failed sign-ins are forgotten.
+    pub async fn reset_password(&self, email: &str, password: &str) -> Result<(User, u64)> {
+        let email = email.trim().to_lowercase();
+        let user_id = crate::users::find_user_id(&self.db, &email)
+            .await?
+            .ok_or(Error::NotFound("account with that address"))?;
+        check_policy(&email, password).map_err(|m| Error::invalid("password", m))?;
+        let hash = self.passwords.hash(password).await?;
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        sql::query("update users set password_hash = $2, updated_at = $3 where id = $1")
+            .bind(user_id)
+            .bind(&hash)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        let ended = sql::query(
+            "update sessions set revoked_at = $2, revoked_reason = 'password_reset' \
+             where user_id = $1 and revoked_at is null",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?
+        .rows_affected();
+        ratelimit::clear(&mut tx, &ratelimit::account_key(&email)).await?;
+        audit::record_for_user(
+            &mut tx,
+            user_id,
+            NewAuditEvent {
+                tenant_id: None,
+                actor_user_id: None,
+                action: action::PASSWORD_RESET,
+                target_type: Some("user"),
+                target_id: Some(user_id.to_string()),
+                ip_address: None,
+                details: json!({ "sessionsEnded": ended, "by": "cli" }),
+            },
+        )
+        .await?;
+        let user = crate::users::fetch_user(&mut tx, user_id).await?;
+        tx.commit().await?;
+        Ok((user, ended))
+    }
+
     /// Checks a new account's fields and hashes its password, before any transaction is open
     /// (hashing takes tens of milliseconds; SQLite's write lock must not wait on it).
     async fn prepare_account(

@@ -152,7 +152,7 @@ pub const MIGRATIONS: &[Migration] = &[
 
 /// Brings the core schema up to date. Safe to run on every start and from several nodes at once
 /// (see [`lumiku_store::migrate`]).
-pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
     lumiku_store::migrate::migrate(
         db,
         &MigrationSet {

@@ -120,7 +120,7 @@ pub fn check_migrations(app_id: &str, migrations: &[Migration]) -> anyhow::Resul
 
 /// Runs the app's pending migrations (see [`lumiku_store::migrate`]), then, on PostgreSQL,
 /// grants the app's role its tables.
-pub async fn migrate_app(db: &Db, app_id: &str, migrations: &[Migration]) -> anyhow::Result<()> {
+pub async fn migrate_app(db: &Db, app_id: &str, migrations: &[Migration]) -> anyhow::Result<usize> {
     let wall = Wall::new(app_id);
     lumiku_store::migrate::migrate(
         db,

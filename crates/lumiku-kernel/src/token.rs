@@ -60,9 +60,103 @@ pub struct Tokens {
     access_ttl: Duration,
 }
 
+/// The HS256 signer and verifier `jsonwebtoken` is given in place of its `rust_crypto` provider,
+/// whose RSA half (the `rsa` crate, RUSTSEC-2023-0071) Lumiku has no use for: every token here is
+/// HS256. The HMAC is RustCrypto's, as in that provider.
+mod hs256 {
+    use hmac::{Hmac, Mac};
+    use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier};
+    use jsonwebtoken::errors::{ErrorKind, Result};
+    use jsonwebtoken::jwk::ThumbprintHash;
+    use jsonwebtoken::signature::{self, Signer, Verifier};
+    use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
+    use sha2::Sha256;
+
+    struct Hs256(Hmac<Sha256>);
+
+    impl Hs256 {
+        fn new(algorithm: Algorithm, family: AlgorithmFamily, key: &[u8]) -> Result<Self> {
+            if algorithm != Algorithm::HS256 || family != AlgorithmFamily::Hmac {
+                return Err(ErrorKind::InvalidAlgorithm.into());
+            }
+            Hmac::new_from_slice(key)
+                .map(Self)
+                .map_err(|_| ErrorKind::InvalidKeyFormat.into())
+        }
+    }
+
+    impl Signer<Vec<u8>> for Hs256 {
+        fn try_sign(&self, message: &[u8]) -> std::result::Result<Vec<u8>, signature::Error> {
+            let mut mac = self.0.clone();
+            mac.update(message);
+            Ok(mac.finalize().into_bytes().to_vec())
+        }
+    }
+
+    impl Verifier<Vec<u8>> for Hs256 {
+        fn verify(
+            &self,
+            message: &[u8],
+            tag: &Vec<u8>,
+        ) -> std::result::Result<(), signature::Error> {
+            let mut mac = self.0.clone();
+            mac.update(message);
+            // Constant-time comparison.
+            mac.verify_slice(tag).map_err(signature::Error::from_source)
+        }
+    }
+
+    impl JwtSigner for Hs256 {
+        fn algorithm(&self) -> Algorithm {
+            Algorithm::HS256
+        }
+    }
+
+    impl JwtVerifier for Hs256 {
+        fn algorithm(&self) -> Algorithm {
+            Algorithm::HS256
+        }
+    }
+
+    fn signer(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>> {
+        Ok(Box::new(Hs256::new(
+            *algorithm,
+            key.family(),
+            key.as_bytes(),
+        )?))
+    }
+
+    fn verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>> {
+        Ok(Box::new(Hs256::new(
+            *algorithm,
+            key.family(),
+            key.try_get_as_bytes()?,
+        )?))
+    }
+
+    fn digest(_: &[u8], _: ThumbprintHash) -> Result<Vec<u8>> {
+        Err(ErrorKind::InvalidAlgorithm.into())
+    }
+
+    static PROVIDER: CryptoProvider = CryptoProvider {
+        signer_factory: signer,
+        verifier_factory: verifier,
+        key_utils: jsonwebtoken::crypto::KeyUtils {
+            compute_digest: digest,
+            ..jsonwebtoken::crypto::KeyUtils::new_unimplemented()
+        },
+    };
+
+    /// Makes it the process's provider (once; later calls find it there).
+    pub fn install() {
+        let _ = PROVIDER.install_default();
+    }
+}
+
 impl Tokens {
     /// Keys from the HS256 secret.
     pub fn new(secret: &[u8], access_ttl: Duration) -> Self {
+        hs256::install();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
@@ -222,6 +316,41 @@ mod tests {
         );
         assert!(other.verify_access(&token).is_err());
         assert!(tokens.verify_access("not.a.token").is_err());
+    }
+
+    #[test]
+    fn hs256_verifies_a_token_made_elsewhere_and_nothing_else() {
+        hs256::install();
+        // jwt.io's HS256 example, signed by another implementation.
+        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ik\
+                     pvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        let key = DecodingKey::from_secret(b"your-256-bit-secret");
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims::<&str>(&[]);
+        validation.validate_exp = false;
+        let decoded =
+            jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).expect("verifies");
+        assert_eq!(decoded.claims["name"], "John Doe");
+        let other = DecodingKey::from_secret(b"another-256-bit-secret");
+        assert!(jsonwebtoken::decode::<serde_json::Value>(token, &other, &validation).is_err());
+        // Signing what it verifies gives the same signature back.
+        let (message, signature) = token.rsplit_once('.').unwrap();
+        let signed = jsonwebtoken::crypto::sign(
+            message.as_bytes(),
+            &EncodingKey::from_secret(b"your-256-bit-secret"),
+            Algorithm::HS256,
+        )
+        .unwrap();
+        assert_eq!(signed, signature);
+        // Every other algorithm is refused.
+        assert!(
+            jsonwebtoken::crypto::sign(
+                message.as_bytes(),
+                &EncodingKey::from_secret(b"your-256-bit-secret"),
+                Algorithm::HS512,
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -53,19 +53,34 @@ impl From<String> for Secret {
     }
 }
 
-/// Everything Lumiku can be configured with. Each field `foo` is also `LUMIKU_FOO`.
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people: one line per event, coloured on a terminal.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+/// Everything Lumiku can be configured with. Each field `foo` is also `LUMIKU_FOO`. A key that
+/// is not one of these is a start-up error, not silently ignored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `development` (default) or `production`.
     pub mode: Mode,
-    /// Address to listen on. Default `127.0.0.1:3000`.
+    /// Address to listen on: `host:port` (a name such as `localhost` is resolved), `:port` for
+    /// every interface, or a bare port on 127.0.0.1. Default `127.0.0.1:3000`.
+    #[serde(deserialize_with = "bind_address")]
     pub bind: SocketAddr,
-    /// `sqlite://path` (default `sqlite://lumiku.db`) or `postgres://…`.
-    pub database_url: String,
+    /// `sqlite://path` or `postgres://…`. Default: `lumiku.db` in `data_dir`.
+    pub database_url: Option<String>,
     /// Maximum database connections. Default 8.
     pub database_max_connections: u32,
-    /// Where generated state (the development JWT secret) is kept. Default `.`.
+    /// The directory holding the server's state: the SQLite database (unless `database_url`
+    /// names another), the development JWT secret, and stored files (unless `storage_url` names
+    /// a bucket). Default `.`.
     pub data_dir: PathBuf,
     /// HS256 key for access tokens, at least 32 bytes. Required in production.
     pub jwt_secret: Option<Secret>,
@@ -99,7 +114,10 @@ pub struct Config {
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy you control). Default false.
     pub trust_forwarded_for: bool,
     /// Log format: `text` (default) or `json`.
-    pub log_format: String,
+    pub log_format: LogFormat,
+    /// One log line per request at INFO (method, route, status, duration, request id, tenant).
+    /// Default true.
+    pub access_log: bool,
     /// The address the world reaches this server at, for payment callback and return URLs.
     /// Default `http://` + `bind` (with `0.0.0.0` read as `127.0.0.1`).
     pub public_url: Option<String>,
@@ -186,6 +204,52 @@ pub struct Config {
     pub anonymous_requests_per_minute: u32,
 }
 
+/// `bind` as written: `host:port`, `:port` (every interface) or a bare port (on 127.0.0.1).
+fn bind_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum PortOrText {
+        Port(u16),
+        Text(String),
+    }
+    match PortOrText::deserialize(d)? {
+        PortOrText::Port(port) => Ok(SocketAddr::from(([127, 0, 0, 1], port))),
+        PortOrText::Text(text) => parse_bind(&text).map_err(serde::de::Error::custom),
+    }
+}
+
+/// Reads a listening address: `127.0.0.1:3000`, `[::1]:3000`, `localhost:3000` (resolved, an
+/// IPv4 address preferred), `:3000` (every interface) or `3000` (127.0.0.1).
+pub fn parse_bind(text: &str) -> anyhow::Result<SocketAddr> {
+    let text = text.trim();
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if let Some(port) = text.strip_prefix(':')
+        && let Ok(port) = port.parse::<u16>()
+    {
+        return Ok(SocketAddr::from(([0, 0, 0, 0], port)));
+    }
+    let (host, port) = text.rsplit_once(':').with_context(|| {
+        format!("'{text}' is not an address to listen on (host:port, :port or a port)")
+    })?;
+    let port: u16 = port
+        .parse()
+        .with_context(|| format!("'{text}': '{port}' is not a port number"))?;
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .with_context(|| format!("'{text}': the host name '{host}' does not resolve"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addrs.first())
+        .copied()
+        .with_context(|| format!("'{text}': the host name '{host}' has no address"))
+}
+
 /// A list, or (from an environment variable) one string of comma-separated items.
 fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
@@ -230,7 +294,7 @@ impl Default for Config {
         Self {
             mode: Mode::Development,
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            database_url: "sqlite://lumiku.db".into(),
+            database_url: None,
             database_max_connections: 8,
             data_dir: PathBuf::from("."),
             jwt_secret: None,
@@ -247,7 +311,8 @@ impl Default for Config {
             argon2_queue_wait_ms: 3000,
             welcome_bonus_credits: 100,
             trust_forwarded_for: false,
-            log_format: "text".into(),
+            log_format: LogFormat::Text,
+            access_log: true,
             public_url: None,
             payment_gateway: None,
             duitku_merchant_code: None,
@@ -286,19 +351,68 @@ impl Default for Config {
 /// The file holding the generated development JWT secret, inside the data directory.
 const DEV_SECRET_FILE: &str = ".lumiku-jwt-secret";
 
+/// `LUMIKU_*` variables that are not settings: the configuration file's name, the log filter,
+/// the admin command's password, the SDKs' server URL, and those of the project's own test and
+/// benchmark tools (every `LUMIKU_TEST_*`, `LUMIKU_BENCH_*` and `LUMIKU_CONTRACT_*`).
+const NOT_SETTINGS: &[&str] = &[
+    "config",
+    "log",
+    "admin_password",
+    "url",
+    "binary",
+    "e2e_required",
+    "s3_required",
+];
+const NOT_SETTINGS_PREFIXES: &[&str] = &["test_", "bench_", "contract_"];
+
+fn is_setting_variable(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    !NOT_SETTINGS.contains(&key.as_str())
+        && !NOT_SETTINGS_PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
 impl Config {
-    /// Loads defaults, then `file` if it exists, then `LUMIKU_*` variables.
-    pub fn load(file: &Path) -> anyhow::Result<Self> {
+    /// Loads defaults, then the configuration file, then `LUMIKU_*` variables. `file` is the
+    /// one named by `--config` or `LUMIKU_CONFIG`, which must exist; without one, `lumiku.toml`
+    /// is read if it is there. Unknown keys and bad values are errors naming the key and where
+    /// it was set.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let file = match file {
+            Some(file) => {
+                anyhow::ensure!(
+                    file.is_file(),
+                    "the configuration file {} does not exist",
+                    file.display()
+                );
+                file
+            }
+            None => Path::new("lumiku.toml"),
+        };
         Self::figment(file)
             .extract()
-            .context("reading the configuration")
+            .map_err(|error| anyhow::anyhow!(describe_config_error(error)))
     }
 
     /// The layered sources, in order.
     pub fn figment(file: &Path) -> Figment {
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("LUMIKU_").ignore(&["config", "test_postgres_url"]))
+            .merge(Env::prefixed("LUMIKU_").filter(|key| is_setting_variable(key.as_str())))
+    }
+
+    /// Makes the data directory if it is missing (the SQLite database, the secret and the files
+    /// go there).
+    pub fn ensure_data_dir(&self) -> anyhow::Result<()> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))
+    }
+
+    /// The database: `database_url`, or `lumiku.db` in the data directory.
+    pub fn database_url(&self) -> String {
+        match self.database_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_owned(),
+            _ => format!("sqlite://{}", self.data_dir.join("lumiku.db").display()),
+        }
     }
 
     /// The kernel's settings; resolves the JWT secret (see [`Config::jwt_secret_bytes`]).
@@ -430,6 +544,26 @@ impl Config {
         let gateway = match kind {
             PaymentGatewayKind::Sandbox => GatewaySettings::Sandbox,
             PaymentGatewayKind::Duitku => {
+                if self.mode == Mode::Production {
+                    let host = url::Url::parse(&public_url)
+                        .ok()
+                        .and_then(|u| u.host().map(|h| h.to_owned()));
+                    let loopback = match &host {
+                        Some(url::Host::Domain(name)) => {
+                            name.eq_ignore_ascii_case("localhost")
+                                || name.to_ascii_lowercase().ends_with(".localhost")
+                        }
+                        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+                        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+                        None => true,
+                    };
+                    anyhow::ensure!(
+                        !loopback,
+                        "public_url (LUMIKU_PUBLIC_URL) is {public_url}, which Duitku cannot reach: \
+                         its payment callbacks and the payers' return links would go nowhere. Set \
+                         it to the address the world reaches this server at"
+                    );
+                }
                 let merchant = self
                     .duitku_merchant_code
                     .as_deref()
@@ -504,6 +638,73 @@ impl Config {
     }
 }
 
+/// The configuration's errors, one line each: the key as written (`databse_url`, or
+/// `LUMIKU_DATABSE_URL` from the environment), where it was set, and what is wrong, with the
+/// nearest setting's name for an unknown one.
+fn describe_config_error(error: figment::Error) -> String {
+    let lines: Vec<String> = error
+        .into_iter()
+        .map(|error| {
+            let from_env = error
+                .metadata
+                .as_ref()
+                .is_some_and(|m| m.name.contains("environment"));
+            let origin = match (&error.metadata, from_env) {
+                (_, true) => "in the environment".to_owned(),
+                (Some(metadata), false) => match &metadata.source {
+                    Some(source) => format!("in {source}"),
+                    None => format!("in {}", metadata.name),
+                },
+                (None, false) => String::new(),
+            };
+            let name = |key: &str| {
+                if from_env {
+                    format!("LUMIKU_{}", key.to_ascii_uppercase())
+                } else {
+                    key.to_owned()
+                }
+            };
+            match &error.kind {
+                figment::error::Kind::UnknownField(field, expected) => {
+                    let hint = nearest(field, expected)
+                        .map(|known| format!(" (did you mean {}?)", name(known)))
+                        .unwrap_or_default();
+                    format!("unknown setting {} {origin}{hint}", name(field))
+                }
+                kind => {
+                    let key = error.path.join(".");
+                    format!("{} {origin}: {kind}", name(&key))
+                }
+            }
+        })
+        .collect();
+    format!("configuration: {}", lines.join("; "))
+}
+
+/// The known name closest to `word` by edit distance, if it is close (a typo, not another word).
+fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut previous = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let substitution = previous + usize::from(ca != *cb);
+                previous = row[j + 1];
+                row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+            }
+        }
+        row[b.len()]
+    }
+    known
+        .iter()
+        .map(|k| (distance(word, k), *k))
+        .filter(|(d, _)| *d <= 2.max(word.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write as _;
@@ -537,7 +738,7 @@ mod tests {
             jail.set_env("LUMIKU_DATABASE_URL", "postgres://localhost/lumiku");
             let config: Config = Config::figment(Path::new("lumiku.toml")).extract()?;
             assert_eq!(config.bind.port(), 4000);
-            assert_eq!(config.database_url, "postgres://localhost/lumiku");
+            assert_eq!(config.database_url(), "postgres://localhost/lumiku");
             assert_eq!(config.access_token_ttl_secs, 900);
             Ok(())
         });
@@ -581,6 +782,119 @@ mod tests {
             let error = config.kernel_settings().unwrap_err().to_string();
             assert!(error.contains("cors_allowed_origins"), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the closure's error type
+    fn unknown_keys_and_bad_values_are_errors_that_name_them() {
+        Jail::expect_with(|jail| {
+            jail.create_file("lumiku.toml", "databse_url = \"sqlite://x.db\"")?;
+            let error = Config::load(None).unwrap_err().to_string();
+            assert!(
+                error.contains("unknown setting databse_url in ")
+                    && error.contains("lumiku.toml")
+                    && error.contains("(did you mean database_url?)")
+                    && !error.contains("default."),
+                "{error}"
+            );
+            jail.create_file("lumiku.toml", "log_format = \"jsno\"")?;
+            let error = Config::load(None).unwrap_err().to_string();
+            assert!(
+                error.contains("log_format in ") && error.contains("jsno"),
+                "{error}"
+            );
+            jail.create_file("lumiku.toml", "")?;
+            jail.set_env("LUMIKU_DATABSE_URL", "sqlite://x.db");
+            let error = Config::load(None).unwrap_err().to_string();
+            assert!(
+                error.contains("unknown setting LUMIKU_DATABSE_URL in the environment")
+                    && error.contains("did you mean LUMIKU_DATABASE_URL?"),
+                "{error}"
+            );
+            jail.clear_env();
+            // The variables that are not settings are left alone.
+            for name in ["LUMIKU_LOG", "LUMIKU_TEST_POSTGRES_URL", "LUMIKU_CONFIG"] {
+                jail.set_env(name, "x");
+            }
+            Config::load(None).expect("only settings are read from LUMIKU_*");
+            // A configuration file that was named must be there.
+            let error = Config::load(Some(Path::new("missing.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("missing.toml does not exist"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bind_takes_a_host_name_or_a_bare_port() {
+        let local = SocketAddr::from(([127, 0, 0, 1], 3000));
+        assert_eq!(parse_bind("127.0.0.1:3000").unwrap(), local);
+        assert_eq!(parse_bind("3000").unwrap(), local);
+        assert_eq!(parse_bind("localhost:3000").unwrap(), local);
+        assert_eq!(
+            parse_bind(":8080").unwrap(),
+            SocketAddr::from(([0, 0, 0, 0], 8080))
+        );
+        assert_eq!(parse_bind("[::1]:3000").unwrap().port(), 3000);
+        for bad in [
+            "localhost",
+            "localhost:http",
+            "70000",
+            "no-such-host.invalid:3000",
+        ] {
+            assert!(parse_bind(bad).is_err(), "{bad}");
+        }
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(("bind", 4000))
+            .extract()
+            .unwrap();
+        assert_eq!(config.bind, SocketAddr::from(([127, 0, 0, 1], 4000)));
+    }
+
+    #[test]
+    fn the_data_directory_holds_the_database_unless_another_is_named() {
+        let config = Config {
+            data_dir: PathBuf::from("/var/lib/lumiku"),
+            ..Config::default()
+        };
+        assert_eq!(config.database_url(), "sqlite:///var/lib/lumiku/lumiku.db");
+        assert_eq!(Config::default().database_url(), "sqlite://./lumiku.db");
+        let config = Config {
+            database_url: Some("postgres://db/lumiku".into()),
+            ..config
+        };
+        assert_eq!(config.database_url(), "postgres://db/lumiku");
+    }
+
+    #[test]
+    fn production_duitku_needs_a_public_url_the_gateway_can_reach() {
+        let duitku = |public_url: Option<&str>| Config {
+            mode: Mode::Production,
+            payment_gateway: Some(PaymentGatewayKind::Duitku),
+            duitku_merchant_code: Some("D0001".into()),
+            duitku_api_key: Some(Secret("key".into())),
+            public_url: public_url.map(str::to_owned),
+            ..Config::default()
+        };
+        for loopback in [
+            None,
+            Some("http://localhost:3000"),
+            Some("https://127.0.0.1"),
+        ] {
+            let error = duitku(loopback).billing_settings().unwrap_err().to_string();
+            assert!(error.contains("LUMIKU_PUBLIC_URL"), "{loopback:?}: {error}");
+        }
+        duitku(Some("https://pay.example.com"))
+            .billing_settings()
+            .unwrap();
+        // Development may use a loopback address with Duitku's sandbox.
+        Config {
+            mode: Mode::Development,
+            ..duitku(None)
+        }
+        .billing_settings()
+        .unwrap();
     }
 
     #[test]

@@ -132,20 +132,35 @@ pub struct Server {
     workers: Option<Arc<worker::Workers>>,
     connection_limits: connections::ConnectionLimits,
     storage_sweep_interval_secs: u64,
+    migrated: Migrated,
 }
 
 /// Brings the database up to date: checks the apps' manifests and migrations, runs the core's
 /// migrations, then each app's, and registers each app (refusing an older version of one than the
 /// database has run). Safe to run on every start and from several nodes at once.
-pub async fn migrate(db: &Db, apps: &[Arc<dyn Plugin>]) -> anyhow::Result<()> {
+pub async fn migrate(db: &Db, apps: &[Arc<dyn Plugin>]) -> anyhow::Result<Migrated> {
     apps::validate(apps)?;
-    lumiku_kernel::migrate(db).await?;
+    let core = lumiku_kernel::migrate(db).await?;
+    let mut applied = core;
     for app in apps {
         let manifest = app.manifest();
-        lumiku_kernel::registry::migrate_app(db, manifest.app_id, app.migrations()).await?;
+        applied +=
+            lumiku_kernel::registry::migrate_app(db, manifest.app_id, app.migrations()).await?;
         lumiku_kernel::registry::register_app(db, manifest).await?;
     }
-    Ok(())
+    Ok(Migrated {
+        applied,
+        new_database: core == lumiku_kernel::MIGRATIONS.len(),
+    })
+}
+
+/// What [`migrate`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migrated {
+    /// Migrations applied, the core's and the apps'.
+    pub applied: usize,
+    /// The database was empty: every core migration was applied now.
+    pub new_database: bool,
 }
 
 impl Server {
@@ -153,12 +168,13 @@ impl Server {
     /// app's), registers the apps, builds the kernel and the router.
     pub async fn build(config: Config, apps: Vec<Arc<dyn Plugin>>) -> anyhow::Result<Self> {
         let settings = config.kernel_settings()?;
+        config.ensure_data_dir()?;
         let db = Db::connect(&DbOptions {
-            url: config.database_url.clone(),
+            url: config.database_url(),
             max_connections: config.database_max_connections.max(1),
         })
         .await?;
-        migrate(&db, &apps).await?;
+        let migrated = migrate(&db, &apps).await?;
         let mut kernel = Kernel::new(db, settings)?;
         kernel.declare_app_webhook_events(apps.iter().map(|a| a.manifest()));
         let kernel = Arc::new(kernel);
@@ -191,12 +207,18 @@ impl Server {
         let storage_sweep_interval_secs = state.config.storage_sweep_interval_secs;
         tracing::info!(storage = kernel.storage().describe(), "blob storage");
         Ok(Self {
+            migrated,
             storage_sweep_interval_secs,
             router: router(state, &apps),
             kernel,
             workers,
             connection_limits,
         })
+    }
+
+    /// What start-up's migration did (for the start-up banner).
+    pub fn migrated(&self) -> Migrated {
+        self.migrated
     }
 
     /// The kernel (for tests and the CLI).
@@ -263,8 +285,9 @@ pub async fn run_workers(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let settings = config.kernel_settings()?;
+    config.ensure_data_dir()?;
     let db = Db::connect(&DbOptions {
-        url: config.database_url.clone(),
+        url: config.database_url(),
         max_connections: config.database_max_connections.max(1),
     })
     .await?;
@@ -299,6 +322,7 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
     });
     let state_for_admins = state.clone();
     let state_config = Arc::clone(&state.config);
+    let access_log_on = state.config.access_log;
     let https = state.config.public_url().starts_with("https://");
     let router = api
         .with_state(state)
@@ -324,6 +348,7 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
+                .layer(middleware::from_fn_with_state(access_log_on, access_log))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(scope_request_id))
                 .layer(middleware::from_fn_with_state(
@@ -444,6 +469,41 @@ async fn admins_first(
     }
 }
 
+/// Logs one line per request at INFO (`access_log`), inside the request's span (so with its
+/// request id): the method, the route as declared (`/api/tenants/{id}`, never the path itself,
+/// which may hold a share link's token), the status, how long the answer's head took, and the
+/// tenant named by `X-Tenant-Id`.
+async fn access_log(State(on): State<bool>, req: Request, next: Next) -> Response {
+    if !on {
+        return next.run(req).await;
+    }
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "-".to_owned(), |p| p.as_str().to_owned());
+    let tenant = req
+        .headers()
+        .get("x-tenant-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| uuid::Uuid::parse_str(v.trim()).ok());
+    let response = next.run(req).await;
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let status = response.status().as_u16();
+    match tenant {
+        Some(tenant) => tracing::info!(
+            target: "lumiku::access",
+            %method, route, status, duration_ms, %tenant, "request"
+        ),
+        None => tracing::info!(
+            target: "lumiku::access",
+            %method, route, status, duration_ms, "request"
+        ),
+    }
+    response
+}
+
 /// How long a request may take to be answered (its response's head), except a streaming upload.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -455,7 +515,17 @@ async fn request_timeout(
     next: Next,
 ) -> Response {
     if streaming.matches(&req) {
-        return next.run(req).await;
+        let mut response = next.run(req).await;
+        // A refused upload (413 over the quota, say) is answered before its body has all come:
+        // the rest will not be read, so the connection ends with this answer rather than be
+        // reused by a client that would then find it closed under its next request.
+        if !response.status().is_success() {
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
+        return response;
     }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(response) => response,

@@ -19,6 +19,33 @@ pub use crate::sqlite::{SqliteDb, SqliteTx};
 use crate::wall::Wall;
 use uuid::Uuid;
 
+/// How long the first connection to PostgreSQL may take before start-up gives up.
+const FIRST_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database a URL names, for people: an SQLite file's path, or PostgreSQL's
+/// `user@host:port/database`, never a password.
+pub fn describe_url(url: &str) -> String {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        match PgConnectOptions::from_str(url) {
+            Ok(options) => format!(
+                "PostgreSQL {}@{}:{}/{}",
+                options.get_username(),
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or(options.get_username())
+            ),
+            Err(_) => "PostgreSQL (an unreadable URL)".to_owned(),
+        }
+    } else {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        let path = path.split('?').next().unwrap_or(path);
+        format!("SQLite {path}")
+    }
+}
+
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -52,6 +79,27 @@ impl Db {
         let url = options.url.as_str();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+            let target = describe_url(url);
+            // One connection first, so a server that is down or refuses us is reported as
+            // such within seconds, not as a pool that timed out.
+            match tokio::time::timeout(
+                FIRST_CONNECT_TIMEOUT,
+                <sqlx::PgConnection as sqlx::Connection>::connect_with(&connect),
+            )
+            .await
+            {
+                Err(_) => anyhow::bail!(
+                    "connecting to PostgreSQL at {target}: no answer within {} s",
+                    FIRST_CONNECT_TIMEOUT.as_secs()
+                ),
+                Ok(Err(error)) => {
+                    return Err(anyhow::Error::new(error))
+                        .with_context(|| format!("connecting to PostgreSQL at {target}"));
+                }
+                Ok(Ok(connection)) => {
+                    let _ = sqlx::Connection::close(connection).await;
+                }
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))

@@ -12,13 +12,16 @@
 //! - [`wall`] keeps an app's statements inside its own tables.
 #![warn(missing_docs)]
 
+pub mod backup;
 pub mod db;
 pub mod migrate;
 pub mod sql;
 pub mod sqlite;
 pub mod wall;
 
-pub use db::{Backend, Db, DbOptions, Listener, Tx, is_unique_violation, new_id, now};
+pub use db::{
+    Backend, Db, DbOptions, Listener, Tx, describe_url, is_unique_violation, new_id, now,
+};
 pub use migrate::{Migration, MigrationSet, Owner};
 pub use sql::{Error, FromRow, query, query_as, query_scalar};
 pub use wall::Wall;

@@ -311,12 +311,13 @@ fn named_tables(sql: &str) -> Vec<&str> {
 }
 
 /// Applies the set's pending migrations (after [`MigrationSet::check`]); then, for an app on
-/// PostgreSQL, grants its role its tables.
-pub async fn migrate(db: &Db, set: &MigrationSet<'_>) -> anyhow::Result<()> {
+/// PostgreSQL, grants its role its tables. Answers how many it applied.
+pub async fn migrate(db: &Db, set: &MigrationSet<'_>) -> anyhow::Result<usize> {
     let owner = set.owner.name();
     set.check()
         .map_err(|problems| anyhow::anyhow!("'{owner}': {}", describe(&problems)))?;
     prepare_history(db, set).await?;
+    let mut applied_now = 0;
     for migration in set.migrations {
         let mut tx = lock(db).await?;
         let sql = migration.sql(tx.backend());
@@ -344,6 +345,7 @@ pub async fn migrate(db: &Db, set: &MigrationSet<'_>) -> anyhow::Result<()> {
         })?;
         record(&mut tx, owner, migration, sql).await?;
         tx.commit().await?;
+        applied_now += 1;
     }
     if let (Owner::App(wall), Backend::Postgres) = (set.owner, db.backend()) {
         let mut tx = lock(db).await?;
@@ -353,7 +355,57 @@ pub async fn migrate(db: &Db, set: &MigrationSet<'_>) -> anyhow::Result<()> {
             .with_context(|| format!("granting '{owner}' its tables"))?;
         tx.commit().await?;
     }
-    Ok(())
+    Ok(applied_now)
+}
+
+/// Where one migration of a set stands in a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    /// Its version.
+    pub version: i64,
+    /// Its name.
+    pub name: String,
+    /// When it was applied (as stored), or `None` while it is pending.
+    pub applied_at: Option<String>,
+    /// Applied from other SQL than this binary's (the server refuses to start on it).
+    pub changed: bool,
+}
+
+/// Where each migration of `set` stands in `db`, in order, without changing anything (a
+/// database never migrated answers every one pending).
+pub async fn status(db: &Db, set: &MigrationSet<'_>) -> anyhow::Result<Vec<MigrationStatus>> {
+    let owner = set.owner.name();
+    let mut tx = db.begin_read().await?;
+    let applied: Vec<(i64, String, String)> = if table_exists(&mut tx, "lumiku_migrations").await? {
+        let sql = match tx.backend() {
+            Backend::Sqlite => {
+                "select version, checksum, applied_at from lumiku_migrations where owner = $1"
+            }
+            Backend::Postgres => {
+                "select version, checksum, cast(applied_at as text) from lumiku_migrations \
+                 where owner = $1"
+            }
+        };
+        sql::query_as(sql).bind(owner).fetch_all(&mut tx).await?
+    } else {
+        Vec::new()
+    };
+    tx.commit().await?;
+    Ok(set
+        .migrations
+        .iter()
+        .map(|migration| {
+            let stored = applied.iter().find(|(v, _, _)| *v == migration.version);
+            MigrationStatus {
+                version: migration.version,
+                name: migration.name.to_owned(),
+                applied_at: stored.map(|(_, _, at)| at.clone()),
+                changed: stored.is_some_and(|(_, checksum, _)| {
+                    *checksum != sha256(migration.sql(db.backend()))
+                }),
+            }
+        })
+        .collect())
 }
 
 /// A transaction holding the migration lock (PostgreSQL; SQLite's writer is one at a time).

@@ -296,7 +296,7 @@ fn notes(versions: &[i64]) -> Vec<(String, i64)> {
     versions.iter().map(|v| ("notes".to_owned(), *v)).collect()
 }
 
-async fn migrate_notes(db: &Db, migrations: &[Migration]) -> anyhow::Result<()> {
+async fn migrate_notes(db: &Db, migrations: &[Migration]) -> anyhow::Result<usize> {
     let wall = Wall::new("notes");
     let set = MigrationSet {
         owner: Owner::App(&wall),
@@ -308,9 +308,10 @@ async fn migrate_notes(db: &Db, migrations: &[Migration]) -> anyhow::Result<()> 
 async fn migrations_apply_once_and_refuse_a_changed_or_newer_history(backend: Backend) {
     let scratch = Scratch::new(backend).await;
     let db = scratch.db();
-    migrate_notes(db, &[NOTES_V1]).await.unwrap();
-    migrate_notes(db, &[NOTES_V1, NOTES_V2]).await.unwrap();
-    migrate_notes(db, &[NOTES_V1, NOTES_V2]).await.unwrap();
+    // Each run says how many it applied.
+    assert_eq!(migrate_notes(db, &[NOTES_V1]).await.unwrap(), 1);
+    assert_eq!(migrate_notes(db, &[NOTES_V1, NOTES_V2]).await.unwrap(), 1);
+    assert_eq!(migrate_notes(db, &[NOTES_V1, NOTES_V2]).await.unwrap(), 0);
     assert_eq!(history(db).await, notes(&[1, 2]));
 
     let changed = Migration {

@@ -215,7 +215,7 @@ pub struct TestApp {
 /// The configuration tests run with: cheap password hashing, a fixed secret, the test database.
 pub fn test_config(database: &TestDatabase) -> Config {
     Config {
-        database_url: database.url.clone(),
+        database_url: Some(database.url.clone()),
         database_max_connections: 5,
         data_dir: database.dir.clone(),
         jwt_secret: Some(Secret::from(
@@ -362,7 +362,10 @@ impl TestApp {
 
     /// The URL of the database this server runs on.
     pub fn database_url(&self) -> &str {
-        &self.config.database_url
+        self.config
+            .database_url
+            .as_deref()
+            .expect("a test names its database")
     }
 
     /// `DELETE path` with a token.
@@ -533,7 +536,14 @@ impl WalletState {
 impl TestApp {
     /// The stored state of `tenant_id`'s wallet, read directly from the database.
     pub async fn wallet(&self, tenant_id: Uuid) -> WalletState {
-        let mut tx = self.kernel.db().begin().await.expect("a transaction");
+        wallet_state(self.kernel.db(), tenant_id).await
+    }
+}
+
+/// The stored state of `tenant_id`'s wallet in `db` (a server's, or a restored copy's).
+pub async fn wallet_state(db: &lumiku_kernel::Db, tenant_id: Uuid) -> WalletState {
+    {
+        let mut tx = db.begin().await.expect("a transaction");
         let balance: i64 =
             sql::query_scalar("select balance_credits from wallets where tenant_id = $1")
                 .bind(tenant_id)
@@ -593,7 +603,9 @@ impl TestApp {
             rollup_usage_credits,
         }
     }
+}
 
+impl TestApp {
     /// The usage rows of `tenant_id`, read directly from the database: app, action, member,
     /// credits and the UTC day, oldest first.
     pub async fn usage_rows(&self, tenant_id: Uuid) -> Vec<UsageRow> {

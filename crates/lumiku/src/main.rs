@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use lumiku_kernel::{Db, DbOptions, Kernel};
+use lumiku_server::config::LogFormat;
 use lumiku_server::{Config, Server};
 use tracing_subscriber::EnvFilter;
 
@@ -23,14 +24,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Credit-metered, multi-tenant SaaS mini-apps in one binary"
 )]
 struct Cli {
-    /// Configuration file (optional; LUMIKU_* environment variables override it).
-    #[arg(
-        long,
-        env = "LUMIKU_CONFIG",
-        default_value = "lumiku.toml",
-        global = true
-    )]
-    config: PathBuf,
+    /// Configuration file, which must exist (without it, ./lumiku.toml is read if it is there;
+    /// LUMIKU_* environment variables override either).
+    #[arg(long, env = "LUMIKU_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// The directory holding the server's state: its SQLite database, secret and files
+    /// (overrides `data_dir`).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -39,8 +40,9 @@ struct Cli {
 enum Command {
     /// Serve the API (the default).
     Serve {
-        /// Address to listen on (overrides `bind`).
-        #[arg(long)]
+        /// Address to listen on (overrides `bind`): host:port, :port for every interface, or a
+        /// port on 127.0.0.1.
+        #[arg(long, value_parser = lumiku_server::config::parse_bind)]
         bind: Option<std::net::SocketAddr>,
     },
     /// Run background jobs only (no HTTP): for nodes that take the jobs off the web servers,
@@ -51,7 +53,28 @@ enum Command {
         workers: Option<usize>,
     },
     /// Run the database migrations and exit.
-    Migrate,
+    Migrate {
+        /// List each migration of the core and every app, applied (when) or pending, and change
+        /// nothing.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Copy the SQLite database to a new file, safely while servers run on it (for PostgreSQL,
+    /// use pg_dump).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place as the SQLite database (`database_url`, or lumiku.db in the data
+    /// directory), after checking it. No server may run on it meanwhile.
+    Restore {
+        /// The backup to restore.
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Print the OpenAPI 3.1 document.
     Openapi {
         /// Write it to this file instead of standard output.
@@ -115,12 +138,35 @@ enum AdminCommand {
         /// Display name.
         #[arg(long)]
         name: Option<String>,
-        /// Password; when absent it is read from the first line of standard input.
+        /// Password; when absent it is asked for (not echoed) on a terminal, or read from the
+        /// first line of standard input.
         #[arg(long, env = "LUMIKU_ADMIN_PASSWORD", hide_env_values = true)]
         password: Option<String>,
         /// Make the account a platform administrator.
         #[arg(long)]
         admin: bool,
+    },
+    /// Make an account a platform administrator.
+    Promote {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Make a platform administrator an ordinary account again.
+    Demote {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Set an account's password and end all its sessions.
+    ResetPassword {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// The new password; when absent it is asked for (not echoed) on a terminal, or read
+        /// from the first line of standard input.
+        #[arg(long, env = "LUMIKU_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
     },
 }
 
@@ -144,7 +190,10 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let config = Config::load(&cli.config)?;
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
     init_tracing(&config);
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => serve(config, bind).await,
@@ -155,10 +204,38 @@ async fn main() -> anyhow::Result<()> {
             });
             lumiku_server::run_workers(config, apps::apps(), size, shutdown_signal()).await
         }
-        Command::Migrate => {
+        Command::Migrate { status: true } => {
             let db = open_db(&config).await?;
-            lumiku_server::migrate(&db, &apps::apps()).await?;
-            tracing::info!("migrations applied: the core and every app");
+            print_migration_status(&db).await
+        }
+        Command::Backup { to } => {
+            let url = config.database_url();
+            let bytes = lumiku_store::backup::backup(&url, &to).await?;
+            println!(
+                "backed up {} to {} ({bytes} bytes)",
+                lumiku_store::describe_url(&url),
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Restore { from, replace } => {
+            config.ensure_data_dir()?;
+            let url = config.database_url();
+            lumiku_store::backup::restore(&from, &url, replace).await?;
+            println!(
+                "restored {} as {}; the next start brings it up to date",
+                from.display(),
+                lumiku_store::describe_url(&url)
+            );
+            Ok(())
+        }
+        Command::Migrate { status: false } => {
+            let db = open_db(&config).await?;
+            let migrated = lumiku_server::migrate(&db, &apps::apps()).await?;
+            tracing::info!(
+                applied = migrated.applied,
+                "the database is up to date: the core and every app"
+            );
             Ok(())
         }
         Command::Openapi { output } => {
@@ -181,9 +258,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Billing {
             command: BillingCommand::Run,
         } => {
-            let db = open_db(&config).await?;
-            lumiku_kernel::migrate(&db).await?;
-            let kernel = Kernel::new(db, config.kernel_settings()?)?;
+            let kernel = cli_kernel(&config).await?;
             let report = kernel
                 .run_billing(lumiku_kernel::db::now())
                 .await
@@ -204,9 +279,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(p) => p,
                 None => read_password()?,
             };
-            let db = open_db(&config).await?;
-            lumiku_kernel::migrate(&db).await?;
-            let kernel = Kernel::new(db, config.kernel_settings()?)?;
+            let kernel = cli_kernel(&config).await?;
             let user = kernel
                 .create_user(&email, &password, name.as_deref(), admin)
                 .await
@@ -214,6 +287,40 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "created {} ({}, {})",
                 user.email, user.id, user.platform_role
+            );
+            Ok(())
+        }
+        Command::Admin {
+            command: command @ (AdminCommand::Promote { .. } | AdminCommand::Demote { .. }),
+        } => {
+            let (email, admin) = match &command {
+                AdminCommand::Promote { email } => (email, true),
+                AdminCommand::Demote { email } => (email, false),
+                _ => unreachable!("matched above"),
+            };
+            let kernel = cli_kernel(&config).await?;
+            let user = kernel
+                .set_platform_role(email, admin)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", cli_message(e)))?;
+            println!("{} is now {}", user.email, user.platform_role);
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::ResetPassword { email, password },
+        } => {
+            let password = match password {
+                Some(p) => p,
+                None => read_password()?,
+            };
+            let kernel = cli_kernel(&config).await?;
+            let (user, ended) = kernel
+                .reset_password(&email, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", cli_message(e)))?;
+            println!(
+                "set the password of {}; ended {ended} session(s)",
+                user.email
             );
             Ok(())
         }
@@ -225,24 +332,150 @@ async fn serve(mut config: Config, bind: Option<std::net::SocketAddr>) -> anyhow
         config.bind = bind;
     }
     let addr = config.bind;
+    let banner = Banner::of(&config);
     let server = Server::build(config, apps::apps()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
-    tracing::info!(address = %listener.local_addr()?, "lumiku is serving");
+    banner.print(listener.local_addr()?, server.migrated());
     server.serve(listener, shutdown_signal()).await
 }
 
+/// What a starting server tells its operator, PocketBase-style: where to go, what it runs on,
+/// what it did to the database, and how to make the first administrator.
+struct Banner {
+    public_url: Option<String>,
+    database: String,
+    mode: &'static str,
+    gateway: &'static str,
+    config: String,
+}
+
+impl Banner {
+    fn of(config: &Config) -> Self {
+        Self {
+            public_url: config.public_url.clone(),
+            database: lumiku_store::describe_url(&config.database_url()),
+            mode: match config.mode {
+                lumiku_server::config::Mode::Development => "development",
+                lumiku_server::config::Mode::Production => "production",
+            },
+            gateway: match config.billing_settings().map(|b| b.gateway) {
+                Ok(lumiku_kernel::payments::GatewaySettings::Duitku { .. }) => "Duitku",
+                _ => "sandbox (no real payments)",
+            },
+            config: match &config.data_dir {
+                dir if dir.as_os_str() == "." => String::new(),
+                dir => format!(" --data-dir {}", dir.display()),
+            },
+        }
+    }
+
+    fn print(&self, bound: std::net::SocketAddr, migrated: lumiku_server::Migrated) {
+        let mut local = bound;
+        if local.ip().is_unspecified() {
+            local.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let url = self
+            .public_url
+            .clone()
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{local}"));
+        let database = if migrated.new_database {
+            format!("{} (created new database)", self.database)
+        } else {
+            self.database.clone()
+        };
+        tracing::info!(address = %bound, "lumiku is serving");
+        eprintln!(
+            "\n  Lumiku is serving at {url}/ ({} mode, payments: {})\n\
+             \n  ├─ Dashboard: {url}/\
+             \n  ├─ API:       {url}/api/\
+             \n  ├─ OpenAPI:   {url}/api/openapi.json\
+             \n  └─ Database:  {database}, applied {} migration(s)\n\
+             \n  Create the first administrator with:\
+             \n    lumiku{} admin create-user --email you@example.com --admin\n",
+            self.mode, self.gateway, migrated.applied, self.config,
+        );
+    }
+}
+
 async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    config.ensure_data_dir()?;
     Db::connect(&DbOptions {
-        url: config.database_url.clone(),
+        url: config.database_url(),
         max_connections: 2,
     })
     .await
 }
 
+/// `lumiku migrate --status`: every migration of the core and the apps, applied or pending.
+async fn print_migration_status(db: &Db) -> anyhow::Result<()> {
+    use lumiku_store::migrate::{MigrationSet, Owner, status};
+    let apps = apps::apps();
+    let walls: Vec<_> = apps
+        .iter()
+        .map(|a| lumiku_store::Wall::new(a.manifest().app_id))
+        .collect();
+    let mut sets = vec![(
+        "core",
+        MigrationSet {
+            owner: Owner::Kernel,
+            migrations: lumiku_kernel::MIGRATIONS,
+        },
+    )];
+    for (app, wall) in apps.iter().zip(&walls) {
+        sets.push((
+            app.manifest().app_id,
+            MigrationSet {
+                owner: Owner::App(wall),
+                migrations: app.migrations(),
+            },
+        ));
+    }
+    let (mut applied, mut pending, mut changed) = (0, 0, 0);
+    for (owner, set) in &sets {
+        for migration in status(db, set).await? {
+            let state = match (&migration.applied_at, migration.changed) {
+                (Some(_), true) => {
+                    changed += 1;
+                    "CHANGED since it was applied".to_owned()
+                }
+                (Some(at), false) => {
+                    applied += 1;
+                    format!("applied {at}")
+                }
+                (None, _) => {
+                    pending += 1;
+                    "pending".to_owned()
+                }
+            };
+            println!(
+                "{owner:<20} {:>4}  {:<36} {state}",
+                migration.version, migration.name
+            );
+        }
+    }
+    println!("{applied} applied, {pending} pending, {changed} changed");
+    Ok(())
+}
+
+/// The kernel over the migrated database, for the admin commands.
+async fn cli_kernel(config: &Config) -> anyhow::Result<Kernel> {
+    let db = open_db(config).await?;
+    lumiku_kernel::migrate(&db).await?;
+    Kernel::new(db, config.kernel_settings()?)
+}
+
+/// A password: asked for without echo on a terminal, else the first line of standard input.
 fn read_password() -> anyhow::Result<String> {
-    eprintln!("password (one line on standard input):");
+    use std::io::IsTerminal as _;
+    if std::io::stdin().is_terminal() {
+        let password = rpassword::prompt_password("password: ").context("reading the password")?;
+        let again = rpassword::prompt_password("again: ").context("reading the password")?;
+        anyhow::ensure!(password == again, "the two passwords differ");
+        return Ok(password);
+    }
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -266,13 +499,15 @@ fn cli_message(error: lumiku_kernel::Error) -> String {
 fn init_tracing(config: &Config) {
     let filter = EnvFilter::try_from_env("LUMIKU_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    // Colours only for a person at a terminal, never into a file or a collector.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if config.log_format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
     }
 }
 

@@ -81,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
     let config = |workers: usize| Config {
-        database_url: database_url.clone(),
+        database_url: Some(database_url.clone()),
         data_dir: dir.clone(),
         jwt_secret: Some("bench-secret-bench-secret-bench-secret!".to_owned().into()),
         billing_interval_secs: 0,

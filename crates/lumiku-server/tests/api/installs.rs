@@ -439,7 +439,7 @@ async fn an_older_app_is_refused_on_a_database_that_ran_a_newer_one(backend: Bac
         TestApp::spawn_with_apps(backend, vec![Arc::new(PaidReports(&PAID_V2))], |_| {}).await;
     let database = lumiku_testkit::TestDatabase::create(backend).await;
     let mut config = test_config(&database);
-    config.database_url = app.database_url().to_owned();
+    config.database_url = Some(app.database_url().to_owned());
     let error = lumiku_server::Server::build(config, vec![Arc::new(PaidReports(&PAID))])
         .await
         .err()
