@@ -24777,6 +24777,19 @@ export interface operations {
                     "application/json": components["schemas"]["List_EventType"];
                 };
             };
+            /** @description No valid access token or session */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests from this API key (or, without a credential, from this address): wait `Retry-After` seconds */
             429: {
                 headers: {

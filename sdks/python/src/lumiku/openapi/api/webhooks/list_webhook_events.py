@@ -28,6 +28,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 429:
         response_429 = ErrorBody.from_dict(response.json())
 
@@ -52,7 +57,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[ErrorBody | ListEventType]:
     """The events there are, whichever tenant (public): the platform's, then those the apps
     declare, named `{appId}.{event}`.
@@ -76,7 +81,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> ErrorBody | ListEventType | None:
     """The events there are, whichever tenant (public): the platform's, then those the apps
     declare, named `{appId}.{event}`.
@@ -96,7 +101,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[ErrorBody | ListEventType]:
     """The events there are, whichever tenant (public): the platform's, then those the apps
     declare, named `{appId}.{event}`.
@@ -118,7 +123,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> ErrorBody | ListEventType | None:
     """The events there are, whichever tenant (public): the platform's, then those the apps
     declare, named `{appId}.{event}`.
