@@ -606,6 +606,30 @@ pub async fn wallet_state(db: &lumiku_kernel::Db, tenant_id: Uuid) -> WalletStat
 }
 
 impl TestApp {
+    /// A new team tenant of `owner`'s named "Team", with each of `members` added in their role
+    /// (`member`, `admin`, `viewer`); answers its id.
+    pub async fn team(&self, owner: &TestUser, members: &[(&TestUser, &str)]) -> String {
+        let team = self
+            .post(
+                "/api/tenants",
+                &owner.access_token,
+                json!({ "name": "Team" }),
+            )
+            .await;
+        team.assert_status(201);
+        let id = team.body["id"].as_str().expect("the team's id").to_owned();
+        for (member, role) in members {
+            self.post(
+                &format!("/api/tenants/{id}/members"),
+                &owner.access_token,
+                json!({ "email": member.email, "role": role }),
+            )
+            .await
+            .assert_status(201);
+        }
+        id
+    }
+
     /// The usage rows of `tenant_id`, read directly from the database: app, action, member,
     /// credits and the UTC day, oldest first.
     pub async fn usage_rows(&self, tenant_id: Uuid) -> Vec<UsageRow> {

@@ -3,8 +3,9 @@
 //! the same database takes the job over once its lease has lapsed, and the task runs once more,
 //! the dead attempt recorded as interrupted.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -13,59 +14,12 @@ use lumiku_kernel::{Db, DbOptions, sql};
 use lumiku_testkit::{Backend, TestDatabase, backend_tests};
 use serde_json::{Value, json};
 
+use common::Node;
+
 backend_tests!(a_node_killed_mid_job_leaves_the_job_to_another_after_its_lease);
 
-/// The binary on `database`, killed when dropped.
-struct Node {
-    process: Child,
-    port: u16,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
-
-impl Node {
-    async fn start(database: &TestDatabase, dir: &std::path::Path, name: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let process = Command::new(env!("CARGO_BIN_EXE_lumiku"))
-            .arg("serve")
-            .env("LUMIKU_BIND", format!("127.0.0.1:{port}"))
-            .env("LUMIKU_DATABASE_URL", &database.url)
-            .env("LUMIKU_DATA_DIR", dir)
-            .env("LUMIKU_JWT_SECRET", "crash-test-secret-crash-test-secret!!")
-            .env("LUMIKU_ARGON2_MEMORY_KIB", "1024")
-            .env("LUMIKU_ARGON2_ITERATIONS", "1")
-            .env("LUMIKU_ALLOW_PRIVATE_NETWORKS", "true")
-            .env("LUMIKU_BILLING_INTERVAL_SECS", "0")
-            .env("LUMIKU_LOG", "warn")
-            .env_remove("LUMIKU_CONFIG")
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).unwrap())
-            .spawn()
-            .expect("the lumiku binary starts");
-        let node = Self { process, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let client = reqwest::Client::new();
-        while client.get(node.url("/health")).send().await.is_err() {
-            assert!(Instant::now() < deadline, "{name} did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        node
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
+/// The hook is on this machine.
+const PRIVATE: &[(&str, &str)] = &[("LUMIKU_ALLOW_PRIVATE_NETWORKS", "true")];
 
 /// A hook whose first request never gets an answer (the node dies waiting) and whose later ones
 /// answer 200; it counts them.
@@ -108,7 +62,7 @@ async fn a_node_killed_mid_job_leaves_the_job_to_another_after_its_lease(backend
     let (url, hits) = hook().await;
     let client = reqwest::Client::new();
 
-    let first = Node::start(&database, &dir, "first").await;
+    let first = Node::start(&database.url, &dir, "first", PRIVATE).await;
     let registered: Value = client
         .post(first.url("/api/auth/register"))
         .json(&json!({ "email": "ana@example.com", "password": "correct horse battery staple" }))
@@ -165,7 +119,7 @@ async fn a_node_killed_mid_job_leaves_the_job_to_another_after_its_lease(backend
     assert_eq!(leased, 1, "the dead node still held the job");
     db.close().await;
 
-    let second = Node::start(&database, &dir, "second").await;
+    let second = Node::start(&database.url, &dir, "second", PRIVATE).await;
     let runs_url = second.url(&format!("/api/apps/task-scheduler/tasks/{task}/runs"));
     let mut runs = Value::Null;
     until("the second attempt", async || {

@@ -318,21 +318,7 @@ async fn only_owners_and_admins_manage_keys(backend: Backend) {
     let app = spawn(backend).await;
     let owner = app.register_user().await;
     let member = app.register_user().await;
-    let team = app
-        .post(
-            "/api/tenants",
-            &owner.access_token,
-            json!({ "name": "Team" }),
-        )
-        .await;
-    let team = team.body["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/tenants/{team}/members"),
-        &owner.access_token,
-        json!({ "email": member.email, "role": "member" }),
-    )
-    .await
-    .assert_status(201);
+    let team = app.team(&owner, &[(&member, "member")]).await;
     let path = format!("/api/tenants/{team}/api-keys");
     let body = json!({ "name": "x", "scope": "read" });
     app.post(&path, &member.access_token, body.clone())

@@ -427,21 +427,7 @@ async fn payments_are_for_owners_and_admins_and_stay_inside_their_tenant(backend
     let owner = app.register_user().await;
     let member = app.register_user().await;
     let stranger = app.register_user().await;
-    let team = app
-        .post(
-            "/api/tenants",
-            &owner.access_token,
-            json!({ "name": "Team" }),
-        )
-        .await;
-    let team_id = team.body["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/tenants/{team_id}/members"),
-        &owner.access_token,
-        json!({ "email": member.email, "role": "member" }),
-    )
-    .await
-    .assert_status(201);
+    let team_id = app.team(&owner, &[(&member, "member")]).await;
 
     let as_member = app
         .request(Method::POST, "/api/payments")

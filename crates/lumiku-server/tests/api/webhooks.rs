@@ -492,21 +492,7 @@ async fn endpoints_are_checked_and_kept_to_owners_and_admins(backend: Backend) {
     app.get(&hooks_path(&owner), &stranger.access_token)
         .await
         .assert_status(404);
-    let team = app
-        .post(
-            "/api/tenants",
-            &owner.access_token,
-            json!({ "name": "Team" }),
-        )
-        .await;
-    let team = team.body["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/tenants/{team}/members"),
-        &owner.access_token,
-        json!({ "email": stranger.email, "role": "member" }),
-    )
-    .await
-    .assert_status(201);
+    let team = app.team(&owner, &[(&stranger, "member")]).await;
     app.get(
         &format!("/api/tenants/{team}/webhooks"),
         &stranger.access_token,
