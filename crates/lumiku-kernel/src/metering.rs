@@ -234,11 +234,7 @@ impl Host for AppHost {
                      declare"
                 ))));
             }
-            let tenant_id = tx.tenant().ok_or_else(|| {
-                ApiError::internal(std::io::Error::other(
-                    "webhook events are emitted on a tenant's transaction",
-                ))
-            })?;
+            let tenant_id = tenant_of(tx)?;
             let event = format!("{app_id}.{event}");
             // Like the platform's own events, an app's says whose it is.
             if let Some(object) = data.as_object_mut() {
@@ -519,7 +515,7 @@ impl AppHost {
 fn tenant_of(tx: &Tx) -> std::result::Result<Uuid, ApiError> {
     tx.tenant().ok_or_else(|| {
         ApiError::internal(std::io::Error::other(
-            "realtime events are published on a tenant's transaction",
+            "realtime and webhook events are sent on a tenant's transaction",
         ))
     })
 }

@@ -479,10 +479,11 @@ async fn access_log(State(on): State<bool>, req: Request, next: Next) -> Respons
     }
     let started = std::time::Instant::now();
     let method = req.method().clone();
+    // A cheap clone (a shared string), not a copy of the template per request.
     let route = req
         .extensions()
         .get::<axum::extract::MatchedPath>()
-        .map_or_else(|| "-".to_owned(), |p| p.as_str().to_owned());
+        .cloned();
     let tenant = req
         .headers()
         .get("x-tenant-id")
@@ -491,6 +492,7 @@ async fn access_log(State(on): State<bool>, req: Request, next: Next) -> Respons
     let response = next.run(req).await;
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = response.status().as_u16();
+    let route = route.as_ref().map_or("-", |p| p.as_str());
     match tenant {
         Some(tenant) => tracing::info!(
             target: "lumiku::access",
