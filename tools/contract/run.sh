@@ -51,8 +51,10 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 lumiku="$target/debug/lumiku"
 
 work="$(mktemp -d)"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  for pid in "$work"/server-*.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; done
+  jobs -p | xargs -r kill 2>/dev/null; wait 2>/dev/null; rm -rf "$work"
+}
 trap cleanup EXIT
 
 echo "== redocly lint"
@@ -60,15 +62,14 @@ echo "== redocly lint"
 (cd "$here" && NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
   "$tools/node_modules/.bin/redocly" lint "$work/openapi.json" --config "$here/redocly.yaml" --format=summary)
 
-port=3917
 run_backend() {
-  local backend=$1 url
+  local backend=$1 url port server
   case "$backend" in
-    sqlite) url="sqlite://$work/contract.db" ;;
+    sqlite) url="sqlite://$work/contract.db"; port=3917 ;;
     postgres)
       local pg="${LUMIKU_TEST_POSTGRES_URL:?set LUMIKU_TEST_POSTGRES_URL for the PostgreSQL run}"
       psql "$pg" -qc "drop database if exists lumiku_contract" -c "create database lumiku_contract" >/dev/null
-      url="${pg%/*}/lumiku_contract" ;;
+      url="${pg%/*}/lumiku_contract"; port=3918 ;;
     *) echo "unknown backend $backend" >&2; exit 2 ;;
   esac
   echo "== schemathesis on $backend"
@@ -80,6 +81,7 @@ run_backend() {
     LUMIKU_ANONYMOUS_REQUESTS_PER_MINUTE=0 \
     "$lumiku" serve) >"$work/server-$backend.log" 2>&1 &
   server=$!
+  echo "$server" >"$work/server-$backend.pid"
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.2; done
   register() {
     curl -sf -X POST "http://127.0.0.1:$port/api/auth/register" -H 'content-type: application/json' \
@@ -97,13 +99,28 @@ run_backend() {
     "http://127.0.0.1:$port/api/openapi.json" --exclude-path-regex "$ending|$websocket") || status=1
   (cd "$here" && LUMIKU_CONTRACT_TOKEN="$(register ending)" "$st" --config-file schemathesis.toml run "${seed_args[@]}" \
     "http://127.0.0.1:$port/api/openapi.json" --include-path-regex "$ending") || status=1
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  kill "$server"; wait "$server" 2>/dev/null || true; rm -f "$work/server-$backend.pid"
   if [ "$backend" = postgres ]; then
     psql "$LUMIKU_TEST_POSTGRES_URL" -qc "drop database if exists lumiku_contract" >/dev/null || true
   fi
   return $status
 }
 
+# The backends run side by side (each its own server, port and database); their reports are
+# printed one after the other once both are done.
+for backend in "${backends[@]}"; do
+  run_backend "$backend" >"$work/report-$backend.txt" 2>&1 &
+  echo $! >"$work/run-$backend.pid"
+done
 failed=0
-for backend in "${backends[@]}"; do run_backend "$backend" || failed=1; done
+for backend in "${backends[@]}"; do
+  status=0
+  wait "$(cat "$work/run-$backend.pid")" || status=1
+  cat "$work/report-$backend.txt"
+  if [ $status != 0 ]; then
+    failed=1
+    echo "== schemathesis on $backend failed; the server's last log lines:"
+    tail -n 50 "$work/server-$backend.log" 2>/dev/null || true
+  fi
+done
 exit $failed

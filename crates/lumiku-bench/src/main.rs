@@ -704,6 +704,7 @@ async fn check_invariant(
     let db = Db::connect(&DbOptions {
         url: database.url.clone(),
         max_connections: 2,
+        ..Default::default()
     })
     .await?;
     let wallets: i64 = sql::query_scalar("select count(*) from wallets")

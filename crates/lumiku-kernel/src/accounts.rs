@@ -362,6 +362,17 @@ impl Kernel {
     /// Checks the email and password and opens a session. Wrong email and wrong password fail the
     /// same way and take the same time; repeated failures are refused per account and per IP.
     pub async fn login(&self, input: Login<'_>, client: &ClientInfo) -> Result<AuthSession> {
+        let session = self.attempt_login(input, client).await;
+        match &session {
+            Ok(_) => crate::observe::login("success"),
+            Err(Error::InvalidCredentials) => crate::observe::login("failure"),
+            Err(Error::RateLimited(_)) => crate::observe::login("limited"),
+            Err(_) => {}
+        }
+        session
+    }
+
+    async fn attempt_login(&self, input: Login<'_>, client: &ClientInfo) -> Result<AuthSession> {
         let limits = self.settings.login_limits;
         let now = now();
         // An address that cannot exist fails like a wrong password, counted under its raw form.

@@ -18,6 +18,7 @@ pub mod installs;
 pub mod jobs;
 pub mod kernel;
 pub mod metering;
+pub mod observe;
 pub mod password;
 pub mod payments;
 pub mod ratelimit;
@@ -35,7 +36,7 @@ use lumiku_store::{Migration, MigrationSet, Owner};
 pub use context::ClientInfo;
 pub use error::{Error, Result};
 pub use kernel::{Kernel, KernelSettings};
-pub use lumiku_store::{Backend, Db, DbOptions, Tx, db, sql};
+pub use lumiku_store::{Backend, Db, DbOptions, Synchronous, Tx, db, sql};
 
 /// The core schema's migrations, oldest first. The names are those sqlx recorded for them, from
 /// their file names, before `lumiku-store` ran them.

@@ -34,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::gate::{CredentialKey, GateKey, Visibility};
 use crate::jobs;
 use crate::kernel::Kernel;
+use crate::observe::{self, Metered};
 
 pub use crate::gate::{AppRequest, Credential};
 
@@ -91,7 +92,17 @@ impl Host for AppHost {
     }
 
     fn open<'a>(&'a self, charge: &'a ChargeRequest) -> BoxFuture<'a, Result<Opening, ApiError>> {
-        Box::pin(async move { Ok(self.open_charge(charge).await?) })
+        Box::pin(async move {
+            let opening = self.open_charge(charge).await;
+            match &opening {
+                Ok(Opening::Replay { .. }) => observe_metered(charge, Metered::Replayed),
+                Err(Error::InsufficientCredits { .. }) => {
+                    observe_metered(charge, Metered::InsufficientCredits)
+                }
+                _ => {}
+            }
+            Ok(opening?)
+        })
     }
 
     fn complete<'a>(
@@ -99,7 +110,11 @@ impl Host for AppHost {
         tx: Tx,
         completion: Completion<'a>,
     ) -> BoxFuture<'a, Result<(), ApiError>> {
-        Box::pin(async move { Ok(complete_charge(tx, &completion).await?) })
+        Box::pin(async move {
+            complete_charge(tx, &completion).await?;
+            observe_metered(completion.charge, Metered::Charged);
+            Ok(())
+        })
     }
 
     fn members<'a>(&'a self, tx: &'a mut Tx) -> BoxFuture<'a, Result<Vec<Member>, ApiError>> {
@@ -161,7 +176,13 @@ impl Host for AppHost {
         claim: &'a JobClaim,
         charge: Option<&'a ChargeRequest>,
     ) -> BoxFuture<'a, Result<(Tx, Option<i64>), ApiError>> {
-        Box::pin(async move { Ok(self.open_job(claim, charge).await?) })
+        Box::pin(async move {
+            let opening = self.open_job(claim, charge).await;
+            if let (Some(charge), Err(Error::InsufficientCredits { .. })) = (charge, &opening) {
+                observe_metered(charge, Metered::InsufficientCredits);
+            }
+            Ok(opening?)
+        })
     }
 
     fn job_close<'a>(
@@ -180,6 +201,12 @@ impl Host for AppHost {
                 jobs::settle(&mut tx, claim, outcome, now()).await?;
             }
             tx.commit().await.map_err(Error::from)?;
+            if let Some(completion) = &completion {
+                observe_metered(completion.charge, Metered::Charged);
+            }
+            if let Some(outcome) = outcome {
+                observe::job(self.wall.app_id(), outcome.as_str());
+            }
             Ok(())
         })
     }
@@ -579,6 +606,10 @@ impl AppHost {
         tx.enter(Arc::clone(&self.wall)).await?;
         Ok(Opening::Charged { tx, balance })
     }
+}
+
+fn observe_metered(charge: &ChargeRequest, outcome: Metered) {
+    observe::metered(charge.app_id, charge.action, outcome, charge.cost);
 }
 
 /// Step 4: the usage, ledger and totals, the stored answer, and the commit.

@@ -716,6 +716,7 @@ mod tests {
         let db = Db::connect(&lumiku_store::DbOptions {
             url: format!("sqlite://{}", path.display()),
             max_connections: 1,
+            ..Default::default()
         })
         .await
         .unwrap();

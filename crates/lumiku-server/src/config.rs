@@ -11,13 +11,13 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use lumiku_kernel::KernelSettings;
 use lumiku_kernel::password::PasswordParams;
 use lumiku_kernel::payments::duitku;
 use lumiku_kernel::payments::signature::Signer;
 use lumiku_kernel::payments::{BillingSettings, GatewaySettings, SignatureScheme};
 use lumiku_kernel::ratelimit::LoginLimits;
 use lumiku_kernel::storage::StorageSettings;
+use lumiku_kernel::{KernelSettings, Synchronous};
 
 /// Whether Lumiku runs for development (forgiving defaults) or production (every secret given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +78,11 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Maximum database connections. Default 8.
     pub database_max_connections: u32,
+    /// On SQLite, `normal` (the default: a commit survives the process being killed; the last
+    /// commits before a power loss may be lost, the database stays consistent) or `full` (the
+    /// WAL is synced at every commit: a commit survives a power loss too, at the cost
+    /// docs/performance.md measures).
+    pub sqlite_synchronous: Synchronous,
     /// The directory holding the server's state: the SQLite database (unless `database_url`
     /// names another), the development JWT secret, and stored files (unless `storage_url` names
     /// a bucket). Default `.`.
@@ -118,6 +123,9 @@ pub struct Config {
     /// One log line per request at INFO (method, route, status, duration, request id, tenant).
     /// Default true.
     pub access_log: bool,
+    /// Serves `GET /metrics` (Prometheus) to requests bearing this token, at least 16 bytes.
+    /// Unset (the default): no metrics are kept and `/metrics` is not found.
+    pub metrics_token: Option<Secret>,
     /// The address the world reaches this server at, for payment callback and return URLs.
     /// Default `http://` + `bind` (with `0.0.0.0` read as `127.0.0.1`).
     pub public_url: Option<String>,
@@ -296,6 +304,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             database_url: None,
             database_max_connections: 8,
+            sqlite_synchronous: Synchronous::Normal,
             data_dir: PathBuf::from("."),
             jwt_secret: None,
             access_token_ttl_secs: 900,
@@ -313,6 +322,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             log_format: LogFormat::Text,
             access_log: true,
+            metrics_token: None,
             public_url: None,
             payment_gateway: None,
             duitku_merchant_code: None,
@@ -600,6 +610,19 @@ impl Config {
             payment_expiry_minutes: self.payment_expiry_minutes,
             grace_days: self.billing_grace_days,
         })
+    }
+
+    /// The token `/metrics` asks for, if metrics are on.
+    pub fn metrics_token(&self) -> anyhow::Result<Option<&str>> {
+        let Some(token) = &self.metrics_token else {
+            return Ok(None);
+        };
+        let token = token.expose().trim();
+        anyhow::ensure!(
+            token.len() >= 16,
+            "metrics_token must be at least 16 bytes long (a random one: openssl rand -hex 32)"
+        );
+        Ok(Some(token))
     }
 
     /// The configured JWT secret; in development mode without one, the secret kept in the data

@@ -10,6 +10,7 @@ pub mod icons;
 pub mod limits;
 pub mod mail;
 pub mod pages;
+pub mod prometheus;
 pub mod realtime;
 pub mod routes;
 pub mod web;
@@ -168,10 +169,14 @@ impl Server {
     /// app's), registers the apps, builds the kernel and the router.
     pub async fn build(config: Config, apps: Vec<Arc<dyn Plugin>>) -> anyhow::Result<Self> {
         let settings = config.kernel_settings()?;
+        if config.metrics_token()?.is_some() {
+            prometheus::install()?;
+        }
         config.ensure_data_dir()?;
         let db = Db::connect(&DbOptions {
             url: config.database_url(),
             max_connections: config.database_max_connections.max(1),
+            sqlite_synchronous: config.sqlite_synchronous,
         })
         .await?;
         let migrated = migrate(&db, &apps).await?;
@@ -289,6 +294,7 @@ pub async fn run_workers(
     let db = Db::connect(&DbOptions {
         url: config.database_url(),
         max_connections: config.database_max_connections.max(1),
+        sqlite_synchronous: config.sqlite_synchronous,
     })
     .await?;
     migrate(&db, &apps).await?;
@@ -323,7 +329,24 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
     let state_for_admins = state.clone();
     let state_config = Arc::clone(&state.config);
     let access_log_on = state.config.access_log;
+    let scraper = state
+        .config
+        .metrics_token()
+        .expect("the metrics token is checked at start-up")
+        .map(|token| {
+            prometheus::Metrics::new(token, Arc::clone(&state.kernel))
+                .expect("the metrics recorder is installed at start-up")
+        });
+    let counting = scraper.is_some();
     let https = state.config.public_url().starts_with("https://");
+    let api = match scraper {
+        Some(scraper) => api.merge(
+            Router::new()
+                .route("/metrics", axum::routing::get(prometheus::scrape))
+                .with_state(scraper),
+        ),
+        None => api,
+    };
     let router = api
         .with_state(state)
         .layer(axum::Extension(Arc::clone(&doc)))
@@ -349,6 +372,10 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
                 .layer(middleware::from_fn_with_state(access_log_on, access_log))
+                .layer(middleware::from_fn_with_state(
+                    counting,
+                    prometheus::count_requests,
+                ))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(scope_request_id))
                 .layer(middleware::from_fn_with_state(

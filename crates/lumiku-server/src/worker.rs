@@ -177,8 +177,11 @@ impl Workers {
         if let Outcome::Failed { error, .. } = &outcome {
             tracing::warn!(app = %app_id, kind = %kind, job = %claim.job_id, %error, "job failed");
         }
-        if let Err(error) = self.kernel.settle_job(tenant_id, &claim, &outcome).await {
-            tracing::warn!(job = %claim.job_id, error = ?error, "writing a job's outcome failed");
+        match self.kernel.settle_job(tenant_id, &claim, &outcome).await {
+            Ok(()) => lumiku_kernel::observe::job(&app_id, outcome.as_str()),
+            Err(error) => {
+                tracing::warn!(job = %claim.job_id, error = ?error, "writing a job's outcome failed");
+            }
         }
     }
 

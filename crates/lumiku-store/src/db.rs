@@ -15,7 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
 use crate::sql::Error;
-pub use crate::sqlite::{SqliteDb, SqliteTx};
+pub use crate::sqlite::{SqliteDb, SqliteTx, Synchronous};
 use crate::wall::Wall;
 use uuid::Uuid;
 
@@ -64,13 +64,28 @@ pub enum Db {
     Postgres(PgPool),
 }
 
+/// A moment's view of a database's connections (`Db::stats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DbStats {
+    /// The connections the pool may hold (on SQLite, the read-only ones).
+    pub pool_size: u32,
+    /// The connections in use now.
+    pub pool_in_use: u32,
+    /// On SQLite, the write transactions waiting for the writer.
+    pub writer_queue: Option<u64>,
+    /// On SQLite, the size of the WAL file in bytes.
+    pub wal_bytes: Option<u64>,
+}
+
 /// How to open the database.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DbOptions {
     /// `sqlite://path.db` or `postgres://…`.
     pub url: String,
     /// Maximum pool size (on SQLite, of the read-only connections).
     pub max_connections: u32,
+    /// On SQLite, how a commit is made durable (PostgreSQL has its own `synchronous_commit`).
+    pub sqlite_synchronous: Synchronous,
 }
 
 impl Db {
@@ -108,7 +123,11 @@ impl Db {
                 .context("connecting to PostgreSQL")?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            Ok(Db::Sqlite(SqliteDb::open(url, options.max_connections)?))
+            Ok(Db::Sqlite(SqliteDb::open(
+                url,
+                options.max_connections,
+                options.sqlite_synchronous,
+            )?))
         } else {
             anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://): {url}")
         }
@@ -119,6 +138,22 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A moment's view of the connections, for monitoring.
+    pub fn stats(&self) -> DbStats {
+        match self {
+            Db::Sqlite(db) => db.stats(),
+            Db::Postgres(pool) => {
+                let open = pool.size();
+                DbStats {
+                    pool_size: pool.options().get_max_connections(),
+                    pool_in_use: open.saturating_sub(pool.num_idle() as u32),
+                    writer_queue: None,
+                    wal_bytes: None,
+                }
+            }
         }
     }
 

@@ -20,8 +20,9 @@ pub mod sqlite;
 pub mod wall;
 
 pub use db::{
-    Backend, Db, DbOptions, Listener, Tx, describe_url, is_unique_violation, new_id, now,
+    Backend, Db, DbOptions, DbStats, Listener, Tx, describe_url, is_unique_violation, new_id, now,
 };
 pub use migrate::{Migration, MigrationSet, Owner};
 pub use sql::{Error, FromRow, query, query_as, query_scalar};
+pub use sqlite::Synchronous;
 pub use wall::Wall;

@@ -46,6 +46,9 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::sql::{Error, SqliteError, sqlite_error};
 
+/// Write transactions per group commit, for `/metrics`.
+pub const COMMIT_GROUP_METRIC: &str = "lumiku_sqlite_commit_group_size";
+
 /// How long a write transaction waits for the writer, and a read for a connection.
 const WRITE_WAIT: Duration = Duration::from_secs(30);
 const READ_WAIT: Duration = Duration::from_secs(10);
@@ -98,12 +101,13 @@ impl std::fmt::Debug for SqliteDb {
 impl SqliteDb {
     /// Opens (creating if missing) the file named by an `sqlite:` URL, with `readers` read-only
     /// connections at most.
-    pub fn open(url: &str, readers: u32) -> anyhow::Result<Self> {
+    pub fn open(url: &str, readers: u32, synchronous: Synchronous) -> anyhow::Result<Self> {
         let path = path_of(url)?;
+        let write = Access::Write(synchronous);
         // The writer first: it creates the file and turns on WAL, which the readers need.
-        let writer = open(&path, false)
+        let writer = open(&path, write)
             .with_context(|| format!("opening the SQLite database {}", path.display()))?;
-        let checkpointer = open(&path, false)?;
+        let checkpointer = open(&path, write)?;
         let rewind = Arc::new(AtomicU8::new(REWIND_NONE));
         let checkpointing = Arc::new(Mutex::new(()));
         let (committed, commits) = std::sync::mpsc::sync_channel(1);
@@ -122,6 +126,7 @@ impl SqliteDb {
         let shared = Shared {
             writer: Arc::new(Writer {
                 path: path.clone(),
+                synchronous,
                 committed,
                 rewind,
                 checkpointing,
@@ -145,6 +150,22 @@ impl SqliteDb {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.shared.path
+    }
+
+    /// The readers in use and their limit, the write transactions waiting for the writer, and
+    /// the WAL file's size.
+    pub fn stats(&self) -> crate::db::DbStats {
+        let readers = &self.shared.readers;
+        let wal = format!("{}-wal", self.shared.path.display());
+        crate::db::DbStats {
+            pool_size: readers.size as u32,
+            pool_in_use: readers
+                .size
+                .saturating_sub(readers.permits.available_permits())
+                as u32,
+            writer_queue: Some(self.shared.writer.queued.load(Ordering::Relaxed) as u64),
+            wal_bytes: Some(std::fs::metadata(wal).map_or(0, |m| m.len())),
+        }
     }
 
     /// A write transaction: a savepoint in the writer's batch.
@@ -196,11 +217,40 @@ pub(crate) fn path_of(url: &str) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(path))
 }
 
-fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+/// How SQLite makes a commit durable (`PRAGMA synchronous`, in WAL mode).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    /// The WAL is synced at each checkpoint, not at each commit: a commit survives the process
+    /// being killed, but the last commits before a power loss or an operating system crash may be
+    /// lost (the database stays consistent).
+    #[default]
+    Normal,
+    /// The WAL is synced at every commit (one group of transactions, see the module docs): a
+    /// commit survives a power loss too.
+    Full,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Normal => "PRAGMA synchronous = NORMAL;",
+            Synchronous::Full => "PRAGMA synchronous = FULL;",
+        }
+    }
+}
+
+/// What a connection is opened for.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    Read,
+    Write(Synchronous),
+}
+
+fn open(path: &Path, access: Access) -> Result<Connection, Error> {
+    let flags = match access {
+        Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+        Access::Write(_) => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
@@ -213,16 +263,22 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, Error> {
     // cached statement each time a parameter is bound again: on every execution.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
         .map_err(sqlite_error)?;
-    let pragmas = if read_only {
-        "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"
-    } else {
-        // The checkpoint thread copies the WAL back; the WAL file is cut back only at rest (module
-        // docs).
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000; PRAGMA wal_autocheckpoint = 0; \
-         PRAGMA journal_size_limit = -1;"
-    };
-    conn.execute_batch(pragmas).map_err(sqlite_error)?;
+    match access {
+        Access::Read => {
+            conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;")
+        }
+        Access::Write(synchronous) => {
+            // The checkpoint thread copies the WAL back; the WAL file is cut back only at rest
+            // (module docs).
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000; \
+                 PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = -1;",
+            )
+            .and_then(|()| conn.execute_batch(synchronous.pragma()))
+        }
+    }
+    .map_err(sqlite_error)?;
     Ok(conn)
 }
 
@@ -320,6 +376,7 @@ fn rolled_back() -> SqliteError {
 /// The one writer connection, taken in turns, and the batch it has open.
 struct Writer {
     path: PathBuf,
+    synchronous: Synchronous,
     /// Wakes the checkpoint thread after a commit.
     committed: SyncSender<()>,
     /// Set by the checkpoint thread: the WAL is long, help it start over (`REWIND_*`).
@@ -387,7 +444,7 @@ impl Writer {
         let conn = self.state.lock().expect("writer lock").conn.take();
         let conn = match conn {
             Some(conn) => conn,
-            None => open(&self.path, false)?,
+            None => open(&self.path, Access::Write(self.synchronous))?,
         };
         Ok(Turn {
             writer: Arc::clone(self),
@@ -507,6 +564,7 @@ impl Turn {
         }
         batch.close(outcome);
         if committed {
+            metrics::histogram!(COMMIT_GROUP_METRIC).record(members as f64);
             self.after_commit();
         }
         if members > 1 || self.writer.queued.load(Ordering::Relaxed) > 0 {
@@ -665,6 +723,7 @@ impl Drop for Pending {
 /// The read-only connections.
 struct Pool {
     path: PathBuf,
+    size: usize,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
 }
@@ -673,6 +732,7 @@ impl Pool {
     fn new(path: &Path, size: usize) -> Self {
         Self {
             path: path.to_path_buf(),
+            size,
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
         }
@@ -689,7 +749,7 @@ impl Pool {
         let idle = self.idle.lock().expect("pool lock").pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => open(&self.path, true)?,
+            None => open(&self.path, Access::Read)?,
         };
         Ok(Pooled {
             conn: Some(conn),
@@ -813,7 +873,11 @@ mod tests {
     fn a_cached_statement_is_not_recompiled_for_new_values() {
         let dir = std::env::temp_dir().join(format!("lumiku-qpsg-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
-        let conn = super::open(&dir.join("db.sqlite"), false).unwrap();
+        let conn = super::open(
+            &dir.join("db.sqlite"),
+            super::Access::Write(super::Synchronous::Normal),
+        )
+        .unwrap();
         conn.execute_batch(
             "create table t (k blob, v integer); create index t_k on t (k, v);\
              insert into t values (x'01', 1), (x'01', 2), (x'02', 3);",
@@ -839,6 +903,38 @@ mod tests {
             );
         }
         drop(conn);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_writer_syncs_as_configured() {
+        use super::Synchronous;
+        let dir = std::env::temp_dir().join(format!("lumiku-sync-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("db.sqlite").display());
+        // PRAGMA synchronous: 1 is NORMAL, 2 is FULL.
+        for (setting, expected) in [(Synchronous::Normal, 1), (Synchronous::Full, 2)] {
+            let db = super::SqliteDb::open(&url, 1, setting).unwrap();
+            let writer = db.shared.writer.try_turn().expect("the writer is free");
+            let level: i64 = writer
+                .conn
+                .as_ref()
+                .unwrap()
+                .query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(level, expected, "{setting:?}");
+            drop(writer);
+            // A writer opened again after a close keeps the setting.
+            db.close();
+            let writer = db.shared.writer.try_turn().expect("the writer is free");
+            let level: i64 = writer
+                .conn
+                .as_ref()
+                .unwrap()
+                .query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(level, expected, "{setting:?} after a close");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -371,6 +371,7 @@ async fn nodes_migrating_together_apply_each_migration_once(backend: Backend) {
             let db = Db::connect(&lumiku_store::DbOptions {
                 url,
                 max_connections: 2,
+                ..Default::default()
             })
             .await
             .unwrap();

@@ -405,6 +405,7 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     Db::connect(&DbOptions {
         url: config.database_url(),
         max_connections: 2,
+        sqlite_synchronous: config.sqlite_synchronous,
     })
     .await
 }

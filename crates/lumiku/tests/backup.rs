@@ -110,6 +110,7 @@ async fn open(data: &Path) -> Db {
     Db::connect(&DbOptions {
         url: format!("sqlite://{}", data.join("lumiku.db").display()),
         max_connections: 2,
+        ..Default::default()
     })
     .await
     .unwrap()

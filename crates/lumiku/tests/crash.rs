@@ -115,6 +115,7 @@ async fn a_server_killed_under_metered_load_keeps_every_acknowledged_charge(back
     let db = Db::connect(&DbOptions {
         url: database.url.clone(),
         max_connections: 2,
+        ..Default::default()
     })
     .await
     .unwrap();

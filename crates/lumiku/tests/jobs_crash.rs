@@ -106,6 +106,7 @@ async fn a_node_killed_mid_job_leaves_the_job_to_another_after_its_lease(backend
     let db = Db::connect(&DbOptions {
         url: database.url.clone(),
         max_connections: 1,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -133,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&DbOptions {
         url: database_url.clone(),
         max_connections: 2,
+        ..Default::default()
     })
     .await?;
     let started = Instant::now();

@@ -63,6 +63,24 @@ impl Kernel {
         callback: &Callback,
         client: &ClientInfo,
     ) -> Result<CallbackOutcome> {
+        let outcome = self.handle_callback(callback, client).await;
+        crate::observe::payment_callback(match &outcome {
+            Ok(CallbackOutcome::Settled) => "settled",
+            Ok(CallbackOutcome::AlreadySettled) => "already_settled",
+            Ok(CallbackOutcome::Duplicate) => "duplicate",
+            Ok(CallbackOutcome::Failed) => "failed",
+            Ok(CallbackOutcome::Ignored) => "ignored",
+            Err(Error::CallbackRejected(_)) => "refused",
+            Err(_) => "error",
+        });
+        outcome
+    }
+
+    async fn handle_callback(
+        &self,
+        callback: &Callback,
+        client: &ClientInfo,
+    ) -> Result<CallbackOutcome> {
         let nul = |text: &String| text.contains('\0');
         if callback.fields.iter().any(|(k, v)| nul(k) || nul(v)) {
             return Err(self

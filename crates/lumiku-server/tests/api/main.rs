@@ -11,6 +11,7 @@ mod devices;
 mod errors;
 mod fake_duitku;
 mod installs;
+mod metrics;
 mod openapi;
 mod payments;
 mod rls;

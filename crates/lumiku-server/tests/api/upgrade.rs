@@ -127,6 +127,7 @@ async fn migrate_brings_the_core_and_every_app_up_to_date(backend: Backend) {
     let db = lumiku_kernel::Db::connect(&lumiku_kernel::DbOptions {
         url: database.url.clone(),
         max_connections: 2,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -70,6 +70,7 @@ impl Scratch {
         let db = Db::connect(&DbOptions {
             url: url.clone(),
             max_connections: 4,
+            ..Default::default()
         })
         .await
         .expect("opening the scratch database");
@@ -96,6 +97,7 @@ async fn admin(admin_url: &str, statement: &str) {
     let db = Db::connect(&DbOptions {
         url: admin_url.to_owned(),
         max_connections: 1,
+        ..Default::default()
     })
     .await
     .expect("connecting to the test PostgreSQL");
