@@ -178,6 +178,10 @@ impl From<Error> for ApiError {
                 ApiError::new(status, rejection.code(), message)
             }
             Error::Database(e) => ApiError::internal(e),
+            // anyhow's box hides its outermost error from a walk of the sources: look first.
+            Error::Internal(e) if e.chain().any(lumiku_store::is_unavailable_cause) => {
+                ApiError::database_unavailable().with_source(e.into_boxed_dyn_error())
+            }
             Error::Internal(e) => ApiError::internal(e.into_boxed_dyn_error()),
         }
     }

@@ -181,13 +181,33 @@ impl ApiError {
     }
 
     /// 500: something failed inside. The cause is logged, the client only sees the request id.
+    /// A cause that is (or wraps) the database being out of reach answers 503 instead
+    /// ([`ApiError::database_unavailable`]): nothing is wrong with the request, and it may be
+    /// retried.
     pub fn internal(source: impl Into<BoxError>) -> Self {
+        let source = source.into();
+        if lumiku_store::is_unavailable_cause(source.as_ref()) {
+            return Self::database_unavailable().with_source(source);
+        }
         let mut error = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",
             "Something went wrong on our side",
         );
-        error.source = Some(source.into());
+        error.source = Some(source);
+        error
+    }
+
+    /// 503: the database cannot be reached now (down, restarting, out of connections); answered
+    /// with `Retry-After`. Nothing was changed.
+    pub fn database_unavailable() -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "The database cannot be reached right now; nothing was changed, try again shortly",
+        )
+        .with_detail("retryAfter", DATABASE_RETRY_AFTER_SECS);
+        error.retry_after_secs = Some(DATABASE_RETRY_AFTER_SECS);
         error
     }
 
@@ -251,11 +271,15 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// When a client should try again after the database was out of reach.
+const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            // Load shed on purpose (Retry-After says when): worth a warning, not an error each.
-            tracing::warn!(code = %self.code, "request shed");
+            // Load shed on purpose, or the database away (Retry-After says when): worth a
+            // warning with its cause, not an error each.
+            tracing::warn!(code = %self.code, error = ?self, "request shed");
         } else if self.status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }

@@ -340,7 +340,7 @@ impl Tx {
     /// transaction takes the app's role. Only a tenant-scoped transaction may enter a wall.
     pub async fn enter(&mut self, wall: Arc<Wall>) -> Result<(), Error> {
         if self.tenant.is_none() {
-            return Err(Error::Protocol(
+            return Err(Error::InvalidArgument(
                 "only a tenant's transaction may enter an app's wall".into(),
             ));
         }
@@ -396,4 +396,42 @@ pub fn new_id() -> Uuid {
 /// PostgreSQL reports the constraint's name, so callers decide what collided from context).
 pub fn is_unique_violation(error: &Error) -> bool {
     matches!(error, Error::Database(e) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+/// Whether `error` says the database cannot be reached now (a server that is down, restarting
+/// or refusing connections, a connection cut mid-statement, a pool with none to give), rather
+/// than that the request or the data is wrong: the caller should answer 503 and be retried.
+pub fn is_unavailable(error: &Error) -> bool {
+    match error {
+        Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::Io(_)
+        | Error::Tls(_)
+        | Error::WorkerCrashed => true,
+        // Only PostgreSQL's driver speaks of its protocol (this crate reports its own refusals as
+        // `InvalidArgument`, and SQLite's oddities as `AnyDriverError`): what it did not expect
+        // came from a connection cut mid-message, or from a proxy in front of a server that is
+        // down (one that accepts the connection and closes it: "unexpected response from
+        // SSLRequest").
+        Error::Protocol(_) => true,
+        // Class 08 is connection exceptions; 57P01-57P03 are the server shutting down, crashing
+        // or not yet accepting connections.
+        Error::Database(e) => e.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// [`is_unavailable`] for any error: whether it, or an error it wraps, is a database error of
+/// that kind.
+pub fn is_unavailable_cause(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.downcast_ref::<Error>().is_some_and(is_unavailable) {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }

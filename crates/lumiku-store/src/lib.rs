@@ -20,7 +20,8 @@ pub mod sqlite;
 pub mod wall;
 
 pub use db::{
-    Backend, Db, DbOptions, DbStats, Listener, Tx, describe_url, is_unique_violation, new_id, now,
+    Backend, Db, DbOptions, DbStats, Listener, Tx, describe_url, is_unavailable,
+    is_unavailable_cause, is_unique_violation, new_id, now,
 };
 pub use migrate::{Migration, MigrationSet, Owner};
 pub use sql::{Error, FromRow, query, query_as, query_scalar};

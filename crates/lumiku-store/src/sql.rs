@@ -768,7 +768,7 @@ impl RawSql {
             })
         };
         match executor.target() {
-            Target::Tx(tx) if tx.wall().is_some() => Err(Error::Protocol(
+            Target::Tx(tx) if tx.wall().is_some() => Err(Error::InvalidArgument(
                 "a script of several statements cannot run inside an app's wall".into(),
             )),
             Target::Tx(tx) => match tx.inner_mut() {
@@ -807,7 +807,7 @@ fn sqlite_prepare<'c>(
     for index in 1..=statement.parameter_count() {
         let number = match statement.parameter_name(index) {
             Some(name) => name[1..].parse::<usize>().map_err(|_| {
-                Error::Protocol(format!(
+                Error::InvalidArgument(format!(
                     "parameter {name} is not of the form $N in: {}",
                     query.sql.as_str()
                 ))
@@ -815,7 +815,7 @@ fn sqlite_prepare<'c>(
             None => index,
         };
         let param = query.params.get(number - 1).ok_or_else(|| {
-            Error::Protocol(format!(
+            Error::InvalidArgument(format!(
                 "parameter ${number} is not bound in: {}",
                 query.sql.as_str()
             ))
@@ -979,7 +979,7 @@ pub(crate) fn sqlite_error(error: rusqlite::Error) -> Error {
         }
         rusqlite::Error::ToSqlConversionFailure(e) => Error::Encode(e),
         rusqlite::Error::FromSqlConversionFailure(_, _, e) => Error::Decode(e),
-        other => Error::Protocol(other.to_string()),
+        other => Error::AnyDriverError(Box::new(other)),
     }
 }
 

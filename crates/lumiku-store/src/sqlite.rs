@@ -691,7 +691,7 @@ impl Pending {
                     }
                     if self.batch.outcome.get().is_none() {
                         self.leader = false;
-                        return Err(Error::Protocol("the write batch was lost".into()));
+                        return Err(Error::AnyDriverError("the write batch was lost".into()));
                     }
                     turn.rewind_if_asked();
                 }

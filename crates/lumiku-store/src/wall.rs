@@ -106,7 +106,7 @@ impl Wall {
 
     /// The error for a statement that leaves the wall.
     pub(crate) fn refusal(&self, what: &str) -> Error {
-        Error::Protocol(format!(
+        Error::InvalidArgument(format!(
             "app '{}' may not use {what}: an app's SQL stays inside its own tables ({}*)",
             self.app_id, self.prefix
         ))

@@ -13,6 +13,7 @@ mod fake_duitku;
 mod installs;
 mod metrics;
 mod openapi;
+mod outage;
 mod payments;
 mod rls;
 mod security;
