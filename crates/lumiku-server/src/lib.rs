@@ -324,7 +324,12 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
             .get(request_id::HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = id)
+        match trace_id(req.headers()) {
+            Some(trace_id) => tracing::info_span!("request", method = %req.method(),
+                uri = %req.uri().path(), request_id = id, trace_id),
+            None => tracing::info_span!("request", method = %req.method(),
+                uri = %req.uri().path(), request_id = id),
+        }
     });
     let state_for_admins = state.clone();
     let state_config = Arc::clone(&state.config);
@@ -500,6 +505,11 @@ async fn admins_first(
 /// request id): the method, the route as declared (`/api/tenants/{id}`, never the path itself,
 /// which may hold a share link's token), the status, how long the answer's head took, and the
 /// tenant named by `X-Tenant-Id`.
+/// The tenant of the API key a request was made with, which `limits` leaves on the response for
+/// the access log.
+#[derive(Debug, Clone, Copy)]
+struct KeyTenant(uuid::Uuid);
+
 async fn access_log(State(on): State<bool>, req: Request, next: Next) -> Response {
     if !on {
         return next.run(req).await;
@@ -511,26 +521,60 @@ async fn access_log(State(on): State<bool>, req: Request, next: Next) -> Respons
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .cloned();
+    let trace = trace_id(req.headers()).map(str::to_owned);
     let tenant = req
         .headers()
         .get("x-tenant-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| uuid::Uuid::parse_str(v.trim()).ok());
     let response = next.run(req).await;
+    // An API key acts in its own tenant, whatever the headers say.
+    let tenant = response
+        .extensions()
+        .get::<KeyTenant>()
+        .map(|key| key.0)
+        .or(tenant);
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = response.status().as_u16();
     let route = route.as_ref().map_or("-", |p| p.as_str());
+    let trace = trace.as_deref();
     match tenant {
         Some(tenant) => tracing::info!(
             target: "lumiku::access",
-            %method, route, status, duration_ms, %tenant, "request"
+            %method, route, status, duration_ms, %tenant, trace_id = trace, "request"
         ),
         None => tracing::info!(
             target: "lumiku::access",
-            %method, route, status, duration_ms, "request"
+            %method, route, status, duration_ms, trace_id = trace, "request"
         ),
     }
     response
+}
+
+/// The trace id of a W3C `traceparent` header (`00-<trace id>-<parent id>-<flags>`, lowercase
+/// hex), so that a request's log lines can be found under the trace a proxy or a caller started;
+/// `None` when there is none or it is malformed (which the standard says to ignore).
+fn trace_id(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get("traceparent")?.to_str().ok()?.trim();
+    let mut parts = value.split('-');
+    let (version, trace, parent, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let hex = |s: &str, len: usize| {
+        s.len() == len
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
+    let zero = |s: &str| s.bytes().all(|b| b == b'0');
+    // Version ff is forbidden; a later version may add fields, which are ignored.
+    let well_formed = hex(version, 2)
+        && version != "ff"
+        && (version != "00" || parts.next().is_none())
+        && hex(trace, 32)
+        && !zero(trace)
+        && hex(parent, 16)
+        && !zero(parent)
+        && hex(flags, 2);
+    well_formed.then_some(trace)
 }
 
 /// How long a request may take to be answered (its response's head), except a streaming upload.
@@ -647,4 +691,37 @@ async fn scope_request_id(req: Request, next: Next) -> Response {
         .unwrap_or_default()
         .into();
     request_id::scope(id, next.run(req)).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_traceparent_gives_its_trace_id_and_a_bad_one_nothing() {
+        let with = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert("traceparent", value.parse().unwrap());
+            super::trace_id(&headers).map(str::to_owned)
+        };
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assert_eq!(
+            with(&format!("00-{trace}-00f067aa0ba902b7-01")).as_deref(),
+            Some(trace)
+        );
+        // A later version may carry more fields.
+        assert_eq!(
+            with(&format!("01-{trace}-00f067aa0ba902b7-00-more")).as_deref(),
+            Some(trace)
+        );
+        for bad in [
+            format!("00-{trace}-00f067aa0ba902b7-01-extra"),
+            format!("ff-{trace}-00f067aa0ba902b7-01"),
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01".to_owned(),
+            format!("00-{trace}-0000000000000000-01"),
+            format!("00-{}-00f067aa0ba902b7-01", trace.to_uppercase()),
+            format!("00-{trace}-00f067aa0ba902b7"),
+            "not a traceparent".to_owned(),
+        ] {
+            assert_eq!(with(&bad), None, "{bad}");
+        }
+    }
 }

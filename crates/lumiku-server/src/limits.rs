@@ -172,10 +172,18 @@ pub async fn api_keys_and_limits(
             return response;
         }
     };
+    let key_tenant = parts
+        .extensions
+        .get::<ApiKeyIdentity>()
+        .map(|identity| crate::KeyTenant(identity.tenant_id));
     req = Request::from_parts(parts, body);
     let mut response = next.run(req).await;
     if let Some(standing) = standing {
         standing.write(response.headers_mut());
+    }
+    // For the access log, which sees only the headers the client sent.
+    if let Some(tenant) = key_tenant {
+        response.extensions_mut().insert(tenant);
     }
     response
 }

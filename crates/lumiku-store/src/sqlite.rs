@@ -203,7 +203,7 @@ impl SqliteDb {
 
 /// The file named by an `sqlite:` URL: `sqlite://path`, `sqlite:path`, with or without a
 /// `?query`, which is ignored (the file is always created if missing).
-pub(crate) fn path_of(url: &str) -> anyhow::Result<PathBuf> {
+pub fn path_of(url: &str) -> anyhow::Result<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

@@ -205,6 +205,17 @@ async fn main() -> anyhow::Result<()> {
             lumiku_server::run_workers(config, apps::apps(), size, shutdown_signal()).await
         }
         Command::Migrate { status: true } => {
+            let url = config.database_url();
+            if url.starts_with("sqlite:") {
+                // Opening would create it: say there is none instead.
+                let path = lumiku_store::sqlite::path_of(&url)?;
+                anyhow::ensure!(
+                    path.exists(),
+                    "no database at {} yet: nothing is applied (`lumiku migrate` or `lumiku serve` \
+                     creates it)",
+                    path.display()
+                );
+            }
             let db = open_db(&config).await?;
             print_migration_status(&db).await
         }

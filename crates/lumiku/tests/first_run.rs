@@ -115,9 +115,53 @@ async fn a_first_start_says_where_to_go_and_keeps_its_state_in_the_data_director
     };
     let (command, log) = serve("first.log");
     let served = Served::start(command, log, port).await;
-    let plans = reqwest::get(served.url("/api/plans")).await.unwrap();
+    let client = reqwest::Client::new();
+    // A W3C trace context's trace id is logged with the request.
+    let plans = client
+        .get(served.url("/api/plans"))
+        .header(
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(plans.status(), 200);
+    // A request with an API key is logged under the key's tenant, which no header names.
+    let registered: serde_json::Value = client
+        .post(served.url("/api/auth/register"))
+        .json(&serde_json::json!({ "email": "first@example.com", "password": "correct horse battery" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = registered["tokens"]["accessToken"].as_str().unwrap();
+    let tenant = registered["personalTenantId"].as_str().unwrap().to_owned();
+    let key: serde_json::Value = client
+        .post(served.url(&format!("/api/tenants/{tenant}/api-keys")))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "name": "logged", "scope": "read" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let balance = client
+        .get(served.url("/api/credits/balance"))
+        .bearer_auth(key["key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(balance.status(), 200);
     let output = served.stop();
+    let keyed = output
+        .lines()
+        .find(|l| l.contains("route=\"/api/credits/balance\""))
+        .unwrap_or_else(|| panic!("no access line for the key's request in:\n{output}"));
+    assert!(keyed.contains(&format!("tenant={tenant}")), "{keyed}");
 
     let url = format!("http://127.0.0.1:{port}");
     for expected in [
@@ -141,7 +185,8 @@ async fn a_first_start_says_where_to_go_and_keeps_its_state_in_the_data_director
         access.contains("INFO")
             && access.contains("method=GET")
             && access.contains("status=200")
-            && access.contains("request_id="),
+            && access.contains("request_id=")
+            && access.contains("trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\""),
         "{access}"
     );
     assert!(!output.contains('\u{1b}'), "colour codes in a log file");
@@ -293,4 +338,19 @@ async fn admins_are_promoted_and_passwords_reset_from_the_command_line() {
     assert_eq!(again.status(), 200);
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["user"]["platformRole"], "admin");
+}
+
+#[test]
+fn migration_status_without_a_database_creates_none() {
+    let dir = scratch("status-without-database");
+    let (output, text) = run(lumiku(&dir).args(["migrate", "--status", "--data-dir", "state"]));
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains("no database at ") && text.contains("nothing is applied"),
+        "{text}"
+    );
+    assert!(
+        !dir.join("state/lumiku.db").exists(),
+        "an empty database was left behind"
+    );
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use lumiku_testkit::{Backend, TestApp, postgres_tests};
 use reqwest::Method;
 use serde_json::json;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::AbortHandle;
 
 postgres_tests!(a_server_answers_503_while_postgresql_is_away_and_recovers_alone);
