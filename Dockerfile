@@ -5,9 +5,11 @@
 # For PostgreSQL and two replicas behind a proxy, see compose.yaml.
 
 FROM rust:1.95-slim-bookworm AS build
+# Cargo features to build with: --build-arg FEATURES=otel adds OpenTelemetry trace export.
+ARG FEATURES=""
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked --bin lumiku \
+RUN cargo build --release --locked --bin lumiku --features "${FEATURES}" \
     && cp target/release/lumiku /usr/local/bin/lumiku
 
 FROM debian:bookworm-slim

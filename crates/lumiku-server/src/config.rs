@@ -126,6 +126,11 @@ pub struct Config {
     /// Serves `GET /metrics` (Prometheus) to requests bearing this token, at least 16 bytes.
     /// Unset (the default): no metrics are kept and `/metrics` is not found.
     pub metrics_token: Option<Secret>,
+    /// With the `otel` feature: the OTLP/HTTP traces endpoint spans are exported to (JSON), e.g.
+    /// `http://127.0.0.1:4318/v1/traces`. Unset (the default): none are.
+    pub otel_endpoint: Option<String>,
+    /// The `service.name` of exported spans. Default `lumiku`.
+    pub otel_service_name: String,
     /// The address the world reaches this server at, for payment callback and return URLs.
     /// Default `http://` + `bind` (with `0.0.0.0` read as `127.0.0.1`).
     pub public_url: Option<String>,
@@ -323,6 +328,8 @@ impl Default for Config {
             log_format: LogFormat::Text,
             access_log: true,
             metrics_token: None,
+            otel_endpoint: None,
+            otel_service_name: "lumiku".to_owned(),
             public_url: None,
             payment_gateway: None,
             duitku_merchant_code: None,

@@ -324,12 +324,22 @@ pub fn router(state: AppState, apps: &[Arc<dyn Plugin>]) -> Router {
             .get(request_id::HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        match trace_id(req.headers()) {
+        let span = match trace_id(req.headers()) {
             Some(trace_id) => tracing::info_span!("request", method = %req.method(),
                 uri = %req.uri().path(), request_id = id, trace_id),
             None => tracing::info_span!("request", method = %req.method(),
                 uri = %req.uri().path(), request_id = id),
+        };
+        // Exported spans continue the caller's trace (with no exporter installed, nothing does).
+        #[cfg(feature = "otel")]
+        {
+            use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+            let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
+                propagator.extract(&opentelemetry_http::HeaderExtractor(req.headers()))
+            });
+            let _ = span.set_parent(parent);
         }
+        span
     });
     let state_for_admins = state.clone();
     let state_config = Arc::clone(&state.config);

@@ -2,6 +2,7 @@
 
 mod apps;
 mod new_app;
+mod otel;
 mod validate;
 
 use std::io::BufRead as _;
@@ -194,8 +195,15 @@ async fn main() -> anyhow::Result<()> {
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
-    init_tracing(&config);
-    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+    let telemetry = init_tracing(&config)?;
+    let outcome = run(cli.command.unwrap_or(Command::Serve { bind: None }), config).await;
+    telemetry.finish().await;
+    outcome
+}
+
+/// Runs a command that needs the configuration and the log.
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
         Command::Serve { bind } => serve(config, bind).await,
         Command::Worker { workers } => {
             let size = workers.unwrap_or(match config.worker_pool_size {
@@ -207,17 +215,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate { status: true } => {
             let url = config.database_url();
             if url.starts_with("sqlite:") {
-                // Opening would create it: say there is none instead.
+                // Opening it would create it: everything is pending, and stays so.
                 let path = lumiku_store::sqlite::path_of(&url)?;
-                anyhow::ensure!(
-                    path.exists(),
-                    "no database at {} yet: nothing is applied (`lumiku migrate` or `lumiku serve` \
-                     creates it)",
-                    path.display()
-                );
+                if !path.exists() {
+                    println!(
+                        "no database at {} yet (`lumiku migrate` or `lumiku serve` creates it)",
+                        path.display()
+                    );
+                    return print_migration_status(None).await;
+                }
             }
             let db = open_db(&config).await?;
-            print_migration_status(&db).await
+            print_migration_status(Some(&db)).await
         }
         Command::Backup { to } => {
             let url = config.database_url();
@@ -422,8 +431,8 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
 }
 
 /// `lumiku migrate --status`: every migration of the core and the apps, applied or pending.
-async fn print_migration_status(db: &Db) -> anyhow::Result<()> {
-    use lumiku_store::migrate::{MigrationSet, Owner, status};
+async fn print_migration_status(db: Option<&Db>) -> anyhow::Result<()> {
+    use lumiku_store::migrate::{MigrationSet, MigrationStatus, Owner, status};
     let apps = apps::apps();
     let walls: Vec<_> = apps
         .iter()
@@ -447,7 +456,20 @@ async fn print_migration_status(db: &Db) -> anyhow::Result<()> {
     }
     let (mut applied, mut pending, mut changed) = (0, 0, 0);
     for (owner, set) in &sets {
-        for migration in status(db, set).await? {
+        let statuses = match db {
+            Some(db) => status(db, set).await?,
+            None => set
+                .migrations
+                .iter()
+                .map(|migration| MigrationStatus {
+                    version: migration.version,
+                    name: migration.name.to_owned(),
+                    applied_at: None,
+                    changed: false,
+                })
+                .collect(),
+        };
+        for migration in statuses {
             let state = match (&migration.applied_at, migration.changed) {
                 (Some(_), true) => {
                     changed += 1;
@@ -508,19 +530,23 @@ fn cli_message(error: lumiku_kernel::Error) -> String {
     }
 }
 
-fn init_tracing(config: &Config) {
+fn init_tracing(config: &Config) -> anyhow::Result<otel::Telemetry> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = EnvFilter::try_from_env("LUMIKU_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     // Colours only for a person at a terminal, never into a file or a collector.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let log = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(ansi);
+    let (export, telemetry) = otel::layer(config)?;
+    let registry = tracing_subscriber::registry().with(filter).with(export);
     match config.log_format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
+        LogFormat::Json => registry.with(log.json()).init(),
+        LogFormat::Text => registry.with(log).init(),
     }
+    Ok(telemetry)
 }
 
 async fn shutdown_signal() {

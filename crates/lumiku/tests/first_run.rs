@@ -341,16 +341,27 @@ async fn admins_are_promoted_and_passwords_reset_from_the_command_line() {
 }
 
 #[test]
-fn migration_status_without_a_database_creates_none() {
+fn migration_status_without_a_database_lists_every_one_pending_and_creates_none() {
     let dir = scratch("status-without-database");
     let (output, text) = run(lumiku(&dir).args(["migrate", "--status", "--data-dir", "state"]));
-    assert!(!output.status.success(), "{text}");
+    assert!(output.status.success(), "{text}");
     assert!(
-        text.contains("no database at ") && text.contains("nothing is applied"),
+        text.contains("no database at ") && text.contains("0 applied, "),
         "{text}"
     );
     assert!(
         !dir.join("state/lumiku.db").exists(),
         "an empty database was left behind"
     );
+}
+
+#[cfg(not(feature = "otel"))]
+#[test]
+fn an_otel_endpoint_without_the_otel_feature_stops_the_start() {
+    let dir = scratch("otel-without-feature");
+    let (output, text) = run(lumiku(&dir)
+        .args(["serve", "--bind", &free_port().to_string()])
+        .env("LUMIKU_OTEL_ENDPOINT", "http://127.0.0.1:4318/v1/traces"));
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("built without the otel feature"), "{text}");
 }
