@@ -96,6 +96,14 @@ lumiku_plugin::actions! {
 pub struct FileManager;
 
 impl Plugin for FileManager {
+    fn export_hidden(&self) -> &'static [(&'static str, &'static str)] {
+        // A share link's token and password, even hashed, stay with this server.
+        &[
+            ("file_manager_shares", "token_hash"),
+            ("file_manager_shares", "password_hash"),
+        ]
+    }
+
     fn manifest(&self) -> &'static Manifest {
         &MANIFEST
     }

@@ -124,6 +124,11 @@ lumiku_plugin::actions! {
 pub struct InvoiceGenerator;
 
 impl Plugin for InvoiceGenerator {
+    fn export_hidden(&self) -> &'static [(&'static str, &'static str)] {
+        // Public links: whoever holds one reads without signing in.
+        &[("invoice_generator_invoices", "public_token")]
+    }
+
     fn manifest(&self) -> &'static Manifest {
         &MANIFEST
     }

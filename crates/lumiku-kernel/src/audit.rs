@@ -32,6 +32,8 @@ pub mod action {
     pub const DEVICE_REVOKED: &str = "device.revoked";
     /// A tenant was created.
     pub const TENANT_CREATED: &str = "tenant.created";
+    /// An owner exported the tenant's data.
+    pub const TENANT_EXPORTED: &str = "tenant.exported";
     /// A member was added to a tenant.
     pub const MEMBER_ADDED: &str = "member.added";
     /// A member's role changed.

@@ -13,6 +13,7 @@ pub mod context;
 pub mod credits;
 pub mod devices;
 pub mod error;
+pub mod export;
 mod gate;
 pub mod installs;
 pub mod jobs;

@@ -49,6 +49,13 @@ pub trait Plugin: Send + Sync + 'static {
         &[]
     }
 
+    /// Columns of the app's tables kept out of a tenant's export (`GET /api/tenants/{id}/export`),
+    /// as `(table, column)`: secrets such as link tokens and password hashes. Every other column
+    /// of every table of the app is exported, for the tenant's rows. None by default.
+    fn export_hidden(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
     /// Runs one of the app's background jobs (see [`crate::jobs`]), dispatching on
     /// [`JobRun::kind`]. The answer is the run's outcome, unless the run already wrote it with
     /// [`JobTx::finish`](crate::jobs::JobTx::finish); an error is a failure worth retrying. By

@@ -14,6 +14,7 @@
 
 pub mod backup;
 pub mod db;
+pub mod export;
 pub mod migrate;
 pub mod sql;
 pub mod sqlite;

@@ -913,27 +913,21 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}", dir.join("db.sqlite").display());
         // PRAGMA synchronous: 1 is NORMAL, 2 is FULL.
+        let level = |db: &super::SqliteDb| -> i64 {
+            let writer = db.shared.writer.try_turn().expect("the writer is free");
+            writer
+                .conn
+                .as_ref()
+                .unwrap()
+                .query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap()
+        };
         for (setting, expected) in [(Synchronous::Normal, 1), (Synchronous::Full, 2)] {
             let db = super::SqliteDb::open(&url, 1, setting).unwrap();
-            let writer = db.shared.writer.try_turn().expect("the writer is free");
-            let level: i64 = writer
-                .conn
-                .as_ref()
-                .unwrap()
-                .query_row("PRAGMA synchronous", [], |row| row.get(0))
-                .unwrap();
-            assert_eq!(level, expected, "{setting:?}");
-            drop(writer);
+            assert_eq!(level(&db), expected, "{setting:?}");
             // A writer opened again after a close keeps the setting.
             db.close();
-            let writer = db.shared.writer.try_turn().expect("the writer is free");
-            let level: i64 = writer
-                .conn
-                .as_ref()
-                .unwrap()
-                .query_row("PRAGMA synchronous", [], |row| row.get(0))
-                .unwrap();
-            assert_eq!(level, expected, "{setting:?} after a close");
+            assert_eq!(level(&db), expected, "{setting:?} after a close");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use lumiku_kernel::{Db, DbOptions, sql};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 /// createProject's price in the Project Manager's manifest.
@@ -91,19 +93,7 @@ impl Served {
 
 /// Registers an account; answers its access token and personal tenant.
 async fn register(client: &reqwest::Client, served: &Served, n: usize) -> (String, Uuid) {
-    let body: Value = client
-        .post(served.url("/api/auth/register"))
-        .json(&json!({ "email": format!("writer{n}@example.com"), "password": "a long password here" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (
-        body["tokens"]["accessToken"].as_str().unwrap().to_owned(),
-        body["personalTenantId"].as_str().unwrap().parse().unwrap(),
-    )
+    common::register(client, &served.url(""), &format!("writer{n}@example.com")).await
 }
 
 async fn open(data: &Path) -> Db {

@@ -45,18 +45,7 @@ async fn a_server_killed_under_metered_load_keeps_every_acknowledged_charge(back
 
     let mut writers = Vec::new();
     for n in 0..WRITERS {
-        let body: Value = client
-            .post(node.url("/api/auth/register"))
-            .json(&json!({ "email": format!("w{n}@example.com"), "password": "a long password here" }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = body["tokens"]["accessToken"].as_str().unwrap().to_owned();
-        let tenant: Uuid = body["personalTenantId"].as_str().unwrap().parse().unwrap();
-        writers.push((token, tenant));
+        writers.push(common::register(&client, &node.base(), &format!("w{n}@example.com")).await);
     }
 
     // Each writer creates projects, one request at a time, until the server dies under it.

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod common;
+
 /// A fresh directory under Cargo's scratch space.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -128,27 +130,14 @@ async fn a_first_start_says_where_to_go_and_keeps_its_state_in_the_data_director
         .unwrap();
     assert_eq!(plans.status(), 200);
     // A request with an API key is logged under the key's tenant, which no header names.
-    let registered: serde_json::Value = client
-        .post(served.url("/api/auth/register"))
-        .json(&serde_json::json!({ "email": "first@example.com", "password": "correct horse battery" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = registered["tokens"]["accessToken"].as_str().unwrap();
-    let tenant = registered["personalTenantId"].as_str().unwrap().to_owned();
-    let key: serde_json::Value = client
-        .post(served.url(&format!("/api/tenants/{tenant}/api-keys")))
-        .bearer_auth(token)
-        .json(&serde_json::json!({ "name": "logged", "scope": "read" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (token, tenant) = common::register(&client, &served.url(""), "first@example.com").await;
+    let key = common::post(
+        &client,
+        &served.url(&format!("/api/tenants/{tenant}/api-keys")),
+        Some(&token),
+        serde_json::json!({ "name": "logged", "scope": "read" }),
+    )
+    .await;
     let balance = client
         .get(served.url("/api/credits/balance"))
         .bearer_auth(key["key"].as_str().unwrap())

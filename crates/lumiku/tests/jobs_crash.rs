@@ -63,19 +63,7 @@ async fn a_node_killed_mid_job_leaves_the_job_to_another_after_its_lease(backend
     let client = reqwest::Client::new();
 
     let first = Node::start(&database.url, &dir, "first", PRIVATE).await;
-    let registered: Value = client
-        .post(first.url("/api/auth/register"))
-        .json(&json!({ "email": "ana@example.com", "password": "correct horse battery staple" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = registered["tokens"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{registered}"))
-        .to_owned();
+    let (token, _) = common::register(&client, &first.base(), "ana@example.com").await;
     let created: Value = client
         .post(first.url("/api/apps/task-scheduler/tasks"))
         .bearer_auth(&token)

@@ -2222,6 +2222,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tenants/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the tenant holds, as one JSON document of one moment, for one of its owners to
+         *     take elsewhere: the tenant, its members' accounts, its wallet, ledger, usage, billing, apps,
+         *     API keys and webhooks (never a secret or a hash), its audit trail, and every row of every
+         *     app's tables that belongs to it. Audited.
+         */
+        get: operations["exportTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tenants/{id}/members": {
         parameters: {
             query?: never;
@@ -3285,6 +3307,20 @@ export interface components {
             description: string;
             /** @description Its `type`: `payment.succeeded`, or `{appId}.{event}` for an app's. */
             name: string;
+        };
+        /** @description A member's account, in an export. */
+        ExportedPerson: {
+            /** @description Its e-mail address. */
+            email: string;
+            /**
+             * Format: uuid
+             * @description The account.
+             */
+            id: string;
+            /** @description `person`, or `service` for an API key's identity. */
+            kind: string;
+            /** @description Its display name, if it has one. */
+            name?: string | null;
         };
         /** @description Field name (a JSON path into the body, `lines[0].description`) to its messages. */
         FieldErrors: {
@@ -5858,6 +5894,33 @@ export interface components {
             version: string;
             /** @description Whom the catalogue offers it to. */
             visibility: components["schemas"]["Visibility"];
+        };
+        /** @description A tenant's data, as of one moment. */
+        TenantExport: {
+            /** @description For each app compiled into the server, its tables, each the list of the tenant's rows. */
+            apps: Record<string, never>;
+            /**
+             * @description The core's tables (`ledger_entries`, `invoices`, `audit_events`, ...), each the list of
+             *     the tenant's rows, column to value: UUIDs and times (RFC 3339) as text, JSON documents as
+             *     their text, booleans and numbers as themselves.
+             */
+            core: Record<string, never>;
+            /**
+             * Format: date-time
+             * @description When it was read.
+             */
+            exportedAt: string;
+            /** @description Always `lumiku.tenant-export`. */
+            format: string;
+            /** @description The accounts of its members. */
+            people: components["schemas"]["ExportedPerson"][];
+            /** @description The tenant's own row (`id`, `name`, `kind`, ...). */
+            tenant: Record<string, never>;
+            /**
+             * Format: int32
+             * @description The shape's version, raised when a reader must know of a change.
+             */
+            version: number;
         };
         /** @description A tenant's use of an app. */
         TenantUsage: {
@@ -23380,6 +23443,88 @@ export interface operations {
             };
             /** @description Invalid body */
             422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this API key (or, without a credential, from this address): wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's data */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description `attachment`, with a file name */
+                    "content-disposition"?: string;
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantExport"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an owner of the tenant */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a tenant of the caller's */
+            404: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use lumiku_kernel::export::{ExportedApp, TenantExport};
 use lumiku_kernel::tenants::{AuditPage, Member, Role, Tenant};
 use lumiku_plugin::extract::{Json, Path, Query};
 use lumiku_plugin::{ApiError, ErrorBody, List};
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_members, add_member))
         .routes(routes!(update_member, remove_member))
         .routes(routes!(audit_log))
+        .routes(routes!(export_tenant))
 }
 
 /// New tenant.
@@ -145,6 +147,47 @@ async fn get_tenant(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Tenant>, ApiError> {
     Ok(Json(state.kernel.get_tenant(&caller, id).await?))
+}
+
+/// Everything the tenant holds, as one JSON document of one moment, for one of its owners to
+/// take elsewhere: the tenant, its members' accounts, its wallet, ledger, usage, billing, apps,
+/// API keys and webhooks (never a secret or a hash), its audit trail, and every row of every
+/// app's tables that belongs to it. Audited.
+#[utoipa::path(get, path = "/api/tenants/{id}/export", operation_id = "exportTenant", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The tenant's data", body = TenantExport,
+            headers(("content-disposition" = String, description = "`attachment`, with a file name"))),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not an owner of the tenant", body = ErrorBody),
+        (status = 404, description = "Not a tenant of the caller's", body = ErrorBody),
+    ))]
+async fn export_tenant(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Client(client): Client,
+    Path(id): Path<Uuid>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let apps: Vec<ExportedApp<'_>> = state
+        .apps
+        .iter()
+        .map(|app| ExportedApp {
+            app_id: app.manifest().app_id,
+            hidden: app.export_hidden(),
+        })
+        .collect();
+    let export = state
+        .kernel
+        .export_tenant(&caller, id, &apps, &client)
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"lumiku-tenant-{id}-{}.json\"",
+        export.exported_at.format("%Y%m%dT%H%M%SZ")
+    );
+    Ok((
+        [(axum::http::header::CONTENT_DISPOSITION, disposition)],
+        Json(export),
+    ))
 }
 
 /// The members of one of the caller's tenants.

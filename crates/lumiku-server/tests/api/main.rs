@@ -9,6 +9,7 @@ mod cors;
 mod credits;
 mod devices;
 mod errors;
+mod export;
 mod fake_duitku;
 mod installs;
 mod metrics;

@@ -1,5 +1,9 @@
 //! The real binary as a test's server: started on a database with the test's settings, its log
-//! in a file, killed (`SIGKILL`: nothing runs on the way out) when dropped.
+//! in a file, killed (`SIGKILL`: nothing runs on the way out) when dropped; and the calls the
+//! binary's tests make of it.
+
+// Each test binary uses its share of these.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -62,4 +66,45 @@ impl Node {
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
+
+    /// This node's base URL.
+    pub fn base(&self) -> String {
+        self.url("")
+    }
+}
+
+/// Registers `email` on the server at `base` (`http://host:port`); answers its access token and
+/// personal tenant.
+pub async fn register(client: &reqwest::Client, base: &str, email: &str) -> (String, uuid::Uuid) {
+    let body = post(
+        client,
+        &format!("{base}/api/auth/register"),
+        None,
+        serde_json::json!({
+            "email": email,
+            "password": "a long password here",
+        }),
+    )
+    .await;
+    (
+        body["tokens"]["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token in {body}"))
+            .to_owned(),
+        body["personalTenantId"].as_str().unwrap().parse().unwrap(),
+    )
+}
+
+/// POSTs `body` to `url` (with `token` as the bearer, if any) and answers the JSON it gets back.
+pub async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let mut request = client.post(url).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
 }

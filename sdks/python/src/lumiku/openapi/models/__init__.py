@@ -54,6 +54,7 @@ from .entry_kind import EntryKind
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
 from .event_type import EventType
+from .exported_person import ExportedPerson
 from .field_errors import FieldErrors
 from .file_manager_charged_emptied import FileManagerChargedEmptied
 from .file_manager_charged_file_body import FileManagerChargedFileBody
@@ -217,6 +218,10 @@ from .team_chat_read_mark import TeamChatReadMark
 from .team_chat_stats import TeamChatStats
 from .tenant import Tenant
 from .tenant_app import TenantApp
+from .tenant_export import TenantExport
+from .tenant_export_apps import TenantExportApps
+from .tenant_export_core import TenantExportCore
+from .tenant_export_tenant import TenantExportTenant
 from .tenant_usage import TenantUsage
 from .ticket import Ticket
 from .tier import Tier
@@ -289,6 +294,7 @@ __all__ = (
     "ErrorBody",
     "ErrorDetail",
     "EventType",
+    "ExportedPerson",
     "FieldErrors",
     "FileManagerChargedEmptied",
     "FileManagerChargedFileBody",
@@ -452,6 +458,10 @@ __all__ = (
     "TeamChatStats",
     "Tenant",
     "TenantApp",
+    "TenantExport",
+    "TenantExportApps",
+    "TenantExportCore",
+    "TenantExportTenant",
     "TenantUsage",
     "Ticket",
     "Tier",
