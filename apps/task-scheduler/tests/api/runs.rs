@@ -19,6 +19,7 @@ backend_tests!(
     a_wallet_too_short_for_a_run_records_a_skip_and_charges_nothing,
     a_paused_task_does_not_run_until_resumed,
     another_tenants_task_cannot_be_run_changed_or_read,
+    the_tenants_export_holds_its_tasks_with_their_action_documents,
 );
 
 /// A server with the app whose outbound requests may reach this machine (the test servers).
@@ -440,4 +441,33 @@ async fn another_tenants_task_cannot_be_run_changed_or_read(backend: Backend) {
     assert_eq!(theirs.body["task"]["enabled"], true);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing ran for Budi");
+}
+
+/// A tenant's export holds the app's rows; a JSON column (the task's action, `jsonb` on
+/// PostgreSQL, text on SQLite) is the same document's text on both.
+async fn the_tenants_export_holds_its_tasks_with_their_action_documents(backend: Backend) {
+    let app = spawn_local(backend, 100).await;
+    let user = app.register_user().await;
+    let action = json!({ "type": "reminder", "message": "Exported", "recipients": [user.id] });
+    let task = create(
+        &app,
+        &user,
+        json!({ "name": "Export me", "schedule": weekly(), "action": action }),
+    )
+    .await;
+    let export = app
+        .get(
+            &format!("/api/tenants/{}/export", user.personal_tenant_id),
+            &user.access_token,
+        )
+        .await;
+    export.assert_status(200);
+    let tasks = export.body["apps"]["task-scheduler"]["task_scheduler_tasks"]
+        .as_array()
+        .unwrap();
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert_eq!(tasks[0]["id"], task.as_str());
+    let stored: Value = serde_json::from_str(tasks[0]["action"].as_str().unwrap()).unwrap();
+    assert_eq!(stored["message"], "Exported", "{stored}");
+    assert_eq!(stored["recipients"][0], user.id.to_string(), "{stored}");
 }
