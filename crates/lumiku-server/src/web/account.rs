@@ -336,6 +336,8 @@ struct SettingsPage {
     tenant_name: String,
     members: Vec<MemberRow>,
     can_manage: bool,
+    /// Owners may download everything the tenant holds.
+    can_export: bool,
     new_member_roles: Vec<(&'static str, bool)>,
     csrf_token: String,
     icon_plus: String,
@@ -400,6 +402,7 @@ pub async fn settings(
         tenant_name: chrome.tenant_name.clone(),
         members,
         can_manage: session.access.role.can(Permission::ManageMembers),
+        can_export: session.access.role == Role::Owner,
         new_member_roles: role_options(Role::Member),
         csrf_token: session.csrf_token.clone(),
         icon_plus: icon("plus"),

@@ -14,6 +14,7 @@ backend_tests!(
     signing_out_and_changing_the_password_end_browser_sessions_on_the_server,
     the_chosen_tenant_must_be_the_callers_and_applies_to_the_api,
     pages_refuse_what_the_caller_may_not_see,
+    an_owner_downloads_the_tenants_data_from_the_settings_page,
 );
 
 /// A browser: a client that does not follow redirects and sends the cookies we give it.
@@ -586,4 +587,50 @@ async fn pages_refuse_what_the_caller_may_not_see(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("ana@example.com"), "{html}");
     assert!(!html.contains(&stranger.email), "the search filters users");
+}
+
+async fn an_owner_downloads_the_tenants_data_from_the_settings_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = Browser::new();
+    let csrf = browser.register(&app, "ana@example.com").await;
+    let (_, html, _) = browser.get(&app, "/settings").await;
+    let href = between(&html, "id=\"export\" href=\"", "\"");
+    assert!(
+        href.starts_with("/api/tenants/") && href.ends_with("/export"),
+        "{href}"
+    );
+    // The link is the API's, taken with the browser's session (a read needs no CSRF token).
+    let (status, body) = browser
+        .api(&app, Method::GET, &href, None, json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let export: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(export["format"], "lumiku.tenant-export");
+    assert_eq!(export["people"][0]["email"], "ana@example.com");
+
+    // In a team where she is a member, there is no such link.
+    let owner = app.register_user().await;
+    let team = app
+        .post(
+            "/api/tenants",
+            &owner.access_token,
+            json!({ "name": "Acme" }),
+        )
+        .await;
+    team.assert_status(201);
+    let team_id = team.body["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/tenants/{team_id}/members"),
+        &owner.access_token,
+        json!({ "email": "ana@example.com", "role": "member" }),
+    )
+    .await
+    .assert_status(201);
+    let (status, _, _) = browser
+        .form(&app, "/tenant", &[("_csrf", &csrf), ("tenantId", &team_id)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html, _) = browser.get(&app, "/settings").await;
+    assert!(html.contains("Members of Acme"), "{html}");
+    assert!(!html.contains("id=\"export\""), "{html}");
 }
