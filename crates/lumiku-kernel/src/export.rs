@@ -87,6 +87,27 @@ pub struct ExportedPerson {
     pub name: Option<String>,
 }
 
+/// The core's tables with a `tenant_id` that an export leaves out, with why: working state that
+/// means nothing elsewhere. Every other such table is in [`CORE`] (a test holds the two lists
+/// to the schema).
+pub const NOT_EXPORTED: &[(&str, &str)] = &[
+    (
+        "idempotency_keys",
+        "stored answers to retried requests, kept for a day",
+    ),
+    ("jobs", "the queue of background work, re-made by the apps"),
+    ("realtime_outbox", "events on their way to open connections"),
+    (
+        "invoice_counters",
+        "the next invoice number, a counter of this server's",
+    ),
+];
+
+/// The core's tables an export holds.
+pub fn core_tables() -> impl Iterator<Item = &'static str> {
+    CORE.iter().map(|(table, _)| *table)
+}
+
 /// An app's part of an export: its id, and the columns of its tables to leave out (`(table,
 /// column)`: link tokens, password hashes).
 pub struct ExportedApp<'a> {

@@ -9,6 +9,7 @@ use serde_json::json;
 backend_tests!(
     an_owner_exports_the_tenant_and_nothing_else,
     only_owners_export,
+    every_core_table_with_a_tenant_is_exported_or_left_out_for_a_reason,
 );
 
 async fn an_owner_exports_the_tenant_and_nothing_else(backend: Backend) {
@@ -185,4 +186,41 @@ async fn only_owners_export(backend: Backend) {
     assert_eq!(people.len(), 4, "{people:?}");
     let members = export.body["core"]["tenant_members"].as_array().unwrap();
     assert_eq!(members.len(), 4);
+}
+
+/// A new core table with a `tenant_id` must be added to the export, or to the list of what it
+/// leaves out (with the reason).
+async fn every_core_table_with_a_tenant_is_exported_or_left_out_for_a_reason(backend: Backend) {
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let user = app.register_user().await;
+    let mut tx = app
+        .kernel
+        .db()
+        .begin_tenant_read(user.personal_tenant_id)
+        .await
+        .unwrap();
+    let tables = lumiku_store::export::tenant_tables(&mut tx, "")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let exported: Vec<&str> = lumiku_kernel::export::core_tables().collect();
+    let left_out: Vec<&str> = lumiku_kernel::export::NOT_EXPORTED
+        .iter()
+        .map(|(table, _)| *table)
+        .collect();
+    for table in &tables {
+        if table.starts_with("project_manager_") {
+            continue;
+        }
+        assert!(
+            exported.contains(&table.as_str()) || left_out.contains(&table.as_str()),
+            "{table} has a tenant_id but is neither exported nor left out"
+        );
+    }
+    for table in exported.iter().chain(&left_out) {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} is listed but has no tenant_id column"
+        );
+    }
 }
