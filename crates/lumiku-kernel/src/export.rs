@@ -103,9 +103,9 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ),
 ];
 
-/// The core's tables an export holds.
-pub fn core_tables() -> impl Iterator<Item = &'static str> {
-    CORE.iter().map(|(table, _)| *table)
+/// The core's tables an export holds, each with the columns it leaves out.
+pub fn core_tables() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    CORE.iter().copied()
 }
 
 /// An app's part of an export: its id, and the columns of its tables to leave out (`(table,
@@ -133,7 +133,7 @@ impl Kernel {
             ));
         }
         let exported_at = now();
-        let mut tx = self.db.begin_tenant_read(tenant_id).await?;
+        let mut tx = self.db.begin_tenant_snapshot(tenant_id).await?;
         let tenant = tenant_rows(&mut tx, "tenants", "id", &[])
             .await?
             .into_iter()
@@ -161,10 +161,23 @@ impl Kernel {
             );
         }
         let mut exported_apps = Map::new();
-        for app in apps {
-            let prefix = format!("{}_", app.app_id.replace('-', "_"));
+        let prefixes: Vec<String> = apps
+            .iter()
+            .map(|app| format!("{}_", app.app_id.replace('-', "_")))
+            .collect();
+        for (app, prefix) in apps.iter().zip(&prefixes) {
             let mut tables = Map::new();
-            for table in tenant_tables(&mut tx, &prefix).await? {
+            for table in tenant_tables(&mut tx, prefix).await? {
+                // A core table, or another app's whose longer prefix starts with this one
+                // (`invoice_` and `invoice_generator_`), that merely shares the prefix.
+                let core = CORE.iter().any(|(t, _)| *t == table)
+                    || NOT_EXPORTED.iter().any(|(t, _)| *t == table);
+                let longer = prefixes
+                    .iter()
+                    .any(|other| other.len() > prefix.len() && table.starts_with(other.as_str()));
+                if core || longer {
+                    continue;
+                }
                 let hidden: Vec<&str> = app
                     .hidden
                     .iter()

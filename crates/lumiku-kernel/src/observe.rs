@@ -1,12 +1,25 @@
 //! What the platform counts for `GET /metrics`: calls to the `metrics` facade, named here so
 //! that every metric's name and labels are in one place. The server installs the Prometheus
-//! recorder when metrics are turned on; without one each call is a load of the unset global
-//! recorder and nothing more.
+//! recorder and calls [`enable`] when metrics are turned on; until then each call is one atomic
+//! load (the facade would otherwise build and hash its labels first).
 //!
 //! Labels hold only values from a closed set (an app's id and its declared actions, an outcome),
 //! never a user's input, so the number of series stays bounded.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use metrics::counter;
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Turns counting on (the server does, with the recorder installed).
+pub fn enable() {
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
 
 /// SQLite write transactions per group commit (a histogram the store records).
 pub use lumiku_store::sqlite::COMMIT_GROUP_METRIC as SQLITE_COMMIT_GROUP;
@@ -47,6 +60,9 @@ impl Metered {
 
 /// Counts a metered action, and its credits when it was charged.
 pub fn metered(app: &'static str, action: &'static str, outcome: Metered, credits: i64) {
+    if !enabled() {
+        return;
+    }
     counter!(METERED_ACTIONS, "app" => app, "action" => action, "outcome" => outcome.as_str())
         .increment(1);
     if outcome == Metered::Charged && credits > 0 {
@@ -57,15 +73,24 @@ pub fn metered(app: &'static str, action: &'static str, outcome: Metered, credit
 /// Counts a sign-in attempt: `success`, `failure` (wrong e-mail or password) or `limited` (too
 /// many failures).
 pub fn login(outcome: &'static str) {
+    if !enabled() {
+        return;
+    }
     counter!(LOGINS, "outcome" => outcome).increment(1);
 }
 
 /// Counts a payment callback by its outcome.
 pub fn payment_callback(outcome: &'static str) {
+    if !enabled() {
+        return;
+    }
     counter!(PAYMENT_CALLBACKS, "outcome" => outcome).increment(1);
 }
 
 /// Counts a job run by its app and outcome.
 pub fn job(app: &str, outcome: &'static str) {
+    if !enabled() {
+        return;
+    }
     counter!(JOBS, "app" => app.to_owned(), "outcome" => outcome).increment(1);
 }

@@ -199,12 +199,14 @@ impl ApiError {
     }
 
     /// 503: the database cannot be reached now (down, restarting, out of connections); answered
-    /// with `Retry-After`. Nothing was changed.
+    /// with `Retry-After`. A cut during a commit leaves the outcome unknown: a retry with the
+    /// same `Idempotency-Key` finds out.
     pub fn database_unavailable() -> Self {
         let mut error = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "database_unavailable",
-            "The database cannot be reached right now; nothing was changed, try again shortly",
+            "The database cannot be reached right now; try again shortly (a metered action \
+             with the same Idempotency-Key is never done twice)",
         )
         .with_detail("retryAfter", DATABASE_RETRY_AFTER_SECS);
         error.retry_after_secs = Some(DATABASE_RETRY_AFTER_SECS);
@@ -276,10 +278,12 @@ const DATABASE_RETRY_AFTER_SECS: u64 = 5;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            // Load shed on purpose, or the database away (Retry-After says when): worth a
-            // warning with its cause, not an error each.
-            tracing::warn!(code = %self.code, error = ?self, "request shed");
+        if self.code == "database_unavailable" {
+            // An outage the operator must see, with its cause.
+            tracing::error!(error = ?self, "the database cannot be reached");
+        } else if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Load shed on purpose (Retry-After says when): worth a warning, not an error each.
+            tracing::warn!(code = %self.code, "request shed");
         } else if self.status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }

@@ -54,6 +54,7 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
     // Two servers built at once in one process: the first to install wins, the other uses it.
     if metrics::set_global_recorder(recorder).is_ok() {
         let _ = RECORDER.set(handle.clone());
+        lumiku_kernel::observe::enable();
         describe();
         let upkeep = handle.clone();
         std::thread::Builder::new()

@@ -209,6 +209,23 @@ impl Db {
         Ok(Tx::new(inner, Some(tenant_id), None))
     }
 
+    /// Like [`Db::begin_tenant_read`], every read seeing the same moment: on PostgreSQL a
+    /// `REPEATABLE READ READ ONLY` transaction (SQLite's read transaction already is one).
+    pub async fn begin_tenant_snapshot(&self, tenant_id: Uuid) -> Result<Tx, Error> {
+        let inner = match self {
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_read().await?),
+            Db::Postgres(pool) => TxInner::Postgres(
+                pool.begin_with(sqlx::AssertSqlSafe(format!(
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT set_config('role', \
+                     '{TENANT_ROLE}', true), set_config('lumiku.tenant_id', '{}', true)",
+                    tenant_id.hyphenated()
+                )))
+                .await?,
+            ),
+        };
+        Ok(Tx::new(inner, Some(tenant_id), None))
+    }
+
     /// A read transaction of one tenant inside an app's wall from its first statement: on
     /// PostgreSQL it begins as the app's role, in the same round trip.
     pub async fn begin_app_read(&self, tenant_id: Uuid, wall: Arc<Wall>) -> Result<Tx, Error> {
@@ -408,16 +425,15 @@ pub fn is_unavailable(error: &Error) -> bool {
         | Error::Io(_)
         | Error::Tls(_)
         | Error::WorkerCrashed => true,
-        // Only PostgreSQL's driver speaks of its protocol (this crate reports its own refusals as
-        // `InvalidArgument`, and SQLite's oddities as `AnyDriverError`): what it did not expect
-        // came from a connection cut mid-message, or from a proxy in front of a server that is
-        // down (one that accepts the connection and closes it: "unexpected response from
-        // SSLRequest").
-        Error::Protocol(_) => true,
-        // Class 08 is connection exceptions; 57P01-57P03 are the server shutting down, crashing
-        // or not yet accepting connections.
+        // A proxy in front of a server that is down takes the connection and closes it before
+        // TLS is agreed. Other protocol errors are bugs (too many parameters, say): 500.
+        Error::Protocol(message) => message.contains("SSLRequest"),
+        // Class 08 is connection exceptions, save 08P01 (a message the server could not make
+        // sense of: a bug of ours); 57P01-57P03 are the server shutting down, crashing or not
+        // yet accepting connections.
         Error::Database(e) => e.code().is_some_and(|code| {
-            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+            (code.starts_with("08") && code != "08P01")
+                || matches!(&*code, "57P01" | "57P02" | "57P03")
         }),
         _ => false,
     }

@@ -27,8 +27,10 @@ pub async fn tenant_tables(tx: &mut Tx, prefix: &str) -> Result<Vec<String>, Err
             let conn = conn.connection();
             let mut statement = conn
                 .prepare(
+                    // Not a virtual table (a full-text index repeats rows kept elsewhere).
                     "select m.name from sqlite_master m \
                      where m.type = 'table' and substr(m.name, 1, length(?1)) = ?1 \
+                     and m.sql not like 'create virtual table%' \
                      and exists (select 1 from pragma_table_info(m.name) c where c.name = 'tenant_id')",
                 )
                 .map_err(sqlite_error)?;
@@ -40,9 +42,11 @@ pub async fn tenant_tables(tx: &mut Tx, prefix: &str) -> Result<Vec<String>, Err
         }
         TxInner::Postgres(conn) => {
             sqlx::query_scalar(
-                "select table_name::text from information_schema.columns \
-                 where table_schema = current_schema() and column_name = 'tenant_id' \
-                 and starts_with(table_name, $1)",
+                "select c.table_name::text from information_schema.columns c \
+                 join information_schema.tables t on t.table_schema = c.table_schema \
+                 and t.table_name = c.table_name and t.table_type = 'BASE TABLE' \
+                 where c.table_schema = current_schema() and c.column_name = 'tenant_id' \
+                 and starts_with(c.table_name, $1)",
             )
             .bind(prefix)
             .fetch_all(&mut **conn)
@@ -53,9 +57,31 @@ pub async fn tenant_tables(tx: &mut Tx, prefix: &str) -> Result<Vec<String>, Err
     Ok(tables)
 }
 
+/// The stored (not generated) columns of `table`, in order.
+pub async fn table_columns(tx: &mut Tx, table: &str) -> Result<Vec<String>, Error> {
+    match tx.inner_mut() {
+        TxInner::Sqlite(conn) => conn
+            .connection()
+            .prepare("select name from pragma_table_xinfo(?1) where hidden = 0 order by cid")
+            .map_err(sqlite_error)?
+            .query_map([table], |row| row.get(0))
+            .map_err(sqlite_error)?
+            .collect::<Result<_, _>>()
+            .map_err(sqlite_error),
+        TxInner::Postgres(conn) => Ok(sqlx::query_scalar(
+            "select column_name::text from information_schema.columns \
+             where table_schema = current_schema() and table_name = $1 \
+             and is_generated = 'NEVER' order by ordinal_position",
+        )
+        .bind(table)
+        .fetch_all(&mut **conn)
+        .await?),
+    }
+}
+
 /// Every row of `table` whose column `key` (`tenant_id`, or `id` for the tenant itself) is the
-/// transaction's tenant, ordered by its first column (the primary key of every Lumiku table),
-/// leaving out the columns named in `hidden` (secrets, hashes).
+/// transaction's tenant, in the order of its primary key, leaving out the columns named in
+/// `hidden` (secrets, hashes) and generated ones.
 pub async fn tenant_rows(
     tx: &mut Tx,
     table: &str,
@@ -70,14 +96,31 @@ pub async fn tenant_rows(
     match tx.inner_mut() {
         TxInner::Sqlite(conn) => {
             let conn = conn.connection();
-            let columns: Vec<(String, String)> = conn
-                .prepare("select name, lower(type) from pragma_table_info(?1) order by cid")
+            // Stored columns only (`hidden` 0: not generated), and the primary key's order.
+            let columns: Vec<(String, String, i64)> = conn
+                .prepare(
+                    "select name, lower(type), pk from pragma_table_xinfo(?1) \
+                     where hidden = 0 order by cid",
+                )
                 .map_err(sqlite_error)?
-                .query_map([table], |row| Ok((row.get(0)?, row.get(1)?)))
+                .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
                 .map_err(sqlite_error)?
                 .collect::<Result<_, _>>()
                 .map_err(sqlite_error)?;
-            let sql = format!("select * from {quoted} where {key} = ?1 order by 1");
+            let mut keys: Vec<&(String, String, i64)> =
+                columns.iter().filter(|(_, _, pk)| *pk > 0).collect();
+            keys.sort_by_key(|(_, _, pk)| *pk);
+            let order = order_by(keys.iter().map(|(name, ..)| name.as_str()))?;
+            let select = columns
+                .iter()
+                .map(|(name, ..)| quote(name))
+                .collect::<Result<Vec<_>, Error>>()?
+                .join(", ");
+            let columns: Vec<(String, String)> = columns
+                .into_iter()
+                .map(|(name, declared, _)| (name, declared))
+                .collect();
+            let sql = format!("select {select} from {quoted} where {key} = ?1 order by {order}");
             let mut statement = conn.prepare(&sql).map_err(sqlite_error)?;
             let mut rows = statement
                 .query([tenant.as_bytes().as_slice()])
@@ -97,14 +140,25 @@ pub async fn tenant_rows(
             Ok(out)
         }
         TxInner::Postgres(conn) => {
+            // Stored columns only (not a generated one, such as a search vector).
             let columns: Vec<(String, String)> = sqlx::query_as(
                 "select column_name::text, udt_name::text from information_schema.columns \
                  where table_schema = current_schema() and table_name = $1 \
-                 order by ordinal_position",
+                 and is_generated = 'NEVER' order by ordinal_position",
             )
             .bind(table)
             .fetch_all(&mut **conn)
             .await?;
+            let keys: Vec<String> = sqlx::query_scalar(
+                "select a.attname::text from pg_index i \
+                 join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) \
+                 where i.indrelid = to_regclass(quote_ident($1)) and i.indisprimary \
+                 order by array_position(i.indkey::int2[], a.attnum)",
+            )
+            .bind(table)
+            .fetch_all(&mut **conn)
+            .await?;
+            let order = order_by(keys.iter().map(String::as_str))?;
             // Types read here as they are; any other as its text.
             let select = columns
                 .iter()
@@ -118,7 +172,7 @@ pub async fn tenant_rows(
                 })
                 .collect::<Result<Vec<_>, Error>>()?
                 .join(", ");
-            let sql = format!("select {select} from {quoted} where {key} = $1 order by 1");
+            let sql = format!("select {select} from {quoted} where {key} = $1 order by {order}");
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(tenant)
                 .fetch_all(&mut **conn)
@@ -155,6 +209,16 @@ const PG_TYPES: &[&str] = &[
     "jsonb",
     "bytea",
 ];
+
+/// The `order by` list of a primary key's columns; the first column without one.
+fn order_by<'a>(keys: impl Iterator<Item = &'a str>) -> Result<String, Error> {
+    let keys = keys.map(quote).collect::<Result<Vec<_>, Error>>()?;
+    Ok(if keys.is_empty() {
+        "1".to_owned()
+    } else {
+        keys.join(", ")
+    })
+}
 
 /// `"name"`, for a name made of letters, digits and underscores (every table and column here).
 fn quote(name: &str) -> Result<String, Error> {

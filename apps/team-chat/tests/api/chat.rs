@@ -6,7 +6,7 @@ use lumiku_testkit::{Backend, TestApp, TestUser, backend_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::{BASE, bodies, in_tenant, send, spawn, team};
+use crate::{BASE, bodies, channel, in_tenant, send, spawn, team};
 
 backend_tests!(
     a_private_channel_is_seen_by_its_members_only,
@@ -21,6 +21,7 @@ backend_tests!(
     markdown_renders_and_nothing_in_it_runs,
     typing_signals_are_limited_per_user,
     purging_the_app_deletes_the_tenants_chat_and_its_search_index,
+    the_tenants_export_holds_its_messages_once_and_the_same_on_both_backends,
 );
 
 /// Makes every usage ledger row fail: a write after the debit, to roll a metered action back.
@@ -752,4 +753,43 @@ async fn purging_the_app_deletes_the_tenants_chat_and_its_search_index(backend: 
         )
         .await;
     assert_eq!(theirs.body["items"].as_array().unwrap().len(), 1);
+}
+
+/// A tenant's export holds the chat's tables, not its search index (a virtual table on SQLite, a
+/// generated column on PostgreSQL): each message once, with the same columns on both backends.
+async fn the_tenants_export_holds_its_messages_once_and_the_same_on_both_backends(
+    backend: Backend,
+) {
+    let app = spawn(backend).await;
+    let user = app.register_user().await;
+    let general = channel(&app, &user, "general").await;
+    send(&app, &user, &general, "exported words")
+        .await
+        .assert_status(201);
+    let export = app
+        .get(
+            &format!("/api/tenants/{}/export", user.personal_tenant_id),
+            &user.access_token,
+        )
+        .await;
+    export.assert_status(200);
+    let chat = export.body["apps"]["team-chat"].as_object().unwrap();
+    assert!(
+        chat.keys().all(|table| !table.contains("search")),
+        "{:?}",
+        chat.keys()
+    );
+    let messages = chat["team_chat_messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1);
+    let mut columns: Vec<&String> = messages[0].as_object().unwrap().keys().collect();
+    columns.sort();
+    assert!(!columns.iter().any(|c| c.contains("search")), "{columns:?}");
+    assert_eq!(messages[0]["body"], "exported words");
+    // Once as written (and once rendered), not again from a search index.
+    assert_eq!(
+        export.text.matches("\"body\":\"exported words\"").count(),
+        1,
+        "{}",
+        export.text
+    );
 }
