@@ -691,6 +691,8 @@ pub async fn charge_install(tx: &mut Tx, charge: &InstallCharge<'_>) -> Result<i
         metadata: &metadata,
     };
     record_usage(tx, &usage).await?;
+    let (app, cost) = (charge.app_id.to_owned(), charge.cost);
+    tx.on_commit(move || observe::install_charged(&app, cost));
     Ok(balance)
 }
 

@@ -70,6 +70,19 @@ pub fn metered(app: &'static str, action: &'static str, outcome: Metered, credit
     }
 }
 
+/// Counts an app's install charge (the action `install`), once its transaction committed.
+pub fn install_charged(app: &str, credits: i64) {
+    if !enabled() {
+        return;
+    }
+    let app = app.to_owned();
+    counter!(METERED_ACTIONS, "app" => app.clone(), "action" => "install", "outcome" => "charged")
+        .increment(1);
+    if credits > 0 {
+        counter!(CREDITS_CHARGED, "app" => app, "action" => "install").increment(credits as u64);
+    }
+}
+
 /// Counts a sign-in attempt: `success`, `failure` (wrong e-mail or password) or `limited` (too
 /// many failures).
 pub fn login(outcome: &'static str) {

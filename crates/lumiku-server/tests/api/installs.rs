@@ -19,6 +19,7 @@ backend_tests!(
     only_owners_and_admins_manage_a_tenants_apps,
     publishing_decides_whom_an_app_is_offered_to,
     an_older_app_is_refused_on_a_database_that_ran_a_newer_one,
+    an_install_charge_is_counted_in_the_metrics,
 );
 
 const PAID: Manifest = Manifest {
@@ -451,4 +452,35 @@ async fn an_older_app_is_refused_on_a_database_that_ran_a_newer_one(backend: Bac
         .spawn_sibling(vec![Arc::new(PaidReports(&PAID_V2))])
         .await;
     drop(sibling);
+}
+
+/// `/metrics` counts an install's charge with the metered actions (the action `install`).
+async fn an_install_charge_is_counted_in_the_metrics(backend: Backend) {
+    const TOKEN: &str = "metrics-token-for-the-install-test";
+    let app = TestApp::spawn_with_apps(backend, vec![Arc::new(PaidReports(&PAID))], |config| {
+        config.metrics_token = Some(lumiku_server::config::Secret::from(TOKEN.to_owned()));
+    })
+    .await;
+    let user = app.register_user().await;
+    app.post(
+        &apps_path(&user, "paid-reports"),
+        &user.access_token,
+        json!({}),
+    )
+    .await
+    .assert_status(200);
+    let scraped = app.get("/metrics", TOKEN).await;
+    scraped.assert_status(200);
+    // Both backends' runs share the process's recorder: at least this test's charge.
+    let charged: f64 = scraped
+        .text
+        .lines()
+        .filter(|line| {
+            line.starts_with("lumiku_credits_charged_total{")
+                && line.contains("app=\"paid-reports\"")
+                && line.contains("action=\"install\"")
+        })
+        .filter_map(|line| line.rsplit_once(' ')?.1.parse::<f64>().ok())
+        .sum();
+    assert!(charged >= 10.0, "{}", scraped.text);
 }
