@@ -70,12 +70,20 @@ pub const MANIFEST: Manifest = Manifest {
 };
 
 /// The app's schema changes, in order. An applied migration is never edited: add the next one.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "tasks, runs and notifications",
-    sqlite: include_str!("../migrations/sqlite/0001_tasks.sql"),
-    postgres: include_str!("../migrations/postgres/0001_tasks.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "tasks, runs and notifications",
+        sqlite: include_str!("../migrations/sqlite/0001_tasks.sql"),
+        postgres: include_str!("../migrations/postgres/0001_tasks.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "enabled as a boolean",
+        sqlite: include_str!("../migrations/sqlite/0002_enabled_boolean.sql"),
+        postgres: include_str!("../migrations/postgres/0002_enabled_boolean.sql"),
+    },
+];
 
 lumiku_plugin::actions! {
     /// Create a task.

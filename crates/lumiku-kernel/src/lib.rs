@@ -150,6 +150,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_webhooks.sql"),
         postgres: include_str!("../migrations/postgres/0018_webhooks.sql"),
     },
+    Migration {
+        version: 19,
+        name: "boolean columns",
+        sqlite: include_str!("../migrations/sqlite/0019_boolean_columns.sql"),
+        postgres: include_str!("../migrations/postgres/0019_boolean_columns.sql"),
+    },
 ];
 
 /// Brings the core schema up to date. Safe to run on every start and from several nodes at once

@@ -467,6 +467,8 @@ async fn the_tenants_export_holds_its_tasks_with_their_action_documents(backend:
         .unwrap();
     assert_eq!(tasks.len(), 1, "{tasks:?}");
     assert_eq!(tasks[0]["id"], task.as_str());
+    // A flag, as a boolean on both backends.
+    assert_eq!(tasks[0]["enabled"], true);
     let stored: Value = serde_json::from_str(tasks[0]["action"].as_str().unwrap()).unwrap();
     assert_eq!(stored["message"], "Exported", "{stored}");
     assert_eq!(stored["recipients"][0], user.id.to_string(), "{stored}");
