@@ -94,8 +94,10 @@ async fn a_server_killed_under_metered_load_keeps_every_acknowledged_charge(back
         }));
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    dead.store(true, Ordering::SeqCst);
+    // Killed first: each writer's request then in flight, or its next, finds no server (had the
+    // writers been told first, they could all have stopped before the kill).
     drop(node);
+    dead.store(true, Ordering::SeqCst);
     for writer in load {
         writer.await.unwrap();
     }
