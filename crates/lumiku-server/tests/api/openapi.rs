@@ -36,6 +36,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/tenants/{id}/members/{userId}"),
     ("delete", "/api/tenants/{id}/members/{userId}"),
     ("get", "/api/tenants/{id}/audit"),
+    ("get", "/api/tenants/{id}/export"),
     ("get", "/api/tenants/{id}/api-keys"),
     ("post", "/api/tenants/{id}/api-keys"),
     ("delete", "/api/tenants/{id}/api-keys/{keyId}"),
