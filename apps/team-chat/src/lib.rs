@@ -116,6 +116,19 @@ impl Plugin for TeamChat {
         Some(pages::router())
     }
 
+    fn rebuild_sql(&self, backend: lumiku_plugin::sql::Backend) -> &'static [&'static str] {
+        match backend {
+            // The search index holds each message that is not deleted (`store::index`).
+            lumiku_plugin::sql::Backend::Sqlite => &[
+                "delete from team_chat_search",
+                "insert into team_chat_search (body, message_id, tenant_id, channel_id) \
+                 select body, id, tenant_id, channel_id from team_chat_messages \
+                 where deleted_at is null",
+            ],
+            lumiku_plugin::sql::Backend::Postgres => &[],
+        }
+    }
+
     fn authorize_topic(
         &self,
         context: lumiku_plugin::AppContext,

@@ -510,3 +510,39 @@ impl Kernel {
         Ok(row)
     }
 }
+
+/// Every wallet held against what records it ([`check_wallets`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletCheck {
+    /// Wallets read.
+    pub wallets: u64,
+    /// Wallets that break an invariant.
+    pub broken: u64,
+}
+
+/// Reads every wallet and counts those that break an invariant: a balance below zero, or one
+/// that differs from the sum of the tenant's ledger, from the newest ledger row's running
+/// balance, from the daily ledger rollups' net and last closing balance; or usage rows whose
+/// credits differ from the daily usage rollups'. For a database that was restored or copied.
+pub async fn check_wallets(db: &lumiku_store::Db) -> Result<WalletCheck> {
+    let (wallets, broken): (i64, i64) = sql::query_as(
+        "select count(*), cast(coalesce(sum(case when w.balance_credits < 0 \
+         or w.balance_credits <> coalesce((select sum(l.amount_credits) from ledger_entries l \
+             where l.tenant_id = w.tenant_id), 0) \
+         or w.balance_credits <> coalesce((select l.balance_after_credits from ledger_entries l \
+             where l.tenant_id = w.tenant_id order by l.id desc limit 1), 0) \
+         or w.balance_credits <> coalesce((select sum(d.credits_in - d.credits_out) \
+             from ledger_daily d where d.tenant_id = w.tenant_id), 0) \
+         or w.balance_credits <> coalesce((select d.closing_balance from ledger_daily d \
+             where d.tenant_id = w.tenant_id order by d.day desc limit 1), 0) \
+         or coalesce((select sum(u.credits) from app_usage u where u.tenant_id = w.tenant_id), 0) \
+            <> coalesce((select sum(u.credits) from usage_daily u where u.tenant_id = w.tenant_id), 0) \
+         then 1 else 0 end), 0) as bigint) from wallets w",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(WalletCheck {
+        wallets: wallets as u64,
+        broken: broken as u64,
+    })
+}

@@ -56,6 +56,15 @@ pub trait Plugin: Send + Sync + 'static {
         &[]
     }
 
+    /// Statements that rebuild, from the app's rows, what it keeps beside them on `backend` (a
+    /// full-text index on SQLite, which PostgreSQL keeps by itself in a generated column). `lumiku
+    /// copy` runs them once every row has been copied to a database on that backend, which copies
+    /// no virtual table. They must be safe to run again. None by default.
+    fn rebuild_sql(&self, backend: crate::sql::Backend) -> &'static [&'static str] {
+        let _ = backend;
+        &[]
+    }
+
     /// Runs one of the app's background jobs (see [`crate::jobs`]), dispatching on
     /// [`JobRun::kind`]. The answer is the run's outcome, unless the run already wrote it with
     /// [`JobTx::finish`](crate::jobs::JobTx::finish); an error is a failure worth retrying. By

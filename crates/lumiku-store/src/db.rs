@@ -184,6 +184,19 @@ impl Db {
         Ok(Tx::new(inner, None, None))
     }
 
+    /// Like [`Db::begin_read`], every read seeing the same moment: on PostgreSQL a `REPEATABLE
+    /// READ READ ONLY` transaction (SQLite's read transaction already is one).
+    pub async fn begin_snapshot(&self) -> Result<Tx, Error> {
+        let inner = match self {
+            Db::Sqlite(sqlite) => TxInner::Sqlite(sqlite.begin_read().await?),
+            Db::Postgres(pool) => TxInner::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        };
+        Ok(Tx::new(inner, None, None))
+    }
+
     /// Begins a transaction scoped to one tenant. On PostgreSQL it runs as the `lumiku_app` role
     /// with `lumiku.tenant_id` set, so row-level security hides every other tenant's rows even from
     /// a query that forgot its tenant filter. On SQLite the application's filters are the wall.

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod backup;
+pub mod copy;
 pub mod db;
 pub mod export;
 pub mod migrate;

@@ -74,7 +74,7 @@ enum SqlxText {
 }
 
 /// The column type of a `NULL` parameter, which PostgreSQL needs to know.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// `bigint`.
     Int,
@@ -97,7 +97,7 @@ pub enum Kind {
 }
 
 /// One bound parameter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Param<'q> {
     /// `NULL` of a column type.
     Null(Kind),
@@ -232,7 +232,7 @@ fn sqlite_time(time: &DateTime<Utc>) -> String {
 
 type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 
-fn bind_pg<'q>(query: PgQuery<'q>, param: Param<'q>) -> Result<PgQuery<'q>, Error> {
+pub(crate) fn bind_pg<'q>(query: PgQuery<'q>, param: Param<'q>) -> Result<PgQuery<'q>, Error> {
     Ok(match param {
         Param::Null(kind) => match kind {
             Kind::Int => query.bind(None::<i64>),
@@ -349,7 +349,7 @@ const TIME_FORMATS: &[&str] = &[
     "%FT%T%.f%:z",
 ];
 
-fn time_from_text(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn time_from_text(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Some(time.with_timezone(&Utc));
     }
@@ -578,6 +578,12 @@ impl<'q> Query<'q> {
     /// Binds the next `$N` parameter.
     pub fn bind(mut self, value: impl Encode<'q>) -> Self {
         self.params.push(value.param());
+        self
+    }
+
+    /// Binds the next `$N` parameter as it is.
+    pub(crate) fn bind_param(mut self, param: Param<'q>) -> Self {
+        self.params.push(param);
         self
     }
 

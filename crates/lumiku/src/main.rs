@@ -76,6 +76,24 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Copy the whole database into a new one on the other backend: SQLite to PostgreSQL when one
+    /// machine is no longer enough, or back. Stop every server on the source first. The target is
+    /// migrated, filled in batches, and every row read back and compared; a copy that stops goes
+    /// on where it stopped when the same command runs again.
+    Copy {
+        /// The database to copy (default: the configured one, `database_url`).
+        #[arg(long)]
+        from: Option<String>,
+        /// The database to fill: new, or holding only what its migrations made.
+        #[arg(long)]
+        to: String,
+        /// Rows per batch: each is one transaction on the target.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        batch: u32,
+        /// Stop after this many batches (run the command again to go on).
+        #[arg(long)]
+        max_batches: Option<u64>,
+    },
     /// Print the OpenAPI 3.1 document.
     Openapi {
         /// Write it to this file instead of standard output.
@@ -248,6 +266,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 lumiku_store::describe_url(&url)
             );
             Ok(())
+        }
+        Command::Copy {
+            from,
+            to,
+            batch,
+            max_batches,
+        } => {
+            let from = match from {
+                Some(url) => url,
+                None => {
+                    config.ensure_data_dir()?;
+                    config.database_url()
+                }
+            };
+            copy_database(&config, &from, &to, batch as usize, max_batches).await
         }
         Command::Migrate { status: false } => {
             let db = open_db(&config).await?;
@@ -428,6 +461,104 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
         sqlite_synchronous: config.sqlite_synchronous,
     })
     .await
+}
+
+/// `lumiku copy`: migrates the target, copies every table into it, checks every wallet there.
+async fn copy_database(
+    config: &Config,
+    from: &str,
+    to: &str,
+    batch: usize,
+    max_batches: Option<u64>,
+) -> anyhow::Result<()> {
+    use lumiku_store::copy::{Copied, CopyOptions, copy};
+    use lumiku_store::describe_url;
+    let (source, target) = (describe_url(from), describe_url(to));
+    anyhow::ensure!(source != target, "the source and the target are the same database");
+    if !from.starts_with("postgres") {
+        // Opening a missing file would create an empty database to copy.
+        let path = lumiku_store::sqlite::path_of(from)?;
+        anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
+    }
+    let open = |url: &str| {
+        let options = DbOptions {
+            url: url.to_owned(),
+            max_connections: 2,
+            sqlite_synchronous: config.sqlite_synchronous,
+        };
+        async move { Db::connect(&options).await }
+    };
+    let from_db = open(from)
+        .await
+        .with_context(|| format!("opening the source, {source}"))?;
+    let to_db = open(to)
+        .await
+        .with_context(|| format!("opening the target, {target}"))?;
+    // The target gets this binary's migrations (and no app registration: the source's rows of
+    // the apps are copied as they are); the copy then checks the source has the same.
+    let apps = apps::apps();
+    lumiku_kernel::migrate(&to_db).await?;
+    for app in &apps {
+        lumiku_kernel::registry::migrate_app(&to_db, app.manifest().app_id, app.migrations())
+            .await?;
+    }
+    let rebuild = apps
+        .iter()
+        .flat_map(|app| app.rebuild_sql(to_db.backend()).iter().copied())
+        .collect();
+    println!("copying {source} to {target}");
+    let started = std::time::Instant::now();
+    let options = CopyOptions {
+        source: &source,
+        batch,
+        max_batches,
+        rebuild,
+    };
+    let copied = copy(&from_db, &to_db, &options, |table| {
+        println!("  {:<36} {:>10} rows", table.name, table.rows);
+    })
+    .await;
+    from_db.close().await;
+    let outcome = match copied? {
+        Copied::Paused { done, tables } => {
+            println!(
+                "stopped at --max-batches {}, {done} of {tables} tables done; run the same \
+                 command again to go on",
+                max_batches.unwrap_or_default()
+            );
+            Ok(())
+        }
+        Copied::Done { tables, resumed } => {
+            let rows: u64 = tables.iter().map(|t| t.rows).sum();
+            println!(
+                "copied {rows} rows of {} tables in {:.1} s{}; every row read back equal",
+                tables.len(),
+                started.elapsed().as_secs_f64(),
+                if resumed {
+                    ", going on from an earlier run"
+                } else {
+                    ""
+                }
+            );
+            let check = lumiku_kernel::credits::check_wallets(&to_db)
+                .await
+                .map_err(|e| anyhow::anyhow!("checking the wallets: {}", cli_message(e)))?;
+            anyhow::ensure!(
+                check.broken == 0,
+                "{} of {} wallets on the target differ from their ledgers",
+                check.broken,
+                check.wallets
+            );
+            println!(
+                "{} wallets checked: each balance is the sum of its ledger, its last running \
+                 balance and its daily rollups', and not below zero",
+                check.wallets
+            );
+            Ok(())
+        }
+    };
+    to_db.close().await;
+    outcome
 }
 
 /// `lumiku migrate --status`: every migration of the core and the apps, applied or pending.
