@@ -235,8 +235,11 @@ async fn same_migrations(source: &mut Tx, to: &Db) -> anyhow::Result<()> {
         .context("reading the source's migrations (is it a Lumiku database?)")?
         .into_iter()
         .collect();
-    let ours: BTreeSet<(String, i64, String)> =
-        sql::query_as(APPLIED).fetch_all(to).await?.into_iter().collect();
+    let ours: BTreeSet<(String, i64, String)> = sql::query_as(APPLIED)
+        .fetch_all(to)
+        .await?
+        .into_iter()
+        .collect();
     if theirs == ours {
         return Ok(());
     }
@@ -632,9 +635,10 @@ async fn read(
                 let mut values = Vec::with_capacity(columns.len());
                 for (index, column) in columns.iter().enumerate() {
                     let value = row.get_ref(index).map_err(sqlite_error)?;
-                    values.push(from_sqlite(value, column.kind).map_err(|e| {
-                        anyhow::anyhow!("{}.{}: {e}", table.name, column.name)
-                    })?);
+                    values.push(
+                        from_sqlite(value, column.kind)
+                            .map_err(|e| anyhow::anyhow!("{}.{}: {e}", table.name, column.name))?,
+                    );
                 }
                 out.push(values);
             }
@@ -652,9 +656,8 @@ async fn read(
                         .iter()
                         .enumerate()
                         .map(|(index, column)| {
-                            from_pg(row, index, column).with_context(|| {
-                                format!("{}.{}", table.name, column.name)
-                            })
+                            from_pg(row, index, column)
+                                .with_context(|| format!("{}.{}", table.name, column.name))
                         })
                         .collect()
                 })
@@ -801,7 +804,13 @@ async fn link(tx: &mut Tx, table: &Table, rows: &[Vec<Value>]) -> anyhow::Result
         .links
         .iter()
         .enumerate()
-        .map(|(n, &i)| Ok(format!("{} = {}", quote(&table.columns[i].name)?, placeholder(n + 1))))
+        .map(|(n, &i)| {
+            Ok(format!(
+                "{} = {}",
+                quote(&table.columns[i].name)?,
+                placeholder(n + 1)
+            ))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?
         .join(", ");
     let filter = table

@@ -474,7 +474,10 @@ async fn copy_database(
     use lumiku_store::copy::{Copied, CopyOptions, copy};
     use lumiku_store::describe_url;
     let (source, target) = (describe_url(from), describe_url(to));
-    anyhow::ensure!(source != target, "the source and the target are the same database");
+    anyhow::ensure!(
+        source != target,
+        "the source and the target are the same database"
+    );
     if !from.starts_with("postgres") {
         // Opening a missing file would create an empty database to copy.
         let path = lumiku_store::sqlite::path_of(from)?;

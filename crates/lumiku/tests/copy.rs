@@ -102,7 +102,10 @@ async fn counts(url: &str) -> Vec<(&'static str, i64)> {
     let db = open(url).await;
     let mut counts = Vec::new();
     for table in FILLED {
-        counts.push((*table, scalar(&db, format!("select count(*) from {table}")).await));
+        counts.push((
+            *table,
+            scalar(&db, format!("select count(*) from {table}")).await,
+        ));
     }
     db.close().await;
     counts
@@ -150,7 +153,13 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn post(client: &reqwest::Client, node: &Node, path: &str, token: &str, body: Value) -> Value {
+async fn post(
+    client: &reqwest::Client,
+    node: &Node,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> Value {
     let (status, body) = call(
         client,
         reqwest::Method::POST,
@@ -302,14 +311,26 @@ async fn a_database_copied_to_postgres_and_back_keeps_every_row_and_serves(_: Ba
     let pg = TestDatabase::create(Backend::Postgres).await;
     let (ok, out) = lumiku(
         &source_dir,
-        &["copy", "--to", &pg.url, "--batch", "2", "--max-batches", "12"],
+        &[
+            "copy",
+            "--to",
+            &pg.url,
+            "--batch",
+            "2",
+            "--max-batches",
+            "12",
+        ],
         &[],
     );
     assert!(ok, "{out}");
     assert!(out.contains("stopped at --max-batches 12"), "{out}");
     {
         let db = open(&pg.url).await;
-        let done = scalar(&db, "select count(*) from lumiku_copy where stage = 2".into()).await;
+        let done = scalar(
+            &db,
+            "select count(*) from lumiku_copy where stage = 2".into(),
+        )
+        .await;
         let all = scalar(&db, "select count(*) from lumiku_copy".into()).await;
         assert!(0 < done && done < all, "{done} of {all} tables done: {out}");
         db.close().await;
@@ -333,7 +354,10 @@ async fn a_database_copied_to_postgres_and_back_keeps_every_row_and_serves(_: Ba
                 .into(),
         )
         .await;
-        assert_eq!(progress, 0, "the record of the copy is dropped once it is done");
+        assert_eq!(
+            progress, 0,
+            "the record of the copy is dropped once it is done"
+        );
         db.close().await;
     }
 
@@ -367,7 +391,10 @@ async fn a_database_copied_to_postgres_and_back_keeps_every_row_and_serves(_: Ba
     assert!(ok, "{out}");
     assert!(out.contains("every row read back equal"), "{out}");
     assert_eq!(counts(&back).await, counts(&pg.url).await);
-    assert_eq!(wallets(&back, &tenants).await, wallets(&pg.url, &tenants).await);
+    assert_eq!(
+        wallets(&back, &tenants).await,
+        wallets(&pg.url, &tenants).await
+    );
     {
         let db = open(&back).await;
         let broken = scalar(&db, "select count(*) from pragma_foreign_key_check".into()).await;
@@ -375,7 +402,13 @@ async fn a_database_copied_to_postgres_and_back_keeps_every_row_and_serves(_: Ba
         db.close().await;
     }
     let node = Node::start(&back, &back_dir, "back", &[BONUS]).await;
-    let found = get(&client, &node, "/api/apps/team-chat/search?q=zeppelin", &token).await;
+    let found = get(
+        &client,
+        &node,
+        "/api/apps/team-chat/search?q=zeppelin",
+        &token,
+    )
+    .await;
     let found = found["items"].as_array().unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["message"]["id"], json!(message));
@@ -432,7 +465,15 @@ async fn a_copy_refuses_what_it_cannot_do(_: Backend) {
     let target = TestDatabase::create(Backend::Postgres).await;
     let (ok, out) = lumiku(
         &one,
-        &["copy", "--to", &target.url, "--batch", "1", "--max-batches", "1"],
+        &[
+            "copy",
+            "--to",
+            &target.url,
+            "--batch",
+            "1",
+            "--max-batches",
+            "1",
+        ],
         &[],
     );
     assert!(ok && out.contains("stopped at --max-batches 1"), "{out}");
