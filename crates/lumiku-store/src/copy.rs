@@ -142,7 +142,17 @@ pub async fn copy(
                     ROWS
                 };
                 let mut tx = to.begin().await?;
-                insert(&mut tx, table, &rows).await?;
+                insert(&mut tx, table, &rows).await.map_err(|error| {
+                    if resumed {
+                        // A row referring to one the earlier run did not see.
+                        error.context(
+                            "this copy went on from an earlier run: if the source was written \
+                             to since, copy into a new database",
+                        )
+                    } else {
+                        error
+                    }
+                })?;
                 record(&mut tx, &table.name, next, rows.len()).await?;
                 tx.commit()
                     .await
@@ -201,12 +211,15 @@ pub async fn copy(
         tx.commit().await?;
     }
 
-    // Read back: a source written to during the copy, or a value one side cannot hold as the
-    // other does, shows here rather than in a server later.
-    for table in &tables {
-        compare(&mut source, to, table, options.batch).await?;
-    }
+    // Read back, the source as it is now (not as the copy saw it): a source written to during
+    // the copy, or a value one side cannot hold as the other does, shows here rather than in a
+    // server later.
     source.commit().await?;
+    let mut now = from.begin_snapshot().await?;
+    for table in &tables {
+        compare(&mut now, to, table, options.batch).await?;
+    }
+    now.commit().await?;
     let mut tx = to.begin().await?;
     sql::query(sqlx::AssertSqlSafe(format!("drop table {PROGRESS}")))
         .execute(&mut tx)
