@@ -15,9 +15,13 @@
 //!
 //! Kept are only requests naming a member and a registered app: a refusal for want of a
 //! membership or an app is read again each time, so creating either needs no bump.
+//!
+//! On PostgreSQL the requests waiting for the epoch at the same moment share one read of it
+//! ([`EpochReads`]), each answered by a read that began after it arrived.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use lumiku_plugin::Tier;
@@ -200,6 +204,101 @@ impl GateCache {
     }
 }
 
+/// One shared read of the epoch: its value, or its error for each request it answers.
+pub(crate) type SharedEpoch = Result<i64, Arc<lumiku_store::Error>>;
+
+/// Reads of the epoch, shared by the requests that wait for one at the same time.
+///
+/// A request must be answered by a read that began after it arrived: then every change committed
+/// before it arrived is seen. One read that begins after several requests arrived answers them
+/// all, so under load the epoch costs one read per database round trip instead of one read, and
+/// one pool checkout, per request. The reads run one after another on a task of their own while
+/// requests wait, and stop when none does. For PostgreSQL, where a read is a network round trip;
+/// SQLite's is a page read in the process, cheaper than the hand-off.
+#[derive(Debug, Default)]
+pub(crate) struct EpochReads {
+    waiting: Mutex<Waiting>,
+}
+
+#[derive(Debug, Default)]
+struct Waiting {
+    /// The requests that arrived since the read under way began.
+    requests: Vec<tokio::sync::oneshot::Sender<SharedEpoch>>,
+    /// Whether the reading task runs.
+    reading: bool,
+}
+
+/// Ends the reading task's turn however it ends (a panic, the runtime going away): the next
+/// request starts another, and requests it had taken read for themselves.
+struct Reading(Arc<EpochReads>);
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        self.0
+            .waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reading = false;
+    }
+}
+
+impl EpochReads {
+    /// The epoch, from a read (`read`) that began after this call did and that answers every
+    /// request waiting with this one; `None` only if the reading task went away (the caller
+    /// then reads for itself).
+    pub(crate) async fn read<F, R>(self: &Arc<Self>, read: F) -> Option<SharedEpoch>
+    where
+        F: Fn() -> R + Send + 'static,
+        R: Future<Output = SharedEpoch> + Send,
+    {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let start = {
+            let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+            waiting.requests.push(answer);
+            !std::mem::replace(&mut waiting.reading, true)
+        };
+        if start {
+            let reading = Reading(Arc::clone(self));
+            tokio::spawn(async move {
+                loop {
+                    let waiting = {
+                        let mut waiting = reading
+                            .0
+                            .waiting
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        if waiting.requests.is_empty() {
+                            // Cleared under the lock, so a request arriving next starts a task.
+                            waiting.reading = false;
+                            return;
+                        }
+                        std::mem::take(&mut waiting.requests)
+                    };
+                    // Begins after every one of `waiting` arrived.
+                    let epoch = read().await;
+                    let mut answered = waiting;
+                    if epoch.is_err() {
+                        // A failure needs no freshness: those who arrived while the read failed
+                        // are refused with it too, rather than wait for another to fail.
+                        answered.append(
+                            &mut reading
+                                .0
+                                .waiting
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .requests,
+                        );
+                    }
+                    for request in answered {
+                        let _ = request.send(epoch.clone());
+                    }
+                }
+            });
+        }
+        answered.await.ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +331,59 @@ mod tests {
             tenant: None,
             app_id: "project-manager".into(),
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_shared_epoch_read_began_after_each_request_it_answers() {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        let reads = Arc::new(EpochReads::default());
+        // Each read answers how many reads had begun when it did, itself included.
+        let begun = Arc::new(AtomicI64::new(0));
+        let mut requests = Vec::new();
+        for n in 0..300 {
+            let (reads, begun) = (Arc::clone(&reads), Arc::clone(&begun));
+            requests.push(tokio::spawn(async move {
+                let arrived = begun.load(Ordering::SeqCst);
+                let epoch = reads
+                    .read(move || {
+                        let begun = Arc::clone(&begun);
+                        async move {
+                            let this = begun.fetch_add(1, Ordering::SeqCst) + 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                            Ok(this)
+                        }
+                    })
+                    .await
+                    .expect("a read")
+                    .expect("an epoch");
+                assert!(
+                    epoch > arrived,
+                    "answered by read {epoch}, which began before the request (after {arrived})"
+                );
+            }));
+            if n % 20 == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        for request in requests {
+            request.await.expect("a request");
+        }
+        let reads_made = begun.load(Ordering::SeqCst);
+        assert!(
+            reads_made < 100,
+            "300 requests at once made {reads_made} reads: they were not shared"
+        );
+        // Idle again: the next request starts a read of its own.
+        let epoch = reads.read(|| async { Ok(7) }).await;
+        assert_eq!(epoch.map(|e| e.ok()), Some(Some(7)));
+        let failed = reads
+            .read(|| async { Err(Arc::new(lumiku_store::Error::PoolTimedOut)) })
+            .await
+            .expect("an answer");
+        assert!(
+            failed.is_err_and(|e| lumiku_store::is_unavailable(&e)),
+            "a failed read answers its error"
+        );
     }
 
     #[test]

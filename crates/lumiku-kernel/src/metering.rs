@@ -858,9 +858,38 @@ impl Kernel {
             tenant,
             app_id: app_id.to_owned(),
         };
-        let epoch: i64 = sql::query_scalar("select epoch from gate_epoch where id = 1")
-            .fetch_one(&self.db)
-            .await?;
+        const EPOCH: &str = "select epoch from gate_epoch where id = 1";
+        let shared = match self.db.backend() {
+            Backend::Postgres => {
+                let db = self.db.clone();
+                self.epochs
+                    .read(move || {
+                        let db = db.clone();
+                        async move {
+                            sql::query_scalar(EPOCH)
+                                .fetch_one(&db)
+                                .await
+                                .map_err(Arc::new)
+                        }
+                    })
+                    .await
+            }
+            Backend::Sqlite => None,
+        };
+        let epoch: i64 = match shared {
+            Some(Ok(epoch)) => epoch,
+            // The error once more for this request, as unavailable as it was (a 503), with
+            // its message.
+            Some(Err(error)) => {
+                let message = error.to_string();
+                return Err(Error::Database(if lumiku_store::is_unavailable(&error) {
+                    sql::Error::Io(std::io::Error::other(message))
+                } else {
+                    sql::Error::Protocol(message)
+                }));
+            }
+            None => sql::query_scalar(EPOCH).fetch_one(&self.db).await?,
+        };
         if let Some(request) = self.gate.get(&key, epoch, now) {
             return Ok(request);
         }

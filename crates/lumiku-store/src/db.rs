@@ -118,6 +118,11 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                // sqlx pings a connection when it goes back to the pool (and drops it if that
+                // fails); a second ping as it comes out again was a round trip on every
+                // acquire. A connection that died idle (the server restarted) fails its
+                // request with 503 `database_unavailable` and is dropped.
+                .test_before_acquire(false)
                 .connect_with(connect)
                 .await
                 .context("connecting to PostgreSQL")?;
