@@ -503,15 +503,7 @@ async fn primary_key(tx: &mut Tx, table: &str) -> anyhow::Result<Vec<String>> {
     let TxInner::Postgres(conn) = tx.inner_mut() else {
         unreachable!("PostgreSQL's catalog")
     };
-    let key: Vec<String> = sqlx::query_scalar(
-        "select a.attname::text from pg_index i \
-         join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) \
-         where i.indrelid = to_regclass(quote_ident($1)) and i.indisprimary \
-         order by array_position(i.indkey::int2[], a.attnum)",
-    )
-    .bind(table)
-    .fetch_all(&mut **conn)
-    .await?;
+    let key = crate::export::pg_primary_key(conn, table).await?;
     ensure!(
         !key.is_empty(),
         "{table} has no primary key, which lumiku copy needs to copy it in batches"
@@ -521,11 +513,7 @@ async fn primary_key(tx: &mut Tx, table: &str) -> anyhow::Result<Vec<String>> {
 
 /// `"name"`, for a name of letters, digits and underscores (every table and column here).
 fn quote(name: &str) -> anyhow::Result<String> {
-    ensure!(
-        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
-        "not a table or column name: {name:?}"
-    );
-    Ok(format!("\"{name}\""))
+    Ok(crate::export::quote(name)?)
 }
 
 /// A key column as both backends order it: text byte by byte (PostgreSQL's collation would

@@ -149,15 +149,7 @@ pub async fn tenant_rows(
             .bind(table)
             .fetch_all(&mut **conn)
             .await?;
-            let keys: Vec<String> = sqlx::query_scalar(
-                "select a.attname::text from pg_index i \
-                 join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) \
-                 where i.indrelid = to_regclass(quote_ident($1)) and i.indisprimary \
-                 order by array_position(i.indkey::int2[], a.attnum)",
-            )
-            .bind(table)
-            .fetch_all(&mut **conn)
-            .await?;
+            let keys = pg_primary_key(conn, table).await?;
             let order = order_by(keys.iter().map(String::as_str))?;
             // Types read here as they are; any other as its text.
             let select = columns
@@ -220,8 +212,24 @@ fn order_by<'a>(keys: impl Iterator<Item = &'a str>) -> Result<String, Error> {
     })
 }
 
+/// A PostgreSQL table's primary key columns, in key order (none without one).
+pub(crate) async fn pg_primary_key(
+    conn: &mut sqlx::PgConnection,
+    table: &str,
+) -> Result<Vec<String>, Error> {
+    sqlx::query_scalar(
+        "select a.attname::text from pg_index i \
+         join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) \
+         where i.indrelid = to_regclass(quote_ident($1)) and i.indisprimary \
+         order by array_position(i.indkey::int2[], a.attnum)",
+    )
+    .bind(table)
+    .fetch_all(conn)
+    .await
+}
+
 /// `"name"`, for a name made of letters, digits and underscores (every table and column here).
-fn quote(name: &str) -> Result<String, Error> {
+pub(crate) fn quote(name: &str) -> Result<String, Error> {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(Error::InvalidArgument(format!(
             "not a table or column name: {name:?}"

@@ -3,7 +3,7 @@
 //! project, its usage row and its ledger row, or none of them), every wallet invariant holds,
 //! and a server starts on it. `migrate --status` reads where a database stands.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,15 +18,6 @@ use uuid::Uuid;
 /// createProject's price in the Project Manager's manifest.
 const PROJECT_COST: i64 = 5;
 const BONUS: i64 = 1_000_000;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("backup")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn lumiku(data: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lumiku"));
@@ -119,7 +110,7 @@ async fn count(db: &Db, sql_text: &'static str, tenant: Uuid) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_write_load_restores_to_one_consistent_moment() {
-    let dir = scratch("under-load");
+    let dir = common::scratch("backup", "under-load");
     let (live, restored) = (dir.join("live"), dir.join("restored"));
     let served = Served::start(&live).await;
     let client = reqwest::Client::new();
@@ -229,7 +220,7 @@ async fn a_backup_under_write_load_restores_to_one_consistent_moment() {
 
 #[tokio::test]
 async fn migrate_status_lists_pending_migrations_and_postgresql_points_to_its_tools() {
-    let dir = scratch("status");
+    let dir = common::scratch("backup", "status");
     let data = dir.join("new");
     let (ok, text) = run(lumiku(&data).args(["migrate", "--status"]));
     assert!(ok, "{text}");

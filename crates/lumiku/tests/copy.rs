@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::Node;
@@ -40,15 +40,6 @@ const FILLED: &[&str] = &[
     "team_chat_reactions",
     "file_manager_folders",
 ];
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("copy")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("lumiku.db").display())
@@ -194,7 +185,7 @@ async fn project_names(client: &reqwest::Client, node: &Node, token: &str) -> Ve
 const BONUS: (&str, &str) = ("LUMIKU_WELCOME_BONUS_CREDITS", "1000");
 
 async fn a_database_copied_to_postgres_and_back_keeps_every_row_and_serves(_: Backend) {
-    let dir = scratch("both-ways");
+    let dir = common::scratch("copy", "both-ways");
     let (source_dir, pg_dir, back_dir) = (dir.join("source"), dir.join("pg"), dir.join("back"));
     for d in [&source_dir, &pg_dir, &back_dir] {
         std::fs::create_dir_all(d).unwrap();
@@ -421,7 +412,7 @@ async fn a_database_copied_to_postgres_and_back_keeps_every_row_and_serves(_: Ba
 }
 
 async fn a_copy_refuses_what_it_cannot_do(_: Backend) {
-    let dir = scratch("refusals");
+    let dir = common::scratch("copy", "refusals");
     let (one, two) = (dir.join("one"), dir.join("two"));
     for d in [&one, &two] {
         std::fs::create_dir_all(d).unwrap();

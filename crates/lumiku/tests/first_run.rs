@@ -12,16 +12,6 @@ use serde_json::{Value, json};
 
 mod common;
 
-/// A fresh directory under Cargo's scratch space.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("first-run")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -105,7 +95,7 @@ fn run(command: &mut Command) -> (Output, String) {
 
 #[tokio::test]
 async fn a_first_start_says_where_to_go_and_keeps_its_state_in_the_data_directory() {
-    let dir = scratch("first-start");
+    let dir = common::scratch("first-run", "first-start");
     let data = dir.join("state");
     let port = free_port();
     let serve = |log: &str| {
@@ -195,7 +185,7 @@ async fn a_first_start_says_where_to_go_and_keeps_its_state_in_the_data_director
 
 #[tokio::test]
 async fn a_bad_configuration_stops_the_start_naming_the_key() {
-    let dir = scratch("bad-config");
+    let dir = common::scratch("first-run", "bad-config");
     std::fs::write(dir.join("lumiku.toml"), "databse_url = \"sqlite://x.db\"\n").unwrap();
     let (output, text) = run(lumiku(&dir).arg("serve"));
     assert!(!output.status.success());
@@ -226,7 +216,7 @@ async fn a_bad_configuration_stops_the_start_naming_the_key() {
 
 #[tokio::test]
 async fn bind_takes_a_host_name() {
-    let dir = scratch("bind-name");
+    let dir = common::scratch("first-run", "bind-name");
     let port = free_port();
     let mut command = lumiku(&dir);
     command.args(["serve", "--bind", &format!("localhost:{port}")]);
@@ -239,7 +229,7 @@ async fn bind_takes_a_host_name() {
 
 #[tokio::test]
 async fn a_postgresql_server_that_is_down_is_reported_as_such_within_seconds() {
-    let dir = scratch("postgres-down");
+    let dir = common::scratch("first-run", "postgres-down");
     let started = Instant::now();
     let (output, text) = run(lumiku(&dir).arg("serve").env(
         "LUMIKU_DATABASE_URL",
@@ -264,7 +254,7 @@ async fn a_postgresql_server_that_is_down_is_reported_as_such_within_seconds() {
 
 #[tokio::test]
 async fn admins_are_promoted_and_passwords_reset_from_the_command_line() {
-    let dir = scratch("admin");
+    let dir = common::scratch("first-run", "admin");
     let port = free_port();
     let (output, text) = run(lumiku(&dir)
         .args(["admin", "create-user", "--email", "ana@example.com"])
@@ -331,7 +321,7 @@ async fn admins_are_promoted_and_passwords_reset_from_the_command_line() {
 
 #[test]
 fn migration_status_without_a_database_lists_every_one_pending_and_creates_none() {
-    let dir = scratch("status-without-database");
+    let dir = common::scratch("first-run", "status-without-database");
     let (output, text) = run(lumiku(&dir).args(["migrate", "--status", "--data-dir", "state"]));
     assert!(output.status.success(), "{text}");
     assert!(
@@ -347,7 +337,7 @@ fn migration_status_without_a_database_lists_every_one_pending_and_creates_none(
 #[cfg(not(feature = "otel"))]
 #[test]
 fn an_otel_endpoint_without_the_otel_feature_stops_the_start() {
-    let dir = scratch("otel-without-feature");
+    let dir = common::scratch("first-run", "otel-without-feature");
     let (output, text) = run(lumiku(&dir)
         .args(["serve", "--bind", &free_port().to_string()])
         .env("LUMIKU_OTEL_ENDPOINT", "http://127.0.0.1:4318/v1/traces"));

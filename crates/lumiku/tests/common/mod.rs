@@ -5,7 +5,7 @@
 // Each test binary uses its share of these.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -107,4 +107,14 @@ pub async fn post(
         request = request.bearer_auth(token);
     }
     request.send().await.unwrap().json().await.unwrap()
+}
+
+/// A fresh directory `group/name-<pid>` under Cargo's scratch space for tests.
+pub fn scratch(group: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
