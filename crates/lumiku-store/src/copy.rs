@@ -170,7 +170,6 @@ pub async fn copy(
             let mut after = None;
             loop {
                 if options.max_batches.is_some_and(|max| batches >= max) {
-                    stages.insert(table.name.clone(), LINKS);
                     return Ok(paused(&stages, tables.len()));
                 }
                 let rows = read_links(&mut source, table, after.as_deref(), options.batch).await?;
@@ -293,7 +292,7 @@ async fn catalog(source: &mut Tx, to: &Db) -> anyhow::Result<Vec<Table>> {
     let mut tables = Vec::with_capacity(pg_tables.len());
     for name in &pg_tables {
         let columns = pg_columns(pg, name).await?;
-        let mut sqlite_columns = sqlite_column_names(sqlite, name).await?;
+        let mut sqlite_columns = crate::export::table_columns(sqlite, name).await?;
         let mut pg_names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
         pg_names.sort_unstable();
         sqlite_columns.sort_unstable();
@@ -449,15 +448,9 @@ async fn pg_columns(tx: &mut Tx, table: &str) -> anyhow::Result<Vec<Column>> {
     let TxInner::Postgres(conn) = tx.inner_mut() else {
         unreachable!("PostgreSQL's catalog")
     };
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select column_name::text, udt_name::text from information_schema.columns \
-         where table_schema = current_schema() and table_name = $1 \
-         and is_generated = 'NEVER' order by ordinal_position",
-    )
-    .bind(table)
-    .fetch_all(&mut **conn)
-    .await?;
-    rows.into_iter()
+    crate::export::pg_stored_columns(conn, table)
+        .await?
+        .into_iter()
         .map(|(name, udt)| {
             let kind = kind_of(&udt).with_context(|| {
                 format!("{table}.{name} is of type {udt}, which lumiku copy does not know")
@@ -481,21 +474,6 @@ fn kind_of(udt: &str) -> Option<Kind> {
         "bytea" => Kind::Blob,
         _ => return None,
     })
-}
-
-/// An SQLite table's stored columns (not generated ones).
-async fn sqlite_column_names(tx: &mut Tx, table: &str) -> anyhow::Result<Vec<String>> {
-    let TxInner::Sqlite(conn) = tx.inner_mut() else {
-        unreachable!("SQLite's catalog")
-    };
-    Ok(conn
-        .connection()
-        .prepare("select name from pragma_table_xinfo(?1) where hidden = 0")
-        .map_err(sqlite_error)?
-        .query_map([table], |row| row.get(0))
-        .map_err(sqlite_error)?
-        .collect::<Result<_, _>>()
-        .map_err(sqlite_error)?)
 }
 
 /// A PostgreSQL table's primary key columns, in key order.
@@ -527,6 +505,15 @@ fn ordered(backend: Backend, column: &Column) -> anyhow::Result<String> {
     })
 }
 
+/// The quoted names of `columns` of `table`, comma-separated.
+fn names(table: &Table, columns: &[usize]) -> anyhow::Result<String> {
+    Ok(columns
+        .iter()
+        .map(|&i| quote(&table.columns[i].name))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .join(", "))
+}
+
 /// The `n`th parameter (from 1).
 fn placeholder(n: usize) -> String {
     format!("${n}")
@@ -542,11 +529,7 @@ fn select(
     filter: Option<String>,
     limit: usize,
 ) -> anyhow::Result<String> {
-    let list = columns
-        .iter()
-        .map(|&i| quote(&table.columns[i].name))
-        .collect::<anyhow::Result<Vec<_>>>()?
-        .join(", ");
+    let list = names(table, columns)?;
     let key = table
         .key
         .iter()
@@ -573,7 +556,7 @@ fn select(
     ))
 }
 
-/// Up to `limit` rows of `table` after the key `after`, every column.
+/// Up to `limit` rows of `table` after the key `after`: every column.
 async fn read_rows(
     tx: &mut Tx,
     table: &Table,
@@ -581,10 +564,7 @@ async fn read_rows(
     limit: usize,
 ) -> anyhow::Result<Vec<Vec<Value>>> {
     let columns: Vec<usize> = (0..table.columns.len()).collect();
-    let sql = select(tx.backend(), table, &columns, after.is_some(), None, limit)?;
-    read(tx, table, &columns, &sql, after.unwrap_or_default())
-        .await
-        .with_context(|| format!("reading {}", table.name))
+    read_after(tx, table, &columns, None, after, limit).await
 }
 
 /// Up to `limit` rows of `table` after the key `after` that refer to rows of their own table:
@@ -602,15 +582,21 @@ async fn read_links(
         .map(|&i| Ok(format!("{} is not null", quote(&table.columns[i].name)?)))
         .collect::<anyhow::Result<Vec<_>>>()?
         .join(" or ");
-    let sql = select(
-        tx.backend(),
-        table,
-        &columns,
-        after.is_some(),
-        Some(format!("({any})")),
-        limit,
-    )?;
-    read(tx, table, &columns, &sql, after.unwrap_or_default())
+    read_after(tx, table, &columns, Some(format!("({any})")), after, limit).await
+}
+
+/// Up to `limit` rows of `table` (those `filter` lets through) after the key `after`, in key
+/// order: `columns` of each.
+async fn read_after(
+    tx: &mut Tx,
+    table: &Table,
+    columns: &[usize],
+    filter: Option<String>,
+    after: Option<&[Value]>,
+    limit: usize,
+) -> anyhow::Result<Vec<Vec<Value>>> {
+    let sql = select(tx.backend(), table, columns, after.is_some(), filter, limit)?;
+    read(tx, table, columns, &sql, after.unwrap_or_default())
         .await
         .with_context(|| format!("reading {}", table.name))
 }
@@ -732,12 +718,7 @@ async fn last_key(to: &Db, table: &Table) -> anyhow::Result<Option<Vec<Value>>> 
         .map(|&i| ordered(backend, &table.columns[i]).map(|k| format!("{k} desc")))
         .collect::<anyhow::Result<Vec<_>>>()?
         .join(", ");
-    let list = table
-        .key
-        .iter()
-        .map(|&i| quote(&table.columns[i].name))
-        .collect::<anyhow::Result<Vec<_>>>()?
-        .join(", ");
+    let list = names(table, &table.key)?;
     let sql = format!(
         "select {list} from {} order by {key} limit 1",
         quote(&table.name)?
@@ -754,12 +735,7 @@ async fn insert(tx: &mut Tx, table: &Table, rows: &[Vec<Value>]) -> anyhow::Resu
         return Ok(());
     }
     let width = table.columns.len();
-    let list = table
-        .columns
-        .iter()
-        .map(|c| quote(&c.name))
-        .collect::<anyhow::Result<Vec<_>>>()?
-        .join(", ");
+    let list = names(table, &(0..width).collect::<Vec<_>>())?;
     // SQLite prepares one row's statement once and runs it per row (in process, as fast as a
     // longer one); PostgreSQL takes as many rows per statement as its parameters allow.
     let per_statement = match tx.backend() {
@@ -971,7 +947,7 @@ async fn count(db: &Db, table: &str) -> anyhow::Result<u64> {
 }
 
 /// Reads `table` from both sides in key order and fails at the first row that differs.
-async fn compare(source: &mut Tx, to: &Db, table: &Table, batch: usize) -> anyhow::Result<u64> {
+async fn compare(source: &mut Tx, to: &Db, table: &Table, batch: usize) -> anyhow::Result<()> {
     let mut target = to.begin_snapshot().await?;
     let mut after: Option<Vec<Value>> = None;
     let mut rows = 0u64;
@@ -1014,5 +990,5 @@ async fn compare(source: &mut Tx, to: &Db, table: &Table, batch: usize) -> anyho
         after = theirs.last().map(|row| key_of(table, row));
     }
     target.commit().await?;
-    Ok(rows)
+    Ok(())
 }

@@ -68,15 +68,28 @@ pub async fn table_columns(tx: &mut Tx, table: &str) -> Result<Vec<String>, Erro
             .map_err(sqlite_error)?
             .collect::<Result<_, _>>()
             .map_err(sqlite_error),
-        TxInner::Postgres(conn) => Ok(sqlx::query_scalar(
-            "select column_name::text from information_schema.columns \
-             where table_schema = current_schema() and table_name = $1 \
-             and is_generated = 'NEVER' order by ordinal_position",
-        )
-        .bind(table)
-        .fetch_all(&mut **conn)
-        .await?),
+        TxInner::Postgres(conn) => Ok(pg_stored_columns(conn, table)
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()),
     }
+}
+
+/// A PostgreSQL table's stored columns (not generated ones, such as a search vector), in order,
+/// each with its type's name (`udt_name`).
+pub(crate) async fn pg_stored_columns(
+    conn: &mut sqlx::PgConnection,
+    table: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    sqlx::query_as(
+        "select column_name::text, udt_name::text from information_schema.columns \
+         where table_schema = current_schema() and table_name = $1 \
+         and is_generated = 'NEVER' order by ordinal_position",
+    )
+    .bind(table)
+    .fetch_all(conn)
+    .await
 }
 
 /// Every row of `table` whose column `key` (`tenant_id`, or `id` for the tenant itself) is the
@@ -140,15 +153,7 @@ pub async fn tenant_rows(
             Ok(out)
         }
         TxInner::Postgres(conn) => {
-            // Stored columns only (not a generated one, such as a search vector).
-            let columns: Vec<(String, String)> = sqlx::query_as(
-                "select column_name::text, udt_name::text from information_schema.columns \
-                 where table_schema = current_schema() and table_name = $1 \
-                 and is_generated = 'NEVER' order by ordinal_position",
-            )
-            .bind(table)
-            .fetch_all(&mut **conn)
-            .await?;
+            let columns = pg_stored_columns(conn, table).await?;
             let keys = pg_primary_key(conn, table).await?;
             let order = order_by(keys.iter().map(String::as_str))?;
             // Types read here as they are; any other as its text.
