@@ -8,6 +8,7 @@ backend_tests!(
     only_admins_change_balances_and_never_below_zero,
     history_pages_newest_first,
     the_balance_follows_the_tenant_header,
+    the_wallet_check_finds_each_wallet_its_records_disagree_with,
 );
 
 async fn a_new_account_starts_with_the_welcome_bonus(backend: Backend) {
@@ -233,4 +234,48 @@ async fn the_balance_follows_the_tenant_header(backend: Backend) {
     TestResponse::from(history.send().await.unwrap())
         .await
         .assert_error(404, "not_found");
+}
+
+/// `check_wallets` (what `lumiku copy` ends with) counts a wallet whose balance differs from its
+/// ledger, and one whose daily rollups differ from the ledger, and none while all agree.
+async fn the_wallet_check_finds_each_wallet_its_records_disagree_with(backend: Backend) {
+    use lumiku_kernel::credits::{WalletCheck, check_wallets};
+    use lumiku_kernel::sql;
+    let app = TestApp::spawn(backend).await;
+    let (one, two, three) = (
+        app.register_user().await,
+        app.register_user().await,
+        app.register_user().await,
+    );
+    let db = app.kernel.db();
+    let wallets = check_wallets(db).await.unwrap().wallets;
+    assert!(wallets >= 3, "{wallets} wallets");
+    assert_eq!(check_wallets(db).await.unwrap().broken, 0);
+
+    let mut tx = db.begin().await.unwrap();
+    sql::query("update wallets set balance_credits = balance_credits + 1 where tenant_id = $1")
+        .bind(one.personal_tenant_id)
+        .execute(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        check_wallets(db).await.unwrap(),
+        WalletCheck { wallets, broken: 1 }
+    );
+
+    let mut tx = db.begin().await.unwrap();
+    sql::query("update ledger_daily set credits_in = credits_in + 1 where tenant_id = $1")
+        .bind(two.personal_tenant_id)
+        .execute(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        check_wallets(db).await.unwrap(),
+        WalletCheck { wallets, broken: 2 }
+    );
+    app.wallet(three.personal_tenant_id)
+        .await
+        .assert_consistent();
 }
