@@ -373,9 +373,21 @@ mod tests {
             reads_made < 100,
             "300 requests at once made {reads_made} reads: they were not shared"
         );
-        // Idle again: the next request starts a read of its own.
+        // Idle again (once the reading task saw no one waiting and ended; a request arriving
+        // before that is answered by its read): the next request starts a read of its own.
+        let idle = || async {
+            for _ in 0..1000 {
+                if !reads.waiting.lock().unwrap().reading {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            panic!("the reading task did not end");
+        };
+        idle().await;
         let epoch = reads.read(|| async { Ok(7) }).await;
         assert_eq!(epoch.map(|e| e.ok()), Some(Some(7)));
+        idle().await;
         let failed = reads
             .read(|| async { Err(Arc::new(lumiku_store::Error::PoolTimedOut)) })
             .await
