@@ -67,11 +67,8 @@ impl Passwords {
             None,
         )
         .map_err(|e| anyhow::anyhow!("invalid Argon2 parameters: {e}"))?;
+        let dummy_hash = dummy_hash(&params)?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let dummy_hash = argon
-            .hash_password(b"lumiku-dummy-password")
-            .map_err(|e| anyhow::anyhow!("hashing the dummy password: {e}"))?
-            .to_string();
         Ok(Self {
             argon: Arc::new(argon),
             dummy_hash: dummy_hash.into(),
@@ -130,6 +127,28 @@ impl Passwords {
             .await?;
         Ok(real && matches)
     }
+}
+
+/// A hash with `params` that no password matches (its salt and output are random), made without
+/// hashing anything: checking a password against it costs what checking against a real one does,
+/// and starting a server allocates no hash's memory.
+fn dummy_hash(params: &Params) -> anyhow::Result<String> {
+    use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+    let mut salt = [0u8; 16];
+    let mut output = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    getrandom::fill(&mut salt).context("random bytes for the dummy hash")?;
+    getrandom::fill(&mut output).context("random bytes for the dummy hash")?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params)
+            .map_err(|e| anyhow::anyhow!("the dummy hash's parameters: {e}"))?,
+        salt: Some(Salt::new(&salt).map_err(|e| anyhow::anyhow!("the dummy hash's salt: {e}"))?),
+        hash: Some(
+            Output::new(&output).map_err(|e| anyhow::anyhow!("the dummy hash's output: {e}"))?,
+        ),
+    };
+    Ok(hash.to_string())
 }
 
 /// The password policy: 8 to 1024 characters, not the email address, and not among the easiest
@@ -217,6 +236,38 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    /// The dummy hash is made without hashing, so it must be what a real hash of the same
+    /// parameters looks like (same algorithm, version, parameters, salt and output lengths), and
+    /// checking against it must run the hash and fail on the output, not on the string.
+    #[tokio::test]
+    async fn the_dummy_hash_costs_what_a_real_hash_costs() {
+        use argon2::password_hash::phc::PasswordHash;
+        let passwords = cheap();
+        let real = passwords.hash("correct horse").await.unwrap();
+        let (real, dummy) = (
+            PasswordHash::new(&real).unwrap(),
+            PasswordHash::new(&passwords.dummy_hash).unwrap(),
+        );
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.params.to_string(), "m=1024,t=1,p=1");
+        assert_eq!(
+            dummy.salt.unwrap().as_ref().len(),
+            real.salt.unwrap().as_ref().len()
+        );
+        assert_eq!(
+            dummy.hash.unwrap().as_ref().len(),
+            real.hash.unwrap().as_ref().len()
+        );
+        assert_eq!(
+            passwords.argon.verify_password(b"anything", &dummy),
+            Err(argon2::password_hash::Error::PasswordInvalid)
+        );
+        // A second server makes another: nothing about it is fixed in the binary.
+        assert_ne!(cheap().dummy_hash, passwords.dummy_hash);
     }
 
     const EASY: &str =
