@@ -322,63 +322,73 @@ pub async fn list_projects(
     limit: u32,
 ) -> Result<ProjectPage, ApiError> {
     let limit = limit.clamp(1, PAGE_MAX) as usize;
+    // One statement, one round trip on PostgreSQL: the page's projects (one more than the page,
+    // to know whether another follows), each joined with its tasks, newest first.
     let sql = format!(
-        "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id < $2 \
-         order by id desc limit $3"
+        "select p.id, p.name, p.description, p.status, p.due_date, p.created_by, p.created_at, \
+         p.updated_at, t.id, t.title, t.priority, t.completed, t.created_at, t.updated_at \
+         from (select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id < $2 \
+         order by id desc limit $3) p \
+         left join project_manager_tasks t on t.tenant_id = $1 and t.project_id = p.id \
+         order by p.id desc, t.id desc"
     );
-    // One more than the page, to know whether another follows.
-    let mut projects = sql::query_as::<Project>(sql::AssertSqlSafe(sql))
+    let rows = sql::query_as::<ProjectTask>(sql::AssertSqlSafe(sql))
         .bind(tenant_id)
         .bind(before.unwrap_or(Uuid::max()))
         .bind(limit as i64 + 1)
         .fetch_all(&mut *tx)
         .await
         .map_err(ApiError::internal)?;
+    let mut projects: Vec<Project> = Vec::with_capacity(limit + 1);
+    for ProjectTask(project, task) in rows {
+        if projects.last().is_none_or(|last| last.id != project.id) {
+            projects.push(project);
+        }
+        if let (Some(task), Some(last)) = (task, projects.last_mut()) {
+            last.tasks.push(task);
+        }
+    }
     let next_cursor = if projects.len() > limit {
         projects.truncate(limit);
         projects.last().map(|p| p.id)
     } else {
         None
     };
-    let (Some(newest), Some(oldest)) = (projects.first(), projects.last()) else {
-        return Ok(ProjectPage {
-            projects,
-            next_cursor,
-        });
-    };
-    // The page is every project of the tenant with an id from `oldest` to `newest`, so its tasks
-    // are the tenant's tasks whose project id falls in that range: one range of the
-    // (tenant, project, id) index, in the page's order.
-    let sql = format!(
-        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 \
-         and project_id >= $2 and project_id <= $3 order by project_id desc, id desc"
-    );
-    let tasks = sql::query_as::<Task>(sql::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(oldest.id)
-        .bind(newest.id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(ApiError::internal)?;
-    attach_tasks(&mut projects, tasks);
     Ok(ProjectPage {
         projects,
         next_cursor,
     })
 }
 
-/// Hands each task to its project, both sorted by id, newest first: one pass over each.
-fn attach_tasks(projects: &mut [Project], tasks: Vec<Task>) {
-    let mut at = 0;
-    for task in tasks {
-        while at < projects.len() && projects[at].id > task.project_id {
-            at += 1;
-        }
-        match projects.get_mut(at) {
-            Some(project) if project.id == task.project_id => project.tasks.push(task),
-            Some(_) => {}
-            None => break,
-        }
+/// A row of the listing: a project and one of its tasks (none for a project without tasks).
+struct ProjectTask(Project, Option<Task>);
+
+impl sql::FromRow for ProjectTask {
+    fn from_row(row: &sql::Row<'_>) -> Result<Self, sql::Error> {
+        let project = Project {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            description: row.get(2)?,
+            status: row.get(3)?,
+            due_date: row.get(4)?,
+            created_by: row.get(5)?,
+            created_at: row.get(6)?,
+            updated_at: row.get(7)?,
+            tasks: Vec::new(),
+        };
+        let task = match row.get::<Option<Uuid>>(8)? {
+            Some(id) => Some(Task {
+                id,
+                project_id: project.id,
+                title: row.get(9)?,
+                priority: row.get(10)?,
+                completed: row.get(11)?,
+                created_at: row.get(12)?,
+                updated_at: row.get(13)?,
+            }),
+            None => None,
+        };
+        Ok(Self(project, task))
     }
 }
 
