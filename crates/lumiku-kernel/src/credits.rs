@@ -3,7 +3,9 @@
 //! carrying the amount and the balance after it, on the caller's transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lumiku_store::{Backend, Tx, new_id, now, sql};
+use std::sync::Arc;
+
+use lumiku_store::{Backend, Tx, Wall, new_id, now, sql};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -97,6 +99,14 @@ pub(crate) async fn create_wallet(tx: &mut Tx, tenant_id: Uuid, now: DateTime<Ut
     Ok(())
 }
 
+/// The wallet's move: refused (no row) when it would take the balance below zero.
+macro_rules! move_sql {
+    () => {
+        "update wallets set balance_credits = balance_credits + $2, updated_at = $3 \
+         where tenant_id = $1 and balance_credits + $2 >= 0"
+    };
+}
+
 /// Moves the wallet by `amount` if the balance allows it; `Err(InsufficientCredits)` otherwise,
 /// with nothing changed. Returns the new balance. Does not write the ledger row.
 pub async fn move_balance(
@@ -105,12 +115,6 @@ pub async fn move_balance(
     amount: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    macro_rules! move_sql {
-        () => {
-            "update wallets set balance_credits = balance_credits + $2, updated_at = $3 \
-             where tenant_id = $1 and balance_credits + $2 >= 0"
-        };
-    }
     // The low-credit threshold comes with the balance, so the check costs nothing more.
     let moved: Option<(i64, Option<i64>)> = if tx.backend() == Backend::Postgres {
         sql::query_as(concat!(
@@ -156,14 +160,60 @@ pub async fn move_balance(
             .await?;
             Ok(balance)
         }
-        None => {
-            let current = current_balance(tx, tenant_id).await?;
-            Err(Error::InsufficientCredits {
-                required: -amount,
-                current,
-            })
-        }
+        None => Err(insufficient(tx, tenant_id, amount).await?),
     }
+}
+
+/// [`move_balance`] for a charge, and then inside `wall`. On PostgreSQL the move's own statement
+/// takes the app's role (`set_config` among its results, run once the statement's permissions
+/// were checked as the kernel's role): one round trip instead of two. It steps out of the wall
+/// again only when a balance event must be written, which only the kernel may.
+pub async fn move_balance_into(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    amount: i64,
+    now: DateTime<Utc>,
+    wall: Arc<Wall>,
+) -> Result<i64> {
+    if tx.backend() != Backend::Postgres {
+        let balance = move_balance(tx, tenant_id, amount, now).await?;
+        tx.enter(wall).await?;
+        return Ok(balance);
+    }
+    let moved: Option<(i64, Option<i64>, String)> = sql::query_as(concat!(
+        move_sql!(),
+        " returning balance_credits, low_threshold_credits, set_config('role', $4, true)"
+    ))
+    .bind(tenant_id)
+    .bind(amount)
+    .bind(now)
+    .bind(wall.role())
+    .fetch_optional(&mut *tx)
+    .await?;
+    // No row: nothing moved, and the role was not taken (RETURNING runs per row).
+    let Some((balance, threshold, role)) = moved else {
+        return Err(insufficient(tx, tenant_id, amount).await?);
+    };
+    tx.entered(Arc::clone(&wall), &role)?;
+    let before = balance - amount;
+    if crate::webhooks::outbox::balance_events_due(before, balance, threshold) {
+        tx.leave().await?;
+        crate::webhooks::outbox::emit_balance_events(
+            tx, tenant_id, before, balance, threshold, now,
+        )
+        .await?;
+        tx.enter(wall).await?;
+    }
+    Ok(balance)
+}
+
+/// The refusal of a move of `amount` the balance does not allow, with the balance as it is.
+async fn insufficient(tx: &mut Tx, tenant_id: Uuid, amount: i64) -> Result<Error> {
+    let current = current_balance(tx, tenant_id).await?;
+    Ok(Error::InsufficientCredits {
+        required: -amount,
+        current,
+    })
 }
 
 /// The wallet's balance as `tx` sees it.

@@ -579,14 +579,22 @@ impl AppHost {
             Some((true, false, _)) => return Err(Error::NotInstalled),
             _ => return Err(Error::NotFound("app")),
         }
+        let wall = Arc::clone(&self.wall);
         let balance = match charge {
-            Some(charge) if charge.cost > 0 => {
-                Some(credits::move_balance(&mut tx, charge.tenant_id, -charge.cost, now()).await?)
+            Some(charge) if charge.cost > 0 => Some(
+                credits::move_balance_into(&mut tx, charge.tenant_id, -charge.cost, now(), wall)
+                    .await?,
+            ),
+            Some(charge) => {
+                let balance = credits::current_balance(&mut tx, charge.tenant_id).await?;
+                tx.enter(wall).await?;
+                Some(balance)
             }
-            Some(charge) => Some(credits::current_balance(&mut tx, charge.tenant_id).await?),
-            None => None,
+            None => {
+                tx.enter(wall).await?;
+                None
+            }
         };
-        tx.enter(Arc::clone(&self.wall)).await?;
         Ok((tx, balance))
     }
 
@@ -598,12 +606,14 @@ impl AppHost {
         {
             return Ok(Opening::Replay { status, body });
         }
+        let wall = Arc::clone(&self.wall);
         let balance = if charge.cost > 0 {
-            credits::move_balance(&mut tx, charge.tenant_id, -charge.cost, now()).await?
+            credits::move_balance_into(&mut tx, charge.tenant_id, -charge.cost, now(), wall).await?
         } else {
-            credits::current_balance(&mut tx, charge.tenant_id).await?
+            let balance = credits::current_balance(&mut tx, charge.tenant_id).await?;
+            tx.enter(wall).await?;
+            balance
         };
-        tx.enter(Arc::clone(&self.wall)).await?;
         Ok(Opening::Charged { tx, balance })
     }
 }

@@ -386,6 +386,27 @@ impl Tx {
         Ok(())
     }
 
+    /// Puts the transaction inside `wall` after a kernel statement took the wall's role itself:
+    /// on PostgreSQL, `set_config('role', …, true)` among its results, one round trip instead of
+    /// [`Tx::enter`]'s own. `role` is what that `set_config` answered; anything but the wall's
+    /// role is refused, so the wall is never believed entered while the role says otherwise.
+    pub fn entered(&mut self, wall: Arc<Wall>, role: &str) -> Result<(), Error> {
+        if self.tenant.is_none() || !matches!(self.inner, TxInner::Postgres(_)) {
+            return Err(Error::InvalidArgument(
+                "only a tenant's transaction on PostgreSQL takes an app's role by a statement"
+                    .into(),
+            ));
+        }
+        if role != wall.role() {
+            return Err(Error::InvalidArgument(format!(
+                "the statement took role {role:?}, not the app's {:?}",
+                wall.role()
+            )));
+        }
+        self.wall = Some(wall);
+        Ok(())
+    }
+
     /// Takes the transaction back out of its app's wall, to the kernel's tenant-scoped role.
     pub async fn leave(&mut self) -> Result<(), Error> {
         if self.wall.take().is_some()

@@ -121,6 +121,14 @@ pub fn retry_delay(base: Duration, attempts: u32) -> Duration {
     base.saturating_mul(factor).min(Duration::from_secs(3600))
 }
 
+/// Whether a move from `before` to `after` owes an event: crossing the low-credit threshold
+/// downwards, or reaching zero.
+pub fn balance_events_due(before: i64, after: i64, threshold: Option<i64>) -> bool {
+    after < before
+        && (threshold.is_some_and(|threshold| before >= threshold && after < threshold)
+            || (after == 0 && before > 0))
+}
+
 /// The events of a debit that took the wallet from `before` to `after` credits, given its
 /// low-credit threshold: `credits.low` when it crossed the threshold, `credits.exhausted` when it
 /// reached zero.
@@ -132,7 +140,7 @@ pub async fn emit_balance_events(
     threshold: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    if after >= before {
+    if !balance_events_due(before, after, threshold) {
         return Ok(());
     }
     if let Some(threshold) = threshold

@@ -9,6 +9,7 @@ backend_tests!(
     history_pages_newest_first,
     the_balance_follows_the_tenant_header,
     the_wallet_check_finds_each_wallet_its_records_disagree_with,
+    a_charge_enters_the_apps_wall_by_its_own_statement,
 );
 
 async fn a_new_account_starts_with_the_welcome_bonus(backend: Backend) {
@@ -278,4 +279,57 @@ async fn the_wallet_check_finds_each_wallet_its_records_disagree_with(backend: B
     app.wallet(three.personal_tenant_id)
         .await
         .assert_consistent();
+}
+
+/// A metered charge's debit takes the app's role in its own statement on PostgreSQL; the
+/// transaction then is inside the app's wall, with the role to show for it. A transaction is
+/// never believed inside a wall on a role that is not the wall's, nor by statement on SQLite.
+/// A refused debit enters nothing.
+async fn a_charge_enters_the_apps_wall_by_its_own_statement(backend: Backend) {
+    use std::sync::Arc;
+
+    use lumiku_kernel::{credits, sql};
+    use lumiku_store::wall::Wall;
+    let app = TestApp::spawn_with_apps(backend, vec![project_manager::app()], |_| {}).await;
+    let user = app.register_user().await;
+    let tenant = user.personal_tenant_id;
+    let db = app.kernel.db();
+    let wall = Arc::new(Wall::new("project-manager"));
+
+    let mut tx = db.begin_tenant(tenant).await.unwrap();
+    assert!(tx.entered(Arc::clone(&wall), "lumiku_app").is_err());
+    assert!(tx.wall().is_none());
+    let balance =
+        credits::move_balance_into(&mut tx, tenant, -5, lumiku_store::now(), Arc::clone(&wall))
+            .await
+            .unwrap();
+    assert_eq!(balance, 95);
+    assert_eq!(tx.wall().map(Wall::role), Some(wall.role()));
+    if backend == Backend::Postgres {
+        let role: String = sql::query_scalar("select current_setting('role')")
+            .fetch_one(&mut tx)
+            .await
+            .unwrap();
+        assert_eq!(role, wall.role());
+    } else {
+        assert!(tx.entered(Arc::clone(&wall), wall.role()).is_err());
+    }
+    drop(tx);
+
+    let mut tx = db.begin_tenant(tenant).await.unwrap();
+    let refused =
+        credits::move_balance_into(&mut tx, tenant, -1_000, lumiku_store::now(), wall).await;
+    assert!(
+        matches!(
+            refused,
+            Err(lumiku_kernel::Error::InsufficientCredits {
+                required: 1_000,
+                current: 100
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(tx.wall().is_none());
+    drop(tx);
+    app.wallet(tenant).await.assert_consistent();
 }
