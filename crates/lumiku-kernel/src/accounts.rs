@@ -414,6 +414,14 @@ impl Kernel {
             .await;
         // Not checked (the server was busy): the attempt does not count.
         let verified = self.unless_unchecked(verified, reservation).await?;
+        // A hash of older settings is made again now that the password is at hand (before the
+        // transaction: hashing takes milliseconds). Busy: kept as it is until the next sign-in.
+        let rehashed = match &row {
+            Some(row) if verified.0 && self.passwords.outdated(&row.password_hash) => {
+                self.passwords.hash(input.password).await.ok()
+            }
+            _ => None,
+        };
 
         let known_id = row.as_ref().map(|r| r.id);
         let mut tx = self.db.begin().await?;
@@ -432,6 +440,15 @@ impl Kernel {
 
         ratelimit::release(&mut tx, reservation).await?;
         ratelimit::clear(&mut tx, &account_key).await?;
+        if let Some(rehashed) = rehashed {
+            // Only over the hash that was checked: a password changed meanwhile stays changed.
+            sql::query("update users set password_hash = $1 where id = $2 and password_hash = $3")
+                .bind(rehashed)
+                .bind(row.id)
+                .bind(&row.password_hash)
+                .execute(&mut tx)
+                .await?;
+        }
         let user = fetch_user(&mut tx, row.id).await?;
         let tokens = self
             .open_session(

@@ -8,6 +8,7 @@ backend_tests!(
     register_normalises_the_email_and_refuses_a_duplicate_with_409,
     register_answers_invalid_fields_with_422,
     wrong_email_and_wrong_password_get_the_same_401,
+    a_sign_in_rehashes_a_password_hashed_with_older_settings,
     repeated_failures_on_one_account_are_refused_with_429,
     repeated_failures_from_one_ip_are_refused_with_429,
     refresh_rotates_and_a_reused_token_ends_the_session,
@@ -135,6 +136,56 @@ async fn wrong_email_and_wrong_password_get_the_same_401(backend: Backend) {
     );
     let again = app.login(&user).await;
     assert_ne!(again.session_id, user.session_id);
+}
+
+/// An account whose hash was made with other settings (an older default) signs in as before, and
+/// its hash is made again with today's; a failed sign-in changes nothing.
+async fn a_sign_in_rehashes_a_password_hashed_with_older_settings(backend: Backend) {
+    use lumiku_kernel::password::{PasswordParams, Passwords};
+    use lumiku_kernel::sql;
+    let app = TestApp::spawn(backend).await;
+    let user = app.register_user().await;
+    let older = Passwords::new(PasswordParams {
+        memory_kib: 2048,
+        iterations: 2,
+        ..PasswordParams::default()
+    })
+    .unwrap();
+    let old_hash = older.hash(&user.password).await.unwrap();
+    let stored = || async {
+        sql::query_scalar::<String>("select password_hash from users where id = $1")
+            .bind(user.id)
+            .fetch_one(app.kernel.db())
+            .await
+            .unwrap()
+    };
+    let mut tx = app.kernel.db().begin().await.unwrap();
+    sql::query("update users set password_hash = $1 where id = $2")
+        .bind(&old_hash)
+        .bind(user.id)
+        .execute(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    app.call(
+        Method::POST,
+        "/api/auth/login",
+        None,
+        Some(json!({ "email": user.email, "password": "not the password" })),
+    )
+    .await
+    .assert_error(401, "invalid_credentials");
+    assert_eq!(stored().await, old_hash);
+
+    app.login(&user).await;
+    let new_hash = stored().await;
+    assert_ne!(new_hash, old_hash);
+    assert!(new_hash.contains("$m=1024,t=1,p=1$"), "{new_hash}");
+    assert!(!older.outdated(&old_hash));
+    // And it is the same password.
+    app.login(&user).await;
+    assert_eq!(stored().await, new_hash);
 }
 
 async fn repeated_failures_on_one_account_are_refused_with_429(backend: Backend) {
