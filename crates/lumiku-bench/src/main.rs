@@ -5,11 +5,18 @@
 //! the servers' peak RSS, then checks the credit invariant over every
 //! wallet. Exits non-zero if the invariant or the client's own count of charges does not hold.
 //!
+//! With `--peer DIR` it also runs the seed's own stack (`../shared/peer-hono`: Hono on Bun, raw SQL
+//! over bun:sqlite) on the same data, interleaving the two scenario by scenario through the same
+//! load generator, and prints the ratios, the memory of both and each one's count of lost charges.
+//!
 //! ```text
 //! cargo build --release -p lumiku -p lumiku-bench
 //! target/release/lumiku-bench                                  # SQLite, one server
 //! target/release/lumiku-bench --postgres postgres://postgres@127.0.0.1/test --servers 2
+//! target/release/lumiku-bench --peer ../shared/peer-hono       # side by side, with the ratios
 //! ```
+
+mod peer;
 
 use lumiku_kernel::sql;
 use std::net::SocketAddr;
@@ -43,9 +50,9 @@ struct Args {
     /// How many `lumiku serve` processes share the database (connections go round-robin).
     #[arg(long, default_value_t = 1)]
     servers: usize,
-    /// Tenants to spread the load over.
-    #[arg(long, default_value_t = 50)]
-    tenants: usize,
+    /// Tenants to spread the load over (default 50; 100 with `--peer`).
+    #[arg(long)]
+    tenants: Option<usize>,
     /// Concurrent connections (one keep-alive HTTP/1.1 connection each).
     #[arg(long, default_value_t = 64)]
     connections: usize,
@@ -61,6 +68,21 @@ struct Args {
     /// Pool size of each server (LUMIKU_DATABASE_MAX_CONNECTIONS); default the server's own.
     #[arg(long)]
     pool: Option<u32>,
+    /// The seed's own stack (`../shared/peer-hono`) to run side by side: both get the same users
+    /// (1,000,000 credits, 3 projects of 2 tasks each), Lumiku's registered through its API with
+    /// its default password hashing, as a deployment would; the scenarios alternate between them.
+    #[arg(long)]
+    peer: Option<PathBuf>,
+    /// Where the peer's installed copy is kept between runs (default ~/.cache/lumiku-bench).
+    #[arg(long)]
+    peer_cache: Option<PathBuf>,
+}
+
+impl Args {
+    fn tenants(&self) -> usize {
+        self.tenants
+            .unwrap_or(if self.peer.is_some() { 100 } else { 50 })
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -87,11 +109,15 @@ const JWT_SECRET: &str = "lumiku-bench-secret-lumiku-bench-secret";
 const ADMIN_EMAIL: &str = "bench-admin@example.com";
 const ADMIN_PASSWORD: &str = "bench admin password";
 const GRANT: i64 = 1_000_000_000;
+/// Beside the peer, what its seed gives each user: credits, projects, and tasks per project.
+const PEER_CREDITS: i64 = 1_000_000;
+const PEER_PROJECTS: usize = 3;
+const PEER_TASKS: usize = 2;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    ensure!(args.servers >= 1 && args.tenants >= 1 && args.connections >= 1);
+    ensure!(args.servers >= 1 && args.tenants() >= 1 && args.connections >= 1);
     let server_bin = match &args.server_bin {
         Some(path) => path.clone(),
         None => std::env::current_exe()?
@@ -122,6 +148,18 @@ async fn run(
     work: &Path,
     database: &BenchDatabase,
 ) -> anyhow::Result<()> {
+    // The peer first: its one-time install should not sit between Lumiku's start and its load.
+    let peer_dir = match &args.peer {
+        Some(source) => {
+            let cache = match &args.peer_cache {
+                Some(cache) => cache.clone(),
+                None => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?)
+                    .join(".cache/lumiku-bench"),
+            };
+            Some(peer::Peer::prepare(source, &cache).await?)
+        }
+        None => None,
+    };
     let env = server_env(args, database, work);
     // Migrate and make the administrator before any server starts, so they never race.
     let status = Command::new(server_bin)
@@ -143,16 +181,57 @@ async fn run(
         "lumiku-bench: {} server(s) on {}, {} tenants, {} connections, {} s per scenario (+{} s warm-up)",
         args.servers,
         database.label(),
-        args.tenants,
+        args.tenants(),
         args.connections,
         args.seconds,
         args.warmup
     );
-    let tenants = setup(addrs[0], args.tenants).await?;
-    println!("set up {} tenants with {GRANT} credits each", tenants.len());
+    let seeded = if args.peer.is_some() {
+        let tenants = setup_like_peer(addrs[0], args.tenants()).await?;
+        println!(
+            "registered {} accounts through the API ({PEER_PROJECTS} projects of {PEER_TASKS} tasks each)",
+            tenants.len()
+        );
+        Seeded {
+            tenants,
+            projects_each: PEER_PROJECTS,
+        }
+    } else {
+        let tenants = setup(addrs[0], args.tenants()).await?;
+        println!("set up {} tenants with {GRANT} credits each", tenants.len());
+        Seeded {
+            tenants,
+            projects_each: 5,
+        }
+    };
+    let lumiku = Target {
+        label: "lumiku",
+        addrs,
+        pids: servers.iter().filter_map(|s| s.child.id()).collect(),
+        tokens: Arc::new(seeded.tenants.iter().map(|t| t.token.clone()).collect()),
+    };
+    let mut peer = match &peer_dir {
+        Some(dir) => {
+            let peer =
+                peer::Peer::start(dir, work, args.tenants(), PEER_PROJECTS, PEER_TASKS).await?;
+            println!(
+                "peer: seeded {} users (its own seed script) on {}",
+                peer.tokens.len(),
+                peer.addr
+            );
+            Some(peer)
+        }
+        None => None,
+    };
+    let peer_target = peer.as_ref().map(|peer| Target {
+        label: "peer",
+        addrs: vec![peer.addr],
+        pids: peer.child.id().into_iter().collect(),
+        tokens: Arc::new(peer.tokens.clone()),
+    });
 
     println!(
-        "\n{:<36} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>8}",
+        "\n{:<44} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>8}",
         "scenario",
         "requests",
         "req/s",
@@ -165,46 +244,167 @@ async fn run(
         "srv us",
         "gen us"
     );
-    let pids: Vec<u32> = servers.iter().filter_map(|s| s.child.id()).collect();
     let mut charged = 0u64;
+    let mut peer_charged = 0u64;
+    let mut pairs = Vec::new();
     for scenario in &args.scenarios {
-        let report = load(*scenario, &addrs, &pids, &tenants, args).await?;
+        let report = load(*scenario, &lumiku, args).await?;
         if *scenario == Scenario::Create {
             charged += report.ok_total;
         }
-        report.print(*scenario);
+        report.print(&lumiku, *scenario);
+        if let Some(peer_target) = &peer_target {
+            let peer_report = load(*scenario, peer_target, args).await?;
+            if *scenario == Scenario::Create {
+                peer_charged += peer_report.ok_total;
+            }
+            peer_report.print(peer_target, *scenario);
+            pairs.push((*scenario, report, peer_report));
+        }
     }
 
     println!(
         "(srv us, gen us: CPU time per measured request of the servers, and of this load generator)\n"
     );
+    let mut lumiku_memory = Memory::default();
     for (i, server) in servers.iter().enumerate() {
-        match server.peak_rss_kib() {
-            Some(kib) => println!("server {i}: peak RSS {:.1} MiB", kib as f64 / 1024.0),
-            None => println!("server {i}: peak RSS unknown (no /proc)"),
+        match server.child.id().and_then(Memory::of) {
+            Some(memory) => {
+                println!("server {i}: {memory}");
+                lumiku_memory.add(memory);
+            }
+            None => println!("server {i}: memory unknown (no /proc)"),
         }
+    }
+    let peer_memory = peer
+        .as_ref()
+        .and_then(|p| p.child.id())
+        .and_then(Memory::of);
+    if let Some(memory) = peer_memory {
+        println!("peer: {memory}");
     }
     for server in &mut servers {
         server.stop().await;
     }
 
-    check_invariant(database, &tenants, charged).await
+    let lumiku_outcome = check_invariant(database, &seeded, charged).await;
+    if let Some(peer) = &mut peer {
+        let check = peer.stop_and_check().await?;
+        println!(
+            "peer check: {} projects created through its API ({} answered 201 under load), {} usage rows, \
+             {} lost charges in {} users, {} negative balances",
+            check.projects_created,
+            peer_charged,
+            check.usage_rows,
+            check.lost_deductions,
+            check.users_with_lost_deductions,
+            check.users_with_negative_balance
+        );
+        print_ratios(&pairs, lumiku_memory, peer_memory);
+    }
+    lumiku_outcome
 }
 
-/// The server's environment: the bench's database, a fixed secret, cheap password hashing (only
-/// the setup signs in), tokens that outlive the run, and no background billing job.
+/// Lumiku beside the peer, scenario by scenario: req/s, p99 and server CPU per request as Lumiku's
+/// over the peer's, then memory.
+fn print_ratios(pairs: &[(Scenario, Report, Report)], lumiku: Memory, peer: Option<Memory>) {
+    println!("\nlumiku / peer          req/s      p99   srv CPU per request");
+    for (scenario, ours, theirs) in pairs {
+        let ratio = |a: Option<f64>, b: Option<f64>| match a.zip(b) {
+            Some((a, b)) if b > 0.0 => format!("{:.2}", a / b),
+            _ => "-".to_owned(),
+        };
+        println!(
+            "{:<18} {:>9} {:>8} {:>8}",
+            format!("{scenario:?}").to_lowercase(),
+            ratio(Some(ours.rps()), Some(theirs.rps())),
+            ratio(Some(ours.percentile(0.99)), Some(theirs.percentile(0.99))),
+            ratio(ours.server_us(), theirs.server_us()),
+        );
+    }
+    if let Some(peer) = peer {
+        println!(
+            "memory             VmRSS after {:.2} ({:.1} / {:.1} MiB), VmHWM {:.2} ({:.1} / {:.1} MiB)",
+            lumiku.rss_kib as f64 / peer.rss_kib as f64,
+            lumiku.rss_kib as f64 / 1024.0,
+            peer.rss_kib as f64 / 1024.0,
+            lumiku.hwm_kib as f64 / peer.hwm_kib as f64,
+            lumiku.hwm_kib as f64 / 1024.0,
+            peer.hwm_kib as f64 / 1024.0,
+        );
+    }
+}
+
+/// Where the load goes: a server (or several, round-robin) and the tokens to present.
+struct Target {
+    label: &'static str,
+    addrs: Vec<SocketAddr>,
+    pids: Vec<u32>,
+    tokens: Arc<Vec<String>>,
+}
+
+/// A process's resident memory now (VmRSS) and at its peak (VmHWM), from /proc, in KiB.
+#[derive(Default, Clone, Copy)]
+struct Memory {
+    rss_kib: u64,
+    hwm_kib: u64,
+}
+
+impl Memory {
+    fn of(pid: u32) -> Option<Self> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let field = |name: &str| -> Option<u64> {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        };
+        Some(Self {
+            rss_kib: field("VmRSS:")?,
+            hwm_kib: field("VmHWM:")?,
+        })
+    }
+
+    fn add(&mut self, other: Self) {
+        self.rss_kib += other.rss_kib;
+        self.hwm_kib += other.hwm_kib;
+    }
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RSS after the load {:.1} MiB, peak RSS {:.1} MiB",
+            self.rss_kib as f64 / 1024.0,
+            self.hwm_kib as f64 / 1024.0
+        )
+    }
+}
+
+/// The server's environment: the bench's database, a fixed secret, tokens that outlive the run,
+/// and no background billing job. Alone, cheap password hashing (only the setup signs in); beside
+/// the peer, the default hashing and the welcome bonus, since registering its users is part of
+/// what the peer's memory is compared with.
 fn server_env(args: &Args, database: &BenchDatabase, work: &Path) -> Vec<(String, String)> {
     let mut env = vec![
         ("LUMIKU_DATABASE_URL".into(), database.url.clone()),
         ("LUMIKU_JWT_SECRET".into(), JWT_SECRET.into()),
         ("LUMIKU_DATA_DIR".into(), work.display().to_string()),
-        ("LUMIKU_ARGON2_MEMORY_KIB".into(), "1024".into()),
-        ("LUMIKU_ARGON2_ITERATIONS".into(), "1".into()),
         ("LUMIKU_ACCESS_TOKEN_TTL_SECS".into(), "86400".into()),
         ("LUMIKU_REFRESH_TOKEN_TTL_SECS".into(), "172800".into()),
         ("LUMIKU_BILLING_INTERVAL_SECS".into(), "0".into()),
         ("LUMIKU_LOG".into(), "warn".into()),
     ];
+    if args.peer.is_some() {
+        env.push((
+            "LUMIKU_WELCOME_BONUS_CREDITS".into(),
+            PEER_CREDITS.to_string(),
+        ));
+    } else {
+        env.push(("LUMIKU_ARGON2_MEMORY_KIB".into(), "1024".into()));
+        env.push(("LUMIKU_ARGON2_ITERATIONS".into(), "1".into()));
+    }
     if let Some(pool) = args.pool {
         env.push(("LUMIKU_DATABASE_MAX_CONNECTIONS".into(), pool.to_string()));
     }
@@ -294,34 +494,28 @@ impl Server {
             .spawn()
             .context("starting lumiku serve")?;
         let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(mut connection) = Connection::open(addr).await
-                && matches!(
-                    connection.send(Method::GET, "/health", None, None).await,
-                    Ok((200, _))
-                )
-            {
-                return Ok(Self { child, addr });
-            }
+        while !healthy(addr).await {
             if Instant::now() > deadline {
                 bail!("the server on {addr} did not become healthy");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-    }
-
-    /// The process's peak resident set (VmHWM), in KiB.
-    fn peak_rss_kib(&self) -> Option<u64> {
-        let pid = self.child.id()?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        Ok(Self { child, addr })
     }
 
     async fn stop(&mut self) {
         let _ = self.child.kill().await;
+    }
+}
+
+/// Whether a server on `addr` answers `GET /health` with 200.
+async fn healthy(addr: SocketAddr) -> bool {
+    match Connection::open(addr).await {
+        Ok(mut connection) => matches!(
+            connection.send(Method::GET, "/health", None, None).await,
+            Ok((200, _))
+        ),
+        Err(_) => false,
     }
 }
 
@@ -391,8 +585,68 @@ impl Connection {
 
 /// A tenant under load: its owner's token.
 struct Tenant {
-    id: String,
     token: String,
+}
+
+/// The tenants set up, and how many metered project creates the setup made in each.
+struct Seeded {
+    tenants: Vec<Tenant>,
+    projects_each: usize,
+}
+
+/// Registers `count` accounts through the API, four at a time as a burst of sign-ups would come
+/// (each a personal tenant with the welcome bonus), each with the peer's seeded data: three
+/// projects of two tasks.
+async fn setup_like_peer(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<Tenant>> {
+    use futures_util::{StreamExt as _, TryStreamExt as _};
+    let run = uuid::Uuid::now_v7().simple().to_string();
+    futures_util::stream::iter(0..count)
+        .map(|i| {
+            let run = run.clone();
+            async move {
+                let mut connection = Connection::open(addr).await?;
+                let (status, body) = connection
+                    .json(
+                        Method::POST,
+                        "/api/auth/register",
+                        None,
+                        json!({ "email": format!("user{i}-{run}@example.com"), "password": "correct horse battery" }),
+                    )
+                    .await?;
+                ensure!(status == 201, "registration failed: {status} {body}");
+                let token = body["tokens"]["accessToken"]
+                    .as_str()
+                    .context("token")?
+                    .to_owned();
+                for p in 0..PEER_PROJECTS {
+                    let (status, body) = connection
+                        .json(
+                            Method::POST,
+                            "/api/apps/project-manager/projects",
+                            Some(&token),
+                            json!({ "name": format!("Seed {i}-{p}") }),
+                        )
+                        .await?;
+                    ensure!(status == 201, "seeding a project failed: {status} {body}");
+                    let project = body["project"]["id"].as_str().context("project id")?;
+                    for t in 0..PEER_TASKS {
+                        let (status, body) = connection
+                            .json(
+                                Method::POST,
+                                &format!("/api/apps/project-manager/projects/{project}/tasks"),
+                                Some(&token),
+                                json!({ "title": format!("Task {t}") }),
+                            )
+                            .await?;
+                        ensure!(status == 201, "seeding a task failed: {status} {body}");
+                    }
+                }
+                Ok(Tenant { token })
+            }
+        })
+        .buffered(4)
+        .try_collect()
+        .await
 }
 
 /// Registers `count` accounts (each a personal tenant), grants each plenty of credits, and gives
@@ -424,11 +678,11 @@ async fn setup(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<Tenant>> {
             )
             .await?;
         ensure!(status == 201, "registration failed: {status} {body}");
+        let tenant_id = body["personalTenantId"]
+            .as_str()
+            .context("tenant id")?
+            .to_owned();
         let tenant = Tenant {
-            id: body["personalTenantId"]
-                .as_str()
-                .context("tenant id")?
-                .to_owned(),
             token: body["tokens"]["accessToken"]
                 .as_str()
                 .context("token")?
@@ -437,7 +691,7 @@ async fn setup(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<Tenant>> {
         let (status, body) = connection
             .json(
                 Method::POST,
-                &format!("/api/admin/tenants/{}/credits", tenant.id),
+                &format!("/api/admin/tenants/{tenant_id}/credits"),
                 Some(&admin),
                 json!({ "amount": GRANT, "kind": "grant", "reason": "benchmark" }),
             )
@@ -501,7 +755,19 @@ impl Report {
         f64::from(self.latencies_us[index]) / 1000.0
     }
 
-    fn print(&self, scenario: Scenario) {
+    fn rps(&self) -> f64 {
+        self.latencies_us.len() as f64 / self.seconds
+    }
+
+    /// The servers' CPU time per measured request, in µs.
+    fn server_us(&self) -> Option<f64> {
+        let requests = self.latencies_us.len();
+        self.cpu
+            .filter(|_| requests > 0)
+            .map(|(server, _)| server * 1e6 / requests as f64)
+    }
+
+    fn print(&self, target: &Target, scenario: Scenario) {
         let requests = self.latencies_us.len();
         let per_request = |seconds: f64| {
             if requests == 0 {
@@ -515,10 +781,10 @@ impl Report {
             None => ("-".to_owned(), "-".to_owned()),
         };
         println!(
-            "{:<36} {:>9} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>6} {:>8} {:>8}",
-            scenario.describe(),
+            "{:<44} {:>9} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>6} {:>8} {:>8}",
+            format!("{} {}", target.label, scenario.describe()),
             requests,
-            requests as f64 / self.seconds,
+            self.rps(),
             self.percentile(0.50),
             self.percentile(0.90),
             self.percentile(0.99),
@@ -536,26 +802,14 @@ impl Report {
 
 /// Drives `scenario` with `args.connections` connections for the warm-up and then the measured
 /// period; only requests completed in the measured period count.
-async fn load(
-    scenario: Scenario,
-    addrs: &[SocketAddr],
-    pids: &[u32],
-    tenants: &[Tenant],
-    args: &Args,
-) -> anyhow::Result<Report> {
-    let tenants: Arc<Vec<(String, String)>> = Arc::new(
-        tenants
-            .iter()
-            .map(|t| (t.id.clone(), t.token.clone()))
-            .collect(),
-    );
+async fn load(scenario: Scenario, target: &Target, args: &Args) -> anyhow::Result<Report> {
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(args.warmup);
     let until = measure_from + Duration::from_secs(args.seconds);
     let body = Bytes::from_static(
         br#"{"name":"Benchmark project","description":"A project made under load"}"#,
     );
-    let pids = pids.to_vec();
+    let pids = target.pids.clone();
     let sampler = tokio::spawn(async move {
         tokio::time::sleep_until(measure_from.into()).await;
         let before = cpu_now(&pids);
@@ -569,11 +823,11 @@ async fn load(
     };
     let mut workers = Vec::with_capacity(args.connections);
     for worker in 0..args.connections {
-        let addr = addrs[worker % addrs.len()];
-        let tenants = Arc::clone(&tenants);
+        let addr = target.addrs[worker % target.addrs.len()];
+        let tokens = Arc::clone(&target.tokens);
         let body = body.clone();
         workers.push(tokio::spawn(async move {
-            drive(scenario, addr, worker, &tenants, body, window).await
+            drive(scenario, addr, worker, &tokens, body, window).await
         }));
     }
     let mut total = Report {
@@ -600,7 +854,7 @@ async fn drive(
     scenario: Scenario,
     addr: SocketAddr,
     first: usize,
-    tenants: &[(String, String)],
+    tokens: &[String],
     body: Bytes,
     window: Window,
 ) -> anyhow::Result<Report> {
@@ -612,8 +866,8 @@ async fn drive(
         if began >= window.until {
             return Ok(report);
         }
-        let (_, token) = &tenants[turn % tenants.len()];
-        turn += args_stride(tenants.len());
+        let token = &tokens[turn % tokens.len()];
+        turn += args_stride(tokens.len());
         let result = send(&mut connection, scenario, token, &body).await;
         let done = Instant::now();
         match result {
@@ -698,7 +952,7 @@ fn args_stride(tenants: usize) -> usize {
 /// and the charges the database holds are exactly the successful metered requests.
 async fn check_invariant(
     database: &BenchDatabase,
-    tenants: &[Tenant],
+    seeded: &Seeded,
     charged: u64,
 ) -> anyhow::Result<()> {
     let db = Db::connect(&DbOptions {
@@ -716,8 +970,8 @@ async fn check_invariant(
          or w.balance_credits <> coalesce((select l.balance_after_credits from ledger_entries l where l.tenant_id = w.tenant_id order by l.id desc limit 1), 0)")
         .fetch_one(&db)
         .await?;
-    // Setup made 5 projects per tenant; the load made `charged` more.
-    let expected = charged + 5 * tenants.len() as u64;
+    // The setup made some projects per tenant; the load made `charged` more.
+    let expected = charged + (seeded.projects_each * seeded.tenants.len()) as u64;
     let (usages, credits): (i64, i64) = sql::query_as(
         "select count(*), cast(coalesce(sum(credits), 0) as bigint) from app_usage where action = 'createProject'")
         .fetch_one(&db)
