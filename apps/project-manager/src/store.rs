@@ -322,32 +322,14 @@ pub async fn list_projects(
     limit: u32,
 ) -> Result<ProjectPage, ApiError> {
     let limit = limit.clamp(1, PAGE_MAX) as usize;
-    // One statement, one round trip on PostgreSQL: the page's projects (one more than the page,
-    // to know whether another follows), each joined with its tasks, newest first.
-    let sql = format!(
-        "select p.id, p.name, p.description, p.status, p.due_date, p.created_by, p.created_at, \
-         p.updated_at, t.id, t.title, t.priority, t.completed, t.created_at, t.updated_at \
-         from (select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id < $2 \
-         order by id desc limit $3) p \
-         left join project_manager_tasks t on t.tenant_id = $1 and t.project_id = p.id \
-         order by p.id desc, t.id desc"
-    );
-    let rows = sql::query_as::<ProjectTask>(sql::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(before.unwrap_or(Uuid::max()))
-        .bind(limit as i64 + 1)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(ApiError::internal)?;
-    let mut projects: Vec<Project> = Vec::with_capacity(limit + 1);
-    for ProjectTask(project, task) in rows {
-        if projects.last().is_none_or(|last| last.id != project.id) {
-            projects.push(project);
-        }
-        if let (Some(task), Some(last)) = (task, projects.last_mut()) {
-            last.tasks.push(task);
-        }
-    }
+    let before = before.unwrap_or(Uuid::max());
+    // One more than the page, to know whether another follows.
+    let mut projects = match tx.backend() {
+        // A round trip to PostgreSQL costs more than the join.
+        sql::Backend::Postgres => page_joined(tx, tenant_id, before, limit + 1).await?,
+        // In process, two statements read in index order cost less than the join's sort.
+        sql::Backend::Sqlite => page_then_tasks(tx, tenant_id, before, limit + 1).await?,
+    };
     let next_cursor = if projects.len() > limit {
         projects.truncate(limit);
         projects.last().map(|p| p.id)
@@ -358,6 +340,95 @@ pub async fn list_projects(
         projects,
         next_cursor,
     })
+}
+
+/// Up to `count` of the tenant's projects older than `before`, newest first, each with its
+/// tasks: in one statement, the projects joined with their tasks.
+async fn page_joined(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    before: Uuid,
+    count: usize,
+) -> Result<Vec<Project>, ApiError> {
+    let sql = format!(
+        "select p.id, p.name, p.description, p.status, p.due_date, p.created_by, p.created_at, \
+         p.updated_at, t.id, t.title, t.priority, t.completed, t.created_at, t.updated_at \
+         from (select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id < $2 \
+         order by id desc limit $3) p \
+         left join project_manager_tasks t on t.tenant_id = $1 and t.project_id = p.id \
+         order by p.id desc, t.id desc"
+    );
+    let rows = sql::query_as::<ProjectTask>(sql::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(before)
+        .bind(count as i64)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?;
+    let mut projects: Vec<Project> = Vec::with_capacity(count);
+    for ProjectTask(project, task) in rows {
+        if projects.last().is_none_or(|last| last.id != project.id) {
+            projects.push(project);
+        }
+        if let (Some(task), Some(last)) = (task, projects.last_mut()) {
+            last.tasks.push(task);
+        }
+    }
+    Ok(projects)
+}
+
+/// Like [`page_joined`], in two statements: the projects, then their tasks.
+async fn page_then_tasks(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    before: Uuid,
+    count: usize,
+) -> Result<Vec<Project>, ApiError> {
+    let sql = format!(
+        "select {PROJECT_COLUMNS} from project_manager_projects where tenant_id = $1 and id < $2 \
+         order by id desc limit $3"
+    );
+    let mut projects = sql::query_as::<Project>(sql::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(before)
+        .bind(count as i64)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?;
+    let (Some(newest), Some(oldest)) = (projects.first(), projects.last()) else {
+        return Ok(projects);
+    };
+    // The page is every project of the tenant with an id from `oldest` to `newest`, so its tasks
+    // are the tenant's tasks whose project id falls in that range: one range of the
+    // (tenant, project, id) index, in the page's order.
+    let sql = format!(
+        "select {TASK_COLUMNS} from project_manager_tasks where tenant_id = $1 \
+         and project_id >= $2 and project_id <= $3 order by project_id desc, id desc"
+    );
+    let tasks = sql::query_as::<Task>(sql::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(oldest.id)
+        .bind(newest.id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::internal)?;
+    attach_tasks(&mut projects, tasks);
+    Ok(projects)
+}
+
+/// Hands each task to its project, both sorted by id, newest first: one pass over each.
+fn attach_tasks(projects: &mut [Project], tasks: Vec<Task>) {
+    let mut at = 0;
+    for task in tasks {
+        while at < projects.len() && projects[at].id > task.project_id {
+            at += 1;
+        }
+        match projects.get_mut(at) {
+            Some(project) if project.id == task.project_id => project.tasks.push(task),
+            Some(_) => {}
+            None => break,
+        }
+    }
 }
 
 /// A row of the listing: a project and one of its tasks (none for a project without tasks).
