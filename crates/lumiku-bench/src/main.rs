@@ -583,6 +583,28 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// Registers an account: its access token and personal tenant's id.
+    async fn register(&mut self, email: &str) -> anyhow::Result<(String, String)> {
+        let (status, body) = self
+            .json(
+                Method::POST,
+                "/api/auth/register",
+                None,
+                json!({ "email": email, "password": "correct horse battery" }),
+            )
+            .await?;
+        ensure!(status == 201, "registration failed: {status} {body}");
+        let field = |value: &Value, what: &str| -> anyhow::Result<String> {
+            Ok(value.as_str().context(what.to_owned())?.to_owned())
+        };
+        Ok((
+            field(&body["tokens"]["accessToken"], "token")?,
+            field(&body["personalTenantId"], "tenant id")?,
+        ))
+    }
+}
+
 /// A tenant under load: its owner's token.
 struct Tenant {
     token: String,
@@ -605,19 +627,9 @@ async fn setup_like_peer(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<T
             let run = run.clone();
             async move {
                 let mut connection = Connection::open(addr).await?;
-                let (status, body) = connection
-                    .json(
-                        Method::POST,
-                        "/api/auth/register",
-                        None,
-                        json!({ "email": format!("user{i}-{run}@example.com"), "password": "correct horse battery" }),
-                    )
+                let (token, _) = connection
+                    .register(&format!("user{i}-{run}@example.com"))
                     .await?;
-                ensure!(status == 201, "registration failed: {status} {body}");
-                let token = body["tokens"]["accessToken"]
-                    .as_str()
-                    .context("token")?
-                    .to_owned();
                 for p in 0..PEER_PROJECTS {
                     let (status, body) = connection
                         .json(
@@ -669,25 +681,10 @@ async fn setup(addr: SocketAddr, count: usize) -> anyhow::Result<Vec<Tenant>> {
     let run = uuid::Uuid::now_v7().simple().to_string();
     let mut tenants = Vec::with_capacity(count);
     for i in 0..count {
-        let (status, body) = connection
-            .json(
-                Method::POST,
-                "/api/auth/register",
-                None,
-                json!({ "email": format!("tenant{i}-{run}@example.com"), "password": "bench password 123" }),
-            )
+        let (token, tenant_id) = connection
+            .register(&format!("tenant{i}-{run}@example.com"))
             .await?;
-        ensure!(status == 201, "registration failed: {status} {body}");
-        let tenant_id = body["personalTenantId"]
-            .as_str()
-            .context("tenant id")?
-            .to_owned();
-        let tenant = Tenant {
-            token: body["tokens"]["accessToken"]
-                .as_str()
-                .context("token")?
-                .to_owned(),
-        };
+        let tenant = Tenant { token };
         let (status, body) = connection
             .json(
                 Method::POST,
