@@ -204,10 +204,18 @@ async fn run(
             projects_each: 5,
         }
     };
+    // The sign-ups' share of the peak: measured before any load, so a burst of Argon2 hashes
+    // that set the peak would show here and not only in the peak after the load.
+    for (i, server) in servers.iter().enumerate() {
+        if let Some(memory) = server.child.id().and_then(Memory::of) {
+            println!("server {i} after the sign-ups: {memory}");
+        }
+    }
     let lumiku = Target {
         label: "lumiku",
         addrs,
         pids: servers.iter().filter_map(|s| s.child.id()).collect(),
+        database_cpu: database.postgres.is_some(),
         tokens: Arc::new(seeded.tenants.iter().map(|t| t.token.clone()).collect()),
     };
     let mut peer = match &peer_dir {
@@ -227,6 +235,7 @@ async fn run(
         label: "peer",
         addrs: vec![peer.addr],
         pids: peer.child.id().into_iter().collect(),
+        database_cpu: false,
         tokens: Arc::new(peer.tokens.clone()),
     });
 
@@ -270,7 +279,7 @@ async fn run(
     for (i, server) in servers.iter().enumerate() {
         match server.child.id().and_then(Memory::of) {
             Some(memory) => {
-                println!("server {i}: {memory}");
+                println!("server {i} after the load: {memory}");
                 lumiku_memory.add(memory);
             }
             None => println!("server {i}: memory unknown (no /proc)"),
@@ -281,7 +290,7 @@ async fn run(
         .and_then(|p| p.child.id())
         .and_then(Memory::of);
     if let Some(memory) = peer_memory {
-        println!("peer: {memory}");
+        println!("peer after the load: {memory}");
     }
     for server in &mut servers {
         server.stop().await;
@@ -340,6 +349,8 @@ struct Target {
     label: &'static str,
     addrs: Vec<SocketAddr>,
     pids: Vec<u32>,
+    /// Whether to measure the CPU of this machine's `postgres` processes too.
+    database_cpu: bool,
     tokens: Arc<Vec<String>>,
 }
 
@@ -375,7 +386,7 @@ impl std::fmt::Display for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "RSS after the load {:.1} MiB, peak RSS {:.1} MiB",
+            "VmRSS {:.1} MiB, peak (VmHWM) {:.1} MiB",
             self.rss_kib as f64 / 1024.0,
             self.hwm_kib as f64 / 1024.0
         )
@@ -722,20 +733,65 @@ fn cpu_seconds(pid: &str) -> Option<f64> {
     Some((user + system) as f64 / 100.0)
 }
 
-/// The CPU seconds used so far by the servers and by this process.
-fn cpu_now(pids: &[u32]) -> Option<(f64, f64)> {
+/// The CPU seconds used so far by the servers, by this process, and (when asked) by every
+/// `postgres` process on this machine.
+fn cpu_now(pids: &[u32], database: bool) -> Option<Cpu> {
     let mut servers = 0.0;
     for pid in pids {
         servers += cpu_seconds(&pid.to_string())?;
     }
-    Some((servers, cpu_seconds("self")?))
+    Some(Cpu {
+        servers,
+        generator: cpu_seconds("self")?,
+        database: if database { postgres_cpu() } else { None },
+    })
+}
+
+/// The CPU seconds used so far by the processes named `postgres` (the server and its backends);
+/// `None` if there are none here (a database on another machine). A backend that exits in the
+/// measured period takes its time with it; the pool's connections live through it.
+fn postgres_cpu() -> Option<f64> {
+    let mut total = None;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let pid = entry.file_name();
+        let Some(pid) = pid
+            .to_str()
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let is_postgres = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|comm| comm.trim_end() == "postgres");
+        if is_postgres && let Some(seconds) = cpu_seconds(pid) {
+            *total.get_or_insert(0.0) += seconds;
+        }
+    }
+    total
+}
+
+/// CPU seconds used, by whom.
+#[derive(Clone, Copy)]
+struct Cpu {
+    servers: f64,
+    generator: f64,
+    database: Option<f64>,
+}
+
+impl Cpu {
+    fn since(self, before: Cpu) -> Cpu {
+        Cpu {
+            servers: self.servers - before.servers,
+            generator: self.generator - before.generator,
+            database: self.database.zip(before.database).map(|(a, b)| a - b),
+        }
+    }
 }
 
 #[derive(Default)]
 struct Report {
     seconds: f64,
-    /// CPU seconds the servers and the load generator used in the measured period.
-    cpu: Option<(f64, f64)>,
+    /// CPU seconds the servers, the load generator and the database used in the measured period.
+    cpu: Option<Cpu>,
     latencies_us: Vec<u32>,
     ok_total: u64,
     errors: u64,
@@ -761,7 +817,7 @@ impl Report {
         let requests = self.latencies_us.len();
         self.cpu
             .filter(|_| requests > 0)
-            .map(|(server, _)| server * 1e6 / requests as f64)
+            .map(|cpu| cpu.servers * 1e6 / requests as f64)
     }
 
     fn print(&self, target: &Target, scenario: Scenario) {
@@ -774,7 +830,7 @@ impl Report {
             }
         };
         let (server_cpu, generator_cpu) = match self.cpu {
-            Some((server, generator)) => (per_request(server), per_request(generator)),
+            Some(cpu) => (per_request(cpu.servers), per_request(cpu.generator)),
             None => ("-".to_owned(), "-".to_owned()),
         };
         println!(
@@ -791,6 +847,12 @@ impl Report {
             server_cpu,
             generator_cpu
         );
+        if let Some(database) = self.cpu.and_then(|cpu| cpu.database) {
+            println!(
+                "  PostgreSQL's own CPU per request: {} us",
+                per_request(database)
+            );
+        }
         if let Some(error) = &self.first_error {
             println!("  first error: {error}");
         }
@@ -807,12 +869,13 @@ async fn load(scenario: Scenario, target: &Target, args: &Args) -> anyhow::Resul
         br#"{"name":"Benchmark project","description":"A project made under load"}"#,
     );
     let pids = target.pids.clone();
+    let database = target.database_cpu;
     let sampler = tokio::spawn(async move {
         tokio::time::sleep_until(measure_from.into()).await;
-        let before = cpu_now(&pids);
+        let before = cpu_now(&pids, database);
         tokio::time::sleep_until(until.into()).await;
-        let after = cpu_now(&pids);
-        before.zip(after).map(|(b, a)| (a.0 - b.0, a.1 - b.1))
+        let after = cpu_now(&pids, database);
+        before.zip(after).map(|(b, a)| a.since(b))
     });
     let window = Window {
         measure_from,
