@@ -40,9 +40,22 @@ use utoipa_axum::routes;
 pub use config::Config;
 use routes::BearerAuth;
 
-/// What every handler shares.
+/// What every handler shares: one allocation behind one reference count. axum clones the state
+/// into every layer and handler a request passes through, so a clone is one atomic increment
+/// rather than one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     /// The kernel.
     pub kernel: Arc<Kernel>,
     /// The configuration it was built from.
@@ -183,7 +196,7 @@ impl Server {
         let mut kernel = Kernel::new(db, settings)?;
         kernel.declare_app_webhook_events(apps.iter().map(|a| a.manifest()));
         let kernel = Arc::new(kernel);
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             limits: limits::Limits::new(&config),
             apps: Arc::new(apps.clone()),
             kernel: Arc::clone(&kernel),
@@ -195,7 +208,7 @@ impl Server {
                     .map(|a| a.manifest().app_id)
                     .collect(),
             ),
-        };
+        }));
         worker::schedule_billing(
             &kernel,
             Duration::from_secs(state.config.billing_interval_secs),
