@@ -592,9 +592,7 @@ impl Connection {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         ))
     }
-}
 
-impl Connection {
     /// Registers an account: its access token and personal tenant's id.
     async fn register(&mut self, email: &str) -> anyhow::Result<(String, String)> {
         let (status, body) = self
